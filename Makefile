@@ -1,0 +1,57 @@
+# Case Studio: `make serve` and `make test` each do the whole set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make-stamps
+SHARED ?= ../shared
+
+.PHONY: serve test lint unit bench setup graphviz clean help
+
+help:
+	@echo "make serve   set up, then run the studio on http://127.0.0.1:5000"
+	@echo "make test    set up, then lint and run every test (PYTEST_ARGS='-m \"not slow\"' to skip slow suites)"
+	@echo "make bench   run the benchmarks under benchmarks/"
+
+setup: $(STAMPS)/venv graphviz
+
+$(STAMPS)/venv: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is needed: install python3 (Debian: apt-get install python3 python3-venv)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed, found $$($(PYTHON) --version)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install python3-venv (Debian: apt-get install python3-venv)"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+# Graphviz's `dot` lays out diagrams (studio fmt --layout). Installed from the system packages when
+# missing and we are root; otherwise we say exactly what to install.
+graphviz:
+	@if ! command -v dot >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Graphviz (dot) with apt-get..."; \
+	    (apt-get install -y -q graphviz >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q graphviz >/dev/null)) \
+	      || { echo "Could not install Graphviz. Run: sudo apt-get install graphviz"; exit 1; }; \
+	  else \
+	    echo "Graphviz's 'dot' program is missing. Install it: sudo apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"; exit 1; \
+	  fi; \
+	fi
+
+serve: setup
+	$(BIN)/studio serve
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check studio tests benchmarks
+	$(BIN)/ruff format --check studio tests benchmarks
+
+# pytest exits 5 when it collected no tests: not a failure of the product.
+unit: setup
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+test: setup lint unit
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache

@@ -1,0 +1,424 @@
+"""Declarative XML binding for the typed, immutable notation models.
+
+Model classes are frozen dataclasses whose fields say how they map to XML:
+
+    @element(qualified(CMMN, "humanTask"))
+    @dataclass(frozen=True, kw_only=True, slots=True)
+    class HumanTask(Task):
+        is_blocking: bool = attr("isBlocking", BOOL, default=True)
+        planning_table: PlanningTable | None = child(qualified(CMMN, "planningTable"))
+
+Field order is schema order: a subclass's fields follow its base's, as an XSD extension's sequence
+follows its base's. One generic reader and one generic writer serve every class, so reading then
+writing is lossless: attributes and child elements the model does not know (vendor extensions,
+comments) are kept on the element (`extra_attributes`, `unknown`) and written back where they were
+met, relative to the known children.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from lxml import etree
+
+from studio.notation.errors import NotationError
+from studio.notation.namespaces import PREFERRED_PREFIXES
+
+T = TypeVar("T")
+
+COMMENT = "#comment"
+
+
+# -- converters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Converter:
+    """Turns an attribute's text into a Python value and back."""
+
+    name: str
+    parse: Callable[[str], Any]
+    format: Callable[[Any], str]
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise ValueError(f"expected true or false, found {text!r}")
+
+
+def _format_number(value: float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+STR = Converter("string", str, str)
+BOOL = Converter("boolean", _parse_bool, lambda v: "true" if v else "false")
+INT = Converter("integer", lambda t: int(t.strip()), str)
+FLOAT = Converter("number", lambda t: float(t.strip()), _format_number)
+
+
+# -- field declarations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """How one dataclass field maps to XML."""
+
+    kind: str  # "attr" | "text" | "child" | "children" | "text_child" | "text_children"
+    names: tuple[str, ...] = ()  # attribute name (+ aliases) or child tags (Clark notation)
+    converter: Converter = STR
+
+
+def attr(name: str, converter: Converter = STR, *, default: Any = None, aliases: tuple = ()) -> Any:
+    """An XML attribute (`name` local for unqualified attributes, Clark notation otherwise)."""
+    return field(default=default, metadata={"xml": Binding("attr", (name, *aliases), converter)})
+
+
+def text() -> Any:
+    """The element's own text content."""
+    return field(default=None, metadata={"xml": Binding("text")})
+
+
+def child(*tags: str) -> Any:
+    """At most one child element, of one of the classes registered for `tags`."""
+    return field(default=None, metadata={"xml": Binding("child", tags)})
+
+
+def children(*tags: str) -> Any:
+    """Any number of child elements of the classes registered for `tags`, in document order."""
+    return field(default=(), metadata={"xml": Binding("children", tags)})
+
+
+def text_child(tag: str) -> Any:
+    """A child element holding only text (`<standardEvent>complete</standardEvent>`)."""
+    return field(default=None, metadata={"xml": Binding("text_child", (tag,))})
+
+
+def text_children(tag: str) -> Any:
+    """Repeated text-only child elements (`<incoming>Flow_1</incoming>`)."""
+    return field(default=(), metadata={"xml": Binding("text_children", (tag,))})
+
+
+# -- raw (unknown) content ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RawNode:
+    """An element (or comment) the typed model does not know, kept verbatim."""
+
+    tag: str  # Clark notation, or COMMENT
+    attributes: tuple[tuple[str, str], ...] = ()
+    text: str | None = None
+    children: tuple[RawNode, ...] = ()
+    tail: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def iter(self) -> Iterator[RawNode]:
+        """This node and every node below it."""
+        yield self
+        for node in self.children:
+            yield from node.iter()
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """An attribute's value by Clark name."""
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Element:
+    """Base of every bound model class: what survives a round trip without being understood."""
+
+    extra_attributes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    unknown: tuple[tuple[str | None, RawNode], ...] = field(default=(), repr=False)
+    """Unknown children, each with the name of the known field it followed (None: first)."""
+    line: int | None = field(default=None, compare=False, repr=False)
+
+    def extra(self, name: str, default: str | None = None) -> str | None:
+        """An attribute the model does not know (Clark notation, e.g. `{ns}assignee`)."""
+        for key, value in self.extra_attributes:
+            if key == name:
+                return value
+        return default
+
+
+# -- registry and plans -------------------------------------------------------------------------
+
+_CLASSES: dict[str, type] = {}
+_PLANS: dict[type, _Plan] = {}
+
+E = TypeVar("E", bound=type)
+
+
+def element(*tags: str) -> Callable[[E], E]:
+    """Register a model class as the binding of the given element tags (Clark notation)."""
+
+    def register(cls: E) -> E:
+        for tag in tags:
+            if tag in _CLASSES and _CLASSES[tag] is not cls:
+                raise TypeError(f"{tag} is already bound to {_CLASSES[tag].__name__}")
+            _CLASSES[tag] = cls
+        cls.TAGS = tags  # type: ignore[attr-defined]
+        return cls
+
+    return register
+
+
+def class_for(tag: str) -> type | None:
+    """The model class bound to an element tag, if any."""
+    return _CLASSES.get(tag)
+
+
+@dataclass(slots=True)
+class _FieldPlan:
+    name: str
+    binding: Binding
+    many: bool
+    tag_for: dict[type, str]  # class -> tag to write (child fields)
+
+
+@dataclass(slots=True)
+class _Plan:
+    attrs: dict[str, tuple[str, Converter]]  # xml name -> (field, converter)
+    text_field: str | None
+    children: dict[str, tuple[str, type | None, bool]]  # tag -> (field, class|None=text, many)
+    fields: list[_FieldPlan]  # bound fields in declaration (= schema) order
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is not None:
+        return plan
+    attrs: dict[str, tuple[str, Converter]] = {}
+    kids: dict[str, tuple[str, type | None, bool]] = {}
+    plans: list[_FieldPlan] = []
+    text_field = None
+    for f in dataclasses.fields(cls):
+        binding: Binding | None = f.metadata.get("xml")
+        if binding is None:
+            continue
+        many = binding.kind in ("children", "text_children")
+        tag_for: dict[type, str] = {}
+        if binding.kind == "attr":
+            for name in binding.names:
+                attrs[name] = (f.name, binding.converter)
+        elif binding.kind == "text":
+            text_field = f.name
+        elif binding.kind in ("text_child", "text_children"):
+            kids[binding.names[0]] = (f.name, None, many)
+        else:
+            for tag in binding.names:
+                target = _CLASSES.get(tag)
+                if target is None:
+                    raise TypeError(f"{cls.__name__}.{f.name}: no class bound to {tag}")
+                kids[tag] = (f.name, target, many)
+                tag_for.setdefault(target, tag)
+        plans.append(_FieldPlan(f.name, binding, many, tag_for))
+    plan = _Plan(attrs, text_field, kids, plans)
+    _PLANS[cls] = plan
+    return plan
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+class ReadContext:
+    """State of one document read: the namespace prefixes seen, for a faithful rewrite."""
+
+    def __init__(self, source: str, root: etree._Element) -> None:
+        self.source = source
+        self.namespaces: dict[str, str | None] = {uri: p for p, uri in root.nsmap.items()}
+
+    def note_namespace(self, clark: str, element: etree._Element) -> None:
+        """Remember the prefix of a namespace declared below the root."""
+        if not clark.startswith("{"):
+            return
+        uri = clark[1:].partition("}")[0]
+        if uri in self.namespaces:
+            return
+        for prefix, known in element.nsmap.items():
+            if known == uri:
+                self.namespaces[uri] = prefix
+                return
+        self.namespaces[uri] = PREFERRED_PREFIXES.get(uri)
+
+
+def read_raw(node: etree._Element, ctx: ReadContext) -> RawNode:
+    """Keep an element the model does not know, as it is."""
+    if not isinstance(node.tag, str):
+        if isinstance(node, etree._Comment):
+            return RawNode(COMMENT, text=node.text, tail=_blank_to_none(node.tail))
+        return RawNode(COMMENT, text="", tail=None)  # processing instructions: dropped
+    ctx.note_namespace(node.tag, node)
+    for key in node.attrib:
+        ctx.note_namespace(key, node)
+    return RawNode(
+        tag=node.tag,
+        attributes=tuple(node.attrib.items()),
+        text=node.text,
+        children=tuple(read_raw(c, ctx) for c in node),
+        tail=_blank_to_none(node.tail),
+        line=node.sourceline,
+    )
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def read(node: etree._Element, cls: type[T], ctx: ReadContext) -> T:
+    """Build an instance of the model class `cls` from an lxml element."""
+    plan = _plan(cls)
+    values: dict[str, Any] = {}
+    extras: list[tuple[str, str]] = []
+    for key, value in node.attrib.items():
+        known = plan.attrs.get(key)
+        if known is None:
+            ctx.note_namespace(key, node)
+            extras.append((key, value))
+            continue
+        name, converter = known
+        try:
+            values[name] = converter.parse(value)
+        except ValueError as exc:
+            raise NotationError(
+                "xml.invalid-value",
+                f"{ctx.source}: attribute {key}={value!r} of <{etree.QName(node).localname}>: "
+                f"{exc}",
+                line=node.sourceline,
+                element=node.get("id"),
+            ) from None
+    if plan.text_field is not None:
+        values[plan.text_field] = node.text
+    unknown: list[tuple[str | None, RawNode]] = []
+    lists: dict[str, list[Any]] = {}
+    last: str | None = None
+    for kid in node:
+        tag = kid.tag
+        target = plan.children.get(tag) if isinstance(tag, str) else None
+        if target is None:
+            unknown.append((last, read_raw(kid, ctx)))
+            continue
+        name, kid_cls, many = target
+        value = kid.text if kid_cls is None else read(kid, kid_cls, ctx)
+        if kid_cls is None and value is not None:
+            value = value.strip()
+        if many:
+            lists.setdefault(name, []).append(value)
+        elif name in values:  # a second occurrence of a single child: keep it, unknown
+            unknown.append((last, read_raw(kid, ctx)))
+        else:
+            values[name] = value
+        last = name
+    for name, items in lists.items():
+        values[name] = tuple(items)
+    if extras:
+        values["extra_attributes"] = tuple(extras)
+    if unknown:
+        values["unknown"] = tuple(unknown)
+    values["line"] = node.sourceline
+    return cls(**values)
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def write(obj: Any, tag: str, parent: etree._Element | None, nsmap: dict | None = None):
+    """Append the XML of model object `obj` as element `tag` under `parent` (or make a root)."""
+    plan = _plan(type(obj))
+    if parent is None:
+        node = etree.Element(tag, nsmap=nsmap)
+    else:
+        node = etree.SubElement(parent, tag)
+    for fp in plan.fields:
+        if fp.binding.kind == "attr":
+            value = getattr(obj, fp.name)
+            if value is not None:
+                node.set(fp.binding.names[0], fp.binding.converter.format(value))
+    for key, value in sorted(obj.extra_attributes):
+        node.set(key, value)
+    if plan.text_field is not None:
+        value = getattr(obj, plan.text_field)
+        if value is not None:
+            node.text = value
+    pending: dict[str | None, list[RawNode]] = {}
+    for slot, raw in obj.unknown:
+        pending.setdefault(slot, []).append(raw)
+    for raw in pending.pop(None, ()):
+        write_raw(raw, node)
+    for fp in plan.fields:
+        kind = fp.binding.kind
+        if kind in ("attr", "text"):
+            continue
+        value = getattr(obj, fp.name)
+        items = value if fp.many else ((value,) if value is not None else ())
+        if kind in ("text_child", "text_children"):
+            for item in items:
+                etree.SubElement(node, fp.binding.names[0]).text = item
+        else:
+            for item in items:
+                kid_tag = fp.tag_for.get(type(item))
+                if kid_tag is None:
+                    raise TypeError(
+                        f"{type(obj).__name__}.{fp.name} cannot hold {type(item).__name__}"
+                    )
+                write(item, kid_tag, node)
+        for raw in pending.pop(fp.name, ()):
+            write_raw(raw, node)
+    for leftovers in pending.values():  # slots of fields that no longer exist
+        for raw in leftovers:
+            write_raw(raw, node)
+    return node
+
+
+def write_raw(raw: RawNode, parent: etree._Element) -> None:
+    """Append a kept, unknown node under `parent`."""
+    if raw.tag == COMMENT:
+        if raw.text:
+            comment = etree.Comment(raw.text)
+            parent.append(comment)
+            comment.tail = raw.tail
+        return
+    node = etree.SubElement(parent, raw.tag)
+    for key, value in raw.attributes:
+        node.set(key, value)
+    node.text = raw.text
+    node.tail = raw.tail
+    for kid in raw.children:
+        write_raw(kid, node)
+
+
+# -- traversal ----------------------------------------------------------------------------------
+
+
+def iter_elements(obj: Any) -> Iterator[Element]:
+    """Every bound model object in the tree below `obj` (itself included), depth first."""
+    stack = [obj]
+    while stack:
+        current = stack.pop()
+        yield current
+        plan = _plan(type(current))
+        found: list[Any] = []
+        for fp in plan.fields:
+            if fp.binding.kind == "child":
+                value = getattr(current, fp.name)
+                if value is not None:
+                    found.append(value)
+            elif fp.binding.kind == "children":
+                found.extend(getattr(current, fp.name))
+        stack.extend(reversed(found))
+
+
+def reference_fields(cls: type) -> list[str]:
+    """Names of the attribute fields of `cls` (for reference rewriting and the like)."""
+    return [fp.name for fp in _plan(cls).fields if fp.binding.kind == "attr"]

@@ -1,0 +1,1 @@
+"""DMN 1.3 notation (being written)."""
