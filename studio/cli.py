@@ -1,0 +1,146 @@
+"""The `studio` command line (also `python -m studio`).
+
+Exit codes everywhere: 0 success, 1 failed checks or tests, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from studio import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _not_yet(command: str, part: str, issue: str) -> None:
+    click.echo(
+        f"studio {command}: not available yet. It belongs to {part} ({issue}), "
+        "which has not landed in this version.",
+        err=True,
+    )
+    sys.exit(EXIT_UNUSABLE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="studio")
+def main() -> None:
+    """Case Studio: model, validate, test, simulate and run CMMN 1.1 cases and BPMN 2.0 fragments."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def validate(paths: tuple[str, ...], output_format: str) -> None:
+    """Check models (files or model-project folders) and list their problems.
+
+    Each problem has a stable code, a severity, the element id and line, and a message.
+    Exit code 1 when any error is found, 2 when a path does not exist.
+    """
+    from studio.editor.validation.report import print_report, validate_paths
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        click.echo(f"studio validate: no such file or folder: {missing[0]}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    report = validate_paths([Path(p) for p in paths])
+    if not report.files:
+        click.echo(f"studio validate: no model files (.cmmn, .bpmn, .dmn) in {', '.join(paths)}",
+                   err=True)
+        sys.exit(EXIT_UNUSABLE)
+    print_report(report, output_format, sys.stdout)
+    sys.exit(EXIT_FAILED if report.errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+              help="Where to write (default: rewrite PATH in place; '-' for standard output).")
+@click.option("--layout", is_flag=True, help="Regenerate the diagram (DI) with Graphviz.")
+def fmt(path: Path, output: Path | None, layout: bool) -> None:
+    """Rewrite a model in canonical, schema-valid form (stable, so it diffs cleanly in git)."""
+    from studio.editor.formatting import FormatError, format_model_file
+
+    if not path.exists():
+        click.echo(f"studio fmt: no such file: {path}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    try:
+        data = format_model_file(path, layout=layout)
+    except FormatError as exc:
+        click.echo(f"studio fmt: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    target = output or path
+    target.write_bytes(data)
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def test(paths: tuple[str, ...], output_format: str) -> None:
+    """Run scenario tests (*.scenario.json files or folders)."""
+    _not_yet("test", "the case engine", 'issue "Case engine"')
+
+
+@main.command()
+@click.argument("file")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--out", help="Write a self-contained HTML report.")
+def simulate(file: str, output_format: str, out: str | None) -> None:
+    """Run a simulation (*.sim.json) and print its KPIs."""
+    _not_yet("simulate", "the simulator", 'issue "Simulation against sample data"')
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web studio and runtime (embedded SQLite by default)."""
+    _not_yet("serve", "the runtime service and web studio", 'issues "Runtime service", "Web studio"')
+
+
+@main.command()
+@click.argument("path")
+def deploy(path: str) -> None:
+    """Deploy a model project to the database of STUDIO_DATABASE_URL."""
+    _not_yet("deploy", "the runtime service", 'issue "Runtime service"')
+
+
+@main.group()
+def db() -> None:
+    """Database administration."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the database of STUDIO_DATABASE_URL."""
+    _not_yet("db upgrade", "the runtime service", 'issue "Runtime service"')
+
+
+@main.group()
+def users() -> None:
+    """Manage users and their roles."""
+
+
+@users.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    _not_yet("users", "the runtime service", 'issue "Runtime service"')
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(["analyst", "tester", "admin", "caseworker"]))
+def users_add(username: str, roles: tuple[str, ...]) -> None:
+    """Add a user with roles."""
+    _not_yet("users", "the runtime service", 'issue "Runtime service"')
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,263 @@
+"""CMMN references: every *Ref names an element of the right kind that exists."""
+
+from __future__ import annotations
+
+from studio.editor.validation.context import ModelContext
+from studio.editor.validation.problems import ERROR, WARNING
+from studio.notation.binding import iter_elements
+from studio.notation.cmmn_model import (
+    CaseFileItem,
+    CaseFileItemDefinition,
+    CaseFileItemOnPart,
+    CaseFileItemStartTrigger,
+    CaseTask,
+    Criterion,
+    DecisionTask,
+    DiscretionaryItem,
+    ExitCriterion,
+    HumanTask,
+    PlanItem,
+    PlanItemDefinition,
+    PlanItemOnPart,
+    PlanItemStartTrigger,
+    ProcessTask,
+    Role,
+    Sentry,
+    UserEventListener,
+)
+
+
+def local_name(reference: str) -> str:
+    """A QName reference without its prefix (`tns:Case_1` -> `Case_1`)."""
+    return reference.rpartition(":")[2]
+
+
+def check_references(ctx: ModelContext) -> None:
+    """Unresolved definitionRef, sentryRef, sourceRef, processRef, caseRef, performerRef..."""
+    by_id = ctx.cmmn_index.by_id
+    plan_item_ids = set(ctx.cmmn_index.plan_items)
+
+    def expect(element, ref: str | None, kinds, code: str, what: str, attribute: str) -> None:
+        if not ref:
+            return
+        target = by_id.get(local_name(ref))
+        if target is None:
+            ctx.report(code, ERROR, f"{attribute}={ref!r} names no {what} in this file", element)
+        elif not isinstance(target, kinds):
+            ctx.report(
+                code,
+                ERROR,
+                f"{attribute}={ref!r} names a {type(target).__name__}, not a {what}",
+                element,
+            )
+
+    for element in iter_elements(ctx.model):
+        if isinstance(element, PlanItem | DiscretionaryItem):
+            if not element.definition_ref:
+                ctx.report(
+                    "cmmn.plan-item.missing-definition",
+                    ERROR,
+                    f"plan item {element.name or element.id!r} has no definitionRef",
+                    element,
+                )
+            expect(
+                element,
+                element.definition_ref,
+                PlanItemDefinition,
+                "cmmn.plan-item.unknown-definition",
+                "plan item definition",
+                "definitionRef",
+            )
+        elif isinstance(element, Criterion):
+            if not element.sentry_ref:
+                ctx.report(
+                    "cmmn.criterion.missing-sentry",
+                    ERROR,
+                    f"{_criterion_kind(element)} {element.id!r} names no sentry",
+                    element,
+                )
+            expect(
+                element,
+                element.sentry_ref,
+                Sentry,
+                "cmmn.criterion.unknown-sentry",
+                "sentry",
+                "sentryRef",
+            )
+        elif isinstance(element, PlanItemOnPart | PlanItemStartTrigger):
+            if element.source_ref and local_name(element.source_ref) not in plan_item_ids:
+                ctx.report(
+                    "cmmn.sentry.unknown-source",
+                    ERROR,
+                    f"on-part source {element.source_ref!r} is not a plan item of this case",
+                    element,
+                )
+            elif not element.source_ref:
+                ctx.report(
+                    "cmmn.sentry.missing-source",
+                    ERROR,
+                    "the plan item on-part names no sourceRef",
+                    element,
+                )
+            if isinstance(element, PlanItemOnPart):
+                expect(
+                    element,
+                    element.exit_criterion_ref,
+                    ExitCriterion,
+                    "cmmn.sentry.unknown-exit-criterion",
+                    "exit criterion",
+                    "exitCriterionRef",
+                )
+        elif isinstance(element, CaseFileItemOnPart | CaseFileItemStartTrigger):
+            if not element.source_ref:
+                ctx.report(
+                    "cmmn.sentry.missing-source",
+                    ERROR,
+                    "the case file item on-part names no sourceRef",
+                    element,
+                )
+            expect(
+                element,
+                element.source_ref,
+                CaseFileItem,
+                "cmmn.sentry.unknown-case-file-item",
+                "case file item",
+                "sourceRef",
+            )
+        elif isinstance(element, CaseFileItem):
+            expect(
+                element,
+                element.definition_ref,
+                CaseFileItemDefinition,
+                "cmmn.case-file-item.unknown-definition",
+                "case file item definition",
+                "definitionRef",
+            )
+        elif isinstance(element, HumanTask):
+            expect(
+                element,
+                element.performer_ref,
+                Role,
+                "cmmn.human-task.unknown-performer",
+                "case role",
+                "performerRef",
+            )
+        if isinstance(element, UserEventListener | DiscretionaryItem):
+            for ref in (element.authorized_role_refs or "").split():
+                expect(
+                    element,
+                    ref,
+                    Role,
+                    "cmmn.unknown-role",
+                    "case role",
+                    "authorizedRoleRefs",
+                )
+        if isinstance(element, ProcessTask):
+            _check_process_task(ctx, element)
+        elif isinstance(element, CaseTask):
+            _check_case_task(ctx, element)
+        elif isinstance(element, DecisionTask):
+            _check_decision_task(ctx, element)
+
+
+def _criterion_kind(criterion: Criterion) -> str:
+    return "exit criterion" if isinstance(criterion, ExitCriterion) else "entry criterion"
+
+
+def _check_process_task(ctx: ModelContext, task: ProcessTask) -> None:
+    """processRef names a <process> of this file whose externalRef is a BPMN process id."""
+    if not task.process_ref:
+        literal = task.process_ref_expression.source if task.process_ref_expression else ""
+        if not literal:
+            ctx.report(
+                "cmmn.process-task.missing-process",
+                ERROR,
+                f"process task {task.name or task.id!r} names no process (processRef)",
+                task,
+            )
+        elif not literal.isidentifier():
+            ctx.report(
+                "unsupported.dynamic-reference",
+                WARNING,
+                f"process task {task.name or task.id!r}: a computed processRefExpression "
+                f"({literal!r}) cannot run here; name the process with processRef",
+                task,
+            )
+        elif literal not in ctx.project.process_ids:
+            ctx.report(
+                "cmmn.process-task.unknown-process",
+                ERROR,
+                f"process task {task.name or task.id!r}: processRefExpression {literal!r} is not "
+                "a BPMN process of the project",
+                task,
+            )
+        return
+    from studio.notation.cmmn_model import Process
+
+    target = ctx.cmmn_index.by_id.get(local_name(task.process_ref))
+    if not isinstance(target, Process):
+        # Flowable-style: processRef holds the BPMN process key directly.
+        process_id = local_name(task.process_ref)
+        element_kind = "a <process> of this file or a BPMN process of the project"
+    else:
+        process_id = local_name(target.external_ref or target.id or "")
+        element_kind = "a BPMN process of the project (externalRef)"
+    if process_id not in ctx.project.process_ids:
+        ctx.report(
+            "cmmn.process-task.unknown-process",
+            ERROR,
+            f"process task {task.name or task.id!r}: processRef={task.process_ref!r} is not "
+            f"{element_kind}",
+            task,
+        )
+
+
+def _check_case_task(ctx: ModelContext, task: CaseTask) -> None:
+    if not task.case_ref:
+        if task.case_ref_expression is None:
+            ctx.report(
+                "cmmn.case-task.missing-case",
+                ERROR,
+                f"case task {task.name or task.id!r} names no case (caseRef)",
+                task,
+            )
+        return
+    case_id = local_name(task.case_ref)
+    if case_id not in ctx.project.case_ids and case_id not in {
+        c.id for c in ctx.model.cases
+    }:
+        ctx.report(
+            "cmmn.case-task.unknown-case",
+            ERROR,
+            f"case task {task.name or task.id!r}: caseRef={task.case_ref!r} is not a case of the "
+            "project",
+            task,
+        )
+
+
+def _check_decision_task(ctx: ModelContext, task: DecisionTask) -> None:
+    from studio.notation.cmmn_model import Decision
+
+    if not task.decision_ref:
+        if task.decision_ref_expression is None:
+            ctx.report(
+                "cmmn.decision-task.missing-decision",
+                ERROR,
+                f"decision task {task.name or task.id!r} names no decision (decisionRef)",
+                task,
+            )
+        return
+    target = ctx.cmmn_index.by_id.get(local_name(task.decision_ref))
+    key = (
+        local_name(target.external_ref or target.id or "")
+        if isinstance(target, Decision)
+        else local_name(task.decision_ref)
+    )
+    if key not in ctx.project.decision_keys:
+        ctx.report(
+            "cmmn.decision-task.unknown-decision",
+            WARNING if not ctx.project.decision_keys else ERROR,
+            f"decision task {task.name or task.id!r}: decisionRef={task.decision_ref!r} is not a "
+            "DMN decision of the project",
+            task,
+        )
