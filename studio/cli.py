@@ -27,7 +27,8 @@ def _not_yet(command: str, part: str, issue: str) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studio")
 def main() -> None:
-    """Case Studio: model, validate, test, simulate and run CMMN 1.1 cases and BPMN 2.0 fragments."""
+    """Case Studio: model, validate, test, simulate and run CMMN 1.1 cases and BPMN 2.0
+    fragments."""
 
 
 @main.command()
@@ -47,8 +48,9 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
         sys.exit(EXIT_UNUSABLE)
     report = validate_paths([Path(p) for p in paths])
     if not report.files:
-        click.echo(f"studio validate: no model files (.cmmn, .bpmn, .dmn) in {', '.join(paths)}",
-                   err=True)
+        click.echo(
+            f"studio validate: no model files (.cmmn, .bpmn, .dmn) in {', '.join(paths)}", err=True
+        )
         sys.exit(EXIT_UNUSABLE)
     print_report(report, output_format, sys.stdout)
     sys.exit(EXIT_FAILED if report.errors else EXIT_OK)
@@ -56,8 +58,12 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-              help="Where to write (default: rewrite PATH in place; '-' for standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Where to write (default: rewrite PATH in place; '-' for standard output).",
+)
 @click.option("--layout", is_flag=True, help="Regenerate the diagram (DI) with Graphviz.")
 def fmt(path: Path, output: Path | None, layout: bool) -> None:
     """Rewrite a model in canonical, schema-valid form (stable, so it diffs cleanly in git)."""
@@ -101,7 +107,9 @@ def simulate(file: str, output_format: str, out: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the web studio and runtime (embedded SQLite by default)."""
-    _not_yet("serve", "the runtime service and web studio", 'issues "Runtime service", "Web studio"')
+    _not_yet(
+        "serve", "the runtime service and web studio", 'issues "Runtime service", "Web studio"'
+    )
 
 
 @main.command()
@@ -135,8 +143,12 @@ def users_list() -> None:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True,
-              type=click.Choice(["analyst", "tester", "admin", "caseworker"]))
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["analyst", "tester", "admin", "caseworker"]),
+)
 def users_add(username: str, roles: tuple[str, ...]) -> None:
     """Add a user with roles."""
     _not_yet("users", "the runtime service", 'issue "Runtime service"')

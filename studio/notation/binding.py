@@ -97,14 +97,17 @@ def children(*tags: str) -> Any:
     return field(default=(), metadata={"xml": Binding("children", tags)})
 
 
-def text_child(tag: str) -> Any:
-    """A child element holding only text (`<standardEvent>complete</standardEvent>`)."""
-    return field(default=None, metadata={"xml": Binding("text_child", (tag,))})
+def text_child(tag: str, *aliases: str) -> Any:
+    """A child element holding only text (`<standardEvent>complete</standardEvent>`).
+
+    `aliases` are other tags read into the same field (written as `tag`).
+    """
+    return field(default=None, metadata={"xml": Binding("text_child", (tag, *aliases))})
 
 
-def text_children(tag: str) -> Any:
+def text_children(tag: str, *aliases: str) -> Any:
     """Repeated text-only child elements (`<incoming>Flow_1</incoming>`)."""
-    return field(default=(), metadata={"xml": Binding("text_children", (tag,))})
+    return field(default=(), metadata={"xml": Binding("text_children", (tag, *aliases))})
 
 
 # -- raw (unknown) content ----------------------------------------------------------------------
@@ -215,7 +218,8 @@ def _plan(cls: type) -> _Plan:
         elif binding.kind == "text":
             text_field = f.name
         elif binding.kind in ("text_child", "text_children"):
-            kids[binding.names[0]] = (f.name, None, many)
+            for tag in binding.names:
+                kids[tag] = (f.name, None, many)
         else:
             for tag in binding.names:
                 target = _CLASSES.get(tag)
@@ -235,8 +239,9 @@ def _plan(cls: type) -> _Plan:
 class ReadContext:
     """State of one document read: the namespace prefixes seen, for a faithful rewrite."""
 
-    def __init__(self, source: str, root: etree._Element) -> None:
+    def __init__(self, source: str, root: etree._Element, max_depth: int = 128) -> None:
         self.source = source
+        self.max_depth = max_depth
         self.namespaces: dict[str, str | None] = {uri: p for p, uri in root.nsmap.items()}
 
     def note_namespace(self, clark: str, element: etree._Element) -> None:
@@ -253,8 +258,14 @@ class ReadContext:
         self.namespaces[uri] = PREFERRED_PREFIXES.get(uri)
 
 
-def read_raw(node: etree._Element, ctx: ReadContext) -> RawNode:
+def read_raw(node: etree._Element, ctx: ReadContext, depth: int = 1) -> RawNode:
     """Keep an element the model does not know, as it is."""
+    if depth > ctx.max_depth:
+        raise NotationError(
+            "xml.too-deep",
+            f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
+            line=node.sourceline,
+        )
     if not isinstance(node.tag, str):
         if isinstance(node, etree._Comment):
             return RawNode(COMMENT, text=node.text, tail=_blank_to_none(node.tail))
@@ -265,8 +276,8 @@ def read_raw(node: etree._Element, ctx: ReadContext) -> RawNode:
     return RawNode(
         tag=node.tag,
         attributes=tuple(node.attrib.items()),
-        text=node.text,
-        children=tuple(read_raw(c, ctx) for c in node),
+        text=_blank_to_none(node.text) if len(node) else node.text,
+        children=tuple(read_raw(c, ctx, depth + 1) for c in node),
         tail=_blank_to_none(node.tail),
         line=node.sourceline,
     )
@@ -276,18 +287,30 @@ def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-def read(node: etree._Element, cls: type[T], ctx: ReadContext) -> T:
+def read(node: etree._Element, cls: type[T], ctx: ReadContext, depth: int = 1) -> T:
     """Build an instance of the model class `cls` from an lxml element."""
-    plan = _plan(cls)
-    values: dict[str, Any] = {}
-    extras: list[tuple[str, str]] = []
-    for key, value in node.attrib.items():
-        known = plan.attrs.get(key)
+    if depth > ctx.max_depth:
+        raise NotationError(
+            "xml.too-deep",
+            f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
+            line=node.sourceline,
+        )
+    plan = _PLANS.get(cls) or _plan(cls)
+    values: dict[str, Any] = {"line": node.sourceline}
+    extras: list[tuple[str, str]] | None = None
+    attrs = plan.attrs
+    for key, value in node.items():
+        known = attrs.get(key)
         if known is None:
             ctx.note_namespace(key, node)
+            if extras is None:
+                extras = []
             extras.append((key, value))
             continue
         name, converter = known
+        if converter is STR:
+            values[name] = value
+            continue
         try:
             values[name] = converter.parse(value)
         except ValueError as exc:
@@ -300,33 +323,39 @@ def read(node: etree._Element, cls: type[T], ctx: ReadContext) -> T:
             ) from None
     if plan.text_field is not None:
         values[plan.text_field] = node.text
-    unknown: list[tuple[str | None, RawNode]] = []
-    lists: dict[str, list[Any]] = {}
-    last: str | None = None
-    for kid in node:
-        tag = kid.tag
-        target = plan.children.get(tag) if isinstance(tag, str) else None
-        if target is None:
-            unknown.append((last, read_raw(kid, ctx)))
-            continue
-        name, kid_cls, many = target
-        value = kid.text if kid_cls is None else read(kid, kid_cls, ctx)
-        if kid_cls is None and value is not None:
-            value = value.strip()
-        if many:
-            lists.setdefault(name, []).append(value)
-        elif name in values:  # a second occurrence of a single child: keep it, unknown
-            unknown.append((last, read_raw(kid, ctx)))
-        else:
-            values[name] = value
-        last = name
-    for name, items in lists.items():
-        values[name] = tuple(items)
-    if extras:
+    if len(node):
+        kids_plan = plan.children
+        unknown: list[tuple[str | None, RawNode]] = []
+        lists: dict[str, list[Any]] = {}
+        last: str | None = None
+        for kid in node:
+            target = kids_plan.get(kid.tag)
+            if target is None:
+                unknown.append((last, read_raw(kid, ctx, depth + 1)))
+                continue
+            name, kid_cls, many = target
+            if kid_cls is None:  # a text-only child; present but empty reads as ""
+                value = kid.text
+                value = value.strip() if value is not None else ""
+            else:
+                value = read(kid, kid_cls, ctx, depth + 1)
+            if many:
+                bucket = lists.get(name)
+                if bucket is None:
+                    lists[name] = [value]
+                else:
+                    bucket.append(value)
+            elif name in values:  # a second occurrence of a single child: keep it, unknown
+                unknown.append((last, read_raw(kid, ctx, depth + 1)))
+            else:
+                values[name] = value
+            last = name
+        for name, items in lists.items():
+            values[name] = tuple(items)
+        if unknown:
+            values["unknown"] = tuple(unknown)
+    if extras is not None:
         values["extra_attributes"] = tuple(extras)
-    if unknown:
-        values["unknown"] = tuple(unknown)
-    values["line"] = node.sourceline
     return cls(**values)
 
 
@@ -336,10 +365,7 @@ def read(node: etree._Element, cls: type[T], ctx: ReadContext) -> T:
 def write(obj: Any, tag: str, parent: etree._Element | None, nsmap: dict | None = None):
     """Append the XML of model object `obj` as element `tag` under `parent` (or make a root)."""
     plan = _plan(type(obj))
-    if parent is None:
-        node = etree.Element(tag, nsmap=nsmap)
-    else:
-        node = etree.SubElement(parent, tag)
+    node = etree.Element(tag, nsmap=nsmap) if parent is None else etree.SubElement(parent, tag)
     for fp in plan.fields:
         if fp.binding.kind == "attr":
             value = getattr(obj, fp.name)
@@ -401,22 +427,36 @@ def write_raw(raw: RawNode, parent: etree._Element) -> None:
 # -- traversal ----------------------------------------------------------------------------------
 
 
+_CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    found = _CHILD_FIELDS.get(cls)
+    if found is None:
+        found = tuple(
+            (fp.name, fp.many)
+            for fp in _plan(cls).fields
+            if fp.binding.kind in ("child", "children")
+        )
+        _CHILD_FIELDS[cls] = found
+    return found
+
+
 def iter_elements(obj: Any) -> Iterator[Element]:
     """Every bound model object in the tree below `obj` (itself included), depth first."""
     stack = [obj]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        plan = _plan(type(current))
-        found: list[Any] = []
-        for fp in plan.fields:
-            if fp.binding.kind == "child":
-                value = getattr(current, fp.name)
-                if value is not None:
-                    found.append(value)
-            elif fp.binding.kind == "children":
-                found.extend(getattr(current, fp.name))
-        stack.extend(reversed(found))
+        fields = _CHILD_FIELDS.get(type(current)) or _child_fields(type(current))
+        for name, many in reversed(fields):
+            value = getattr(current, name)
+            if many:
+                if value:
+                    extend(reversed(value))
+            elif value is not None:
+                push(value)
 
 
 def reference_fields(cls: type) -> list[str]:

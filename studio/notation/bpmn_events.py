@@ -1,5 +1,7 @@
 """BPMN 2.0 events and event definitions."""
 
+# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -146,7 +148,10 @@ class Event(FlowNode):
 
     @property
     def trigger(self) -> str:
-        """"none", the one definition's kind ("message", "timer"...), or "multiple"."""
+        """What triggers the event: `none`, its one definition's `kind` or `multiple`.
+
+        (`reference` when its only definition is an `eventDefinitionRef` to a root element.)
+        """
         definitions = getattr(self, "event_definitions", ())
         refs = getattr(self, "event_definition_refs", ())
         if len(definitions) + len(refs) > 1:
@@ -178,9 +183,7 @@ class CatchEvent(Event):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ThrowEvent(Event):
     data_inputs: tuple[DataInput, ...] = children(b("dataInput"))
-    data_input_associations: tuple[DataInputAssociation, ...] = children(
-        b("dataInputAssociation")
-    )
+    data_input_associations: tuple[DataInputAssociation, ...] = children(b("dataInputAssociation"))
     input_set: InputSet | None = child(b("inputSet"))
     event_definitions: tuple[EventDefinitionType, ...] = children(*EVENT_DEFINITION_TAGS)
     event_definition_refs: tuple[str, ...] = text_children(b("eventDefinitionRef"))

@@ -1,7 +1,11 @@
 """BPMN 2.0 activities, gateways, sequence flows, lanes and artifacts."""
 
+# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
+
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from studio.notation.binding import (
@@ -36,7 +40,7 @@ from studio.notation.bpmn_data import (
     IoSpecification,
     Property,
 )
-from studio.notation.bpmn_events import ImplicitThrowEvent
+from studio.notation.bpmn_events import BoundaryEvent, ImplicitThrowEvent, StartEvent
 
 # -- resource roles -----------------------------------------------------------------------------
 
@@ -44,18 +48,14 @@ from studio.notation.bpmn_events import ImplicitThrowEvent
 @element(b("resourceAssignmentExpression"))
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ResourceAssignmentExpression(BaseElement):
-    expression: Expression | FormalExpression | None = child(
-        b("expression"), b("formalExpression")
-    )
+    expression: Expression | FormalExpression | None = child(b("expression"), b("formalExpression"))
 
 
 @element(b("resourceParameterBinding"))
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ResourceParameterBinding(BaseElement):
     parameter_ref: str | None = attr("parameterRef")
-    expression: Expression | FormalExpression | None = child(
-        b("expression"), b("formalExpression")
-    )
+    expression: Expression | FormalExpression | None = child(b("expression"), b("formalExpression"))
 
 
 @element(b("resourceRole"))
@@ -150,9 +150,7 @@ class Activity(FlowNode):
     default: str | None = attr("default")
     io_specification: IoSpecification | None = child(b("ioSpecification"))
     properties: tuple[Property, ...] = children(b("property"))
-    data_input_associations: tuple[DataInputAssociation, ...] = children(
-        b("dataInputAssociation")
-    )
+    data_input_associations: tuple[DataInputAssociation, ...] = children(b("dataInputAssociation"))
     data_output_associations: tuple[DataOutputAssociation, ...] = children(
         b("dataOutputAssociation")
     )
@@ -199,8 +197,8 @@ class Script(Element):
 
     @property
     def source(self) -> str:
-        """The script text without surrounding blank lines."""
-        return (self.body or "").strip()
+        """The script text, dedented, without surrounding blank lines."""
+        return textwrap.dedent(self.body or "").strip()
 
 
 @element(b("scriptTask"))
@@ -375,9 +373,44 @@ class SequenceFlow(FlowElement):
 # -- sub-processes ------------------------------------------------------------------------------
 
 
+class FlowElementsContainer:
+    """Lookups shared by processes and sub-processes (both have `flow_elements`)."""
+
+    __slots__ = ()
+    flow_elements: tuple[FlowElement, ...]
+
+    @property
+    def flow_nodes(self) -> tuple[FlowNode, ...]:
+        """Events, activities and gateways directly inside, in document order."""
+        return tuple(e for e in self.flow_elements if isinstance(e, FlowNode))
+
+    @property
+    def sequence_flows(self) -> tuple[SequenceFlow, ...]:
+        return tuple(e for e in self.flow_elements if isinstance(e, SequenceFlow))
+
+    @property
+    def start_events(self) -> tuple[StartEvent, ...]:
+        return tuple(e for e in self.flow_elements if isinstance(e, StartEvent))
+
+    @property
+    def boundary_events(self) -> tuple[BoundaryEvent, ...]:
+        return tuple(e for e in self.flow_elements if isinstance(e, BoundaryEvent))
+
+    @property
+    def sub_processes(self) -> tuple[SubProcess, ...]:
+        return tuple(e for e in self.flow_elements if isinstance(e, SubProcess))
+
+    def iter_flow_elements(self) -> Iterator[FlowElement]:
+        """Every flow element inside, sub-processes' contents included, depth first."""
+        for item in self.flow_elements:
+            yield item
+            if isinstance(item, SubProcess):
+                yield from item.iter_flow_elements()
+
+
 @element(b("subProcess"))
 @dataclass(frozen=True, kw_only=True, slots=True)
-class SubProcess(Activity):
+class SubProcess(Activity, FlowElementsContainer):
     """An embedded sub-process; `triggered_by_event` makes it an event sub-process."""
 
     triggered_by_event: bool | None = attr("triggeredByEvent", BOOL)

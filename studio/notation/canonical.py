@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from studio.notation.binding import Element, _plan, iter_elements
+from studio.notation.namespaces import PREFERRED_PREFIXES
 
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ def transform(obj: T, fn: Callable[[Any], Any]) -> T:
 
 def _is_reference(xml_name: str) -> bool:
     return xml_name.endswith(("Ref", "Refs", "Element", "default", "sharedStyle")) or (
-        xml_name in ("calledElement", "attachedToRef")
+        xml_name in ("calledElement", "attachedToRef", "labelStyle")
     )
 
 
@@ -112,3 +113,49 @@ def element_ids(root: Element) -> list[tuple[str, Element]]:
         for element in iter_elements(root)
         if isinstance(value := getattr(element, "id", None), str)
     ]
+
+
+XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+
+
+def settle_namespaces(model: T, required: tuple[str, ...]) -> T:
+    """Give each namespace of `model.namespaces` a prefix of its own, declaring `required` too.
+
+    A namespace declared below the root with a prefix the root already uses for another one
+    (typically a nested default namespace) gets a fresh prefix, so the writer can declare it at
+    the root; the `xml` namespace is dropped (it is never declared). `required[0]` is the root
+    element's namespace (default namespace when free); the others get their preferred prefix.
+    The writer then declares exactly these, which keeps prefixed values (`xsi:type`) resolvable.
+    """
+    settled: list[tuple[str | None, str]] = []
+    prefixes: set[str | None] = set()
+    uris: set[str] = set()
+
+    def add(prefix: str | None, uri: str) -> None:
+        base = prefix
+        n = 1
+        while prefix in prefixes:
+            base = base or PREFERRED_PREFIXES.get(uri, "ns")
+            n += 1
+            prefix = base if n == 2 and base not in prefixes else f"{base}{n}"
+        settled.append((prefix, uri))
+        prefixes.add(prefix)
+        uris.add(uri)
+
+    for prefix, uri in model.namespaces:  # type: ignore[attr-defined]
+        if uri != XML_NAMESPACE and uri not in uris:
+            add(prefix, uri)
+    for n, uri in enumerate(required):
+        if uri not in uris:
+            add(None if n == 0 else PREFERRED_PREFIXES.get(uri, "ns"), uri)
+    if tuple(settled) == tuple(model.namespaces):  # type: ignore[attr-defined]
+        return model
+    return dataclasses.replace(model, namespaces=tuple(settled))  # type: ignore[type-var]
+
+
+def prefix_for(model: Any, uri: str) -> str | None:
+    """The prefix `model.namespaces` binds to `uri` (None: the default namespace)."""
+    for prefix, known in model.namespaces:
+        if known == uri:
+            return prefix
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +62,12 @@ class PlanItemInfo:
 class CmmnIndex:
     """Lookups over one CMMN model by id, built once."""
 
-    def __init__(self, model: CmmnDefinitions) -> None:
+    def __init__(self, model: CmmnDefinitions, elements: Iterable[Any] | None = None) -> None:
+        """Index `model`; `elements` may pass an already made walk of it (all its elements)."""
         self.model = model
         self.by_id: dict[str, Any] = {}
         self.duplicates: list[tuple[str, Any]] = []
-        for element in iter_elements(model):
+        for element in iter_elements(model) if elements is None else elements:
             ident = getattr(element, "id", None)
             if ident is None:
                 continue

@@ -18,7 +18,7 @@ from studio.notation.binding import (
     text_children,
 )
 from studio.notation.cmmn_di import CmmnDI
-from studio.notation.namespaces import CMMN, CMMNDI, qualified
+from studio.notation.namespaces import CMMN, CMMNDI, FLOWABLE, qualified
 
 
 def _c(local: str) -> str:
@@ -234,7 +234,8 @@ class Sentry(CmmnElement):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Criterion(CmmnElement):
     name: str | None = attr("name")
-    sentry_ref: str | None = attr("sentryRef")
+    # Older Flowable exports write the sentry reference as flowable:sentryRef; read as sentryRef.
+    sentry_ref: str | None = attr("sentryRef", aliases=(qualified(FLOWABLE, "sentryRef"),))
 
 
 @element(_c("entryCriterion"))

@@ -11,7 +11,7 @@ from lxml import etree
 from studio.notation import binding
 from studio.notation.errors import NotationError
 from studio.notation.namespaces import PREFERRED_PREFIXES, XSI, split
-from studio.notation.safe_xml import MAX_BYTES, parse_xml
+from studio.notation.safe_xml import MAX_BYTES, MAX_DEPTH, parse_xml
 
 _ROOTS: dict[str, str] = {}  # root tag -> notation name
 _STANDARD_NAMESPACES: dict[str, tuple[str, ...]] = {}  # notation -> namespaces always declared
@@ -52,7 +52,7 @@ def read_model(data: bytes, source: str = "<model>", *, max_bytes: int = MAX_BYT
             line=root.sourceline,
         )
     cls = binding.class_for(tag)
-    ctx = binding.ReadContext(source, root)
+    ctx = binding.ReadContext(source, root, MAX_DEPTH)
     try:
         model = binding.read(root, cls, ctx)
     except RecursionError:
@@ -84,7 +84,7 @@ def _nsmap(model: Any) -> dict[str | None, str]:
     nsmap: dict[str | None, str] = {}
     declared: set[str] = set()
     for prefix, uri in model.namespaces:
-        if prefix in nsmap or uri in declared and prefix is not None:
+        if prefix in nsmap or (uri in declared and prefix is not None):
             continue
         nsmap[prefix] = uri
         declared.add(uri)
@@ -103,6 +103,19 @@ def _nsmap(model: Any) -> dict[str | None, str]:
         nsmap[candidate] = uri
         declared.add(uri)
     return nsmap
+
+
+_DIAGRAM_FIELDS = ("cmmndi", "diagrams", "dmndi")
+
+
+def without_diagrams(model: Any) -> Any:
+    """The model with its diagram interchange (DI) left out: what matters for execution."""
+    changes = {}
+    for name in _DIAGRAM_FIELDS:
+        value = getattr(model, name, None)
+        if value:
+            changes[name] = () if isinstance(value, tuple) else None
+    return dataclasses.replace(model, **changes) if changes else model
 
 
 def canonical(model: Any) -> Any:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.notation.binding import Element, iter_elements
-from studio.notation.namespaces import ACTIVITI, CAMUNDA, CAMUNDA_CMMN, FLOWABLE, FLOWABLE_BPMN, split
+from studio.notation.namespaces import (
+    ACTIVITI,
+    CAMUNDA,
+    CAMUNDA_CMMN,
+    FLOWABLE,
+    FLOWABLE_BPMN,
+    split,
+)
 
 VENDOR_NAMESPACES = {
     FLOWABLE: "flowable",
@@ -88,9 +95,9 @@ class VendorExtension:
     is_element: bool
 
 
-def vendor_extensions(model: Any) -> Iterator[VendorExtension]:
-    """Every vendor attribute and extension element of the model, in document order."""
-    for element in iter_elements(model):
+def vendor_extensions(elements: Any) -> Iterator[VendorExtension]:
+    """Every vendor attribute and extension element of a model (or of a list of its elements)."""
+    for element in iter_elements(elements) if isinstance(elements, Element) else elements:
         for key, value in element.extra_attributes:
             namespace, local = split(key)
             vendor = VENDOR_NAMESPACES.get(namespace or "")

@@ -84,7 +84,9 @@ def test_invalid_ids_are_renamed_with_their_references():
 @pytest.mark.conformance
 def test_typed_content_of_a_flowable_model():
     model = read_model_file(
-        shared_path("conformance/cmmn/flowable/TimerEventListenerTest.testTimerExpressionDuration.cmmn")
+        shared_path(
+            "conformance/cmmn/flowable/TimerEventListenerTest.testTimerExpressionDuration.cmmn"
+        )
     )
     plan = model.cases[0].case_plan_model
     timers = [d for d in plan.plan_item_definitions if isinstance(d, TimerEventListener)]
@@ -98,7 +100,9 @@ def test_typed_content_of_a_flowable_model():
 def test_vendor_attributes_survive():
     path = shared_path("conformance/cmmn/flowable/RequiredRuleTest.testComplexCase.cmmn")
     model = read_model_file(path)
-    stages = [d for d in model.cases[0].case_plan_model.plan_item_definitions if isinstance(d, Stage)]
+    stages = [
+        d for d in model.cases[0].case_plan_model.plan_item_definitions if isinstance(d, Stage)
+    ]
     assert stages
     assert b"flowable:" in rewrite(path)
 

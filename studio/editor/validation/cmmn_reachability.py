@@ -110,6 +110,13 @@ class _Reachability:
                 if not isinstance(on_part, PlanItemOnPart):
                     continue
                 source = local_name(on_part.source_ref or "")
+                info = self.items.get(source)
+                if info is not None and on_part.standard_event not in events_of(info.definition):
+                    reasons.append(
+                        f"sentry {sentry.id!r} waits for {on_part.standard_event!r} of "
+                        f"{source!r}, which never emits it"
+                    )
+                    break
                 if source not in self.reachable:
                     reasons.append(
                         f"sentry {sentry.id!r} waits for {on_part.standard_event!r} of "
@@ -128,7 +135,9 @@ def check_reachability(ctx: ModelContext) -> None:
         name = info.item.name or getattr(info.definition, "name", None) or pid
         why = solver.blocker(info)
         if is_required(info):
-            owner = "the case" if info.stage.id in solver.plan_models else f"stage {info.stage.id!r}"
+            owner = (
+                "the case" if info.stage.id in solver.plan_models else f"stage {info.stage.id!r}"
+            )
             ctx.report(
                 "cmmn.case.cannot-complete",
                 ERROR,
@@ -159,6 +168,7 @@ def check_repetition(ctx: ModelContext) -> None:
                 "cmmn.repetition.endless",
                 WARNING,
                 f"item {name!r} repeats without entry criteria and without a condition: every "
-                "time an instance ends a new one starts, and no user can get rid of it",
+                "time an instance ends (even by its exit criterion) a new one starts, so only "
+                "the end of its stage gets rid of it",
                 info.item,
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
-from studio.notation.binding import iter_elements
 from studio.notation.cmmn_model import (
     CaseFileItem,
     CaseFileItemDefinition,
@@ -51,7 +50,7 @@ def check_references(ctx: ModelContext) -> None:
                 element,
             )
 
-    for element in iter_elements(ctx.model):
+    for element in ctx.model_elements:
         if isinstance(element, PlanItem | DiscretionaryItem):
             if not element.definition_ref:
                 ctx.report(
@@ -223,9 +222,7 @@ def _check_case_task(ctx: ModelContext, task: CaseTask) -> None:
             )
         return
     case_id = local_name(task.case_ref)
-    if case_id not in ctx.project.case_ids and case_id not in {
-        c.id for c in ctx.model.cases
-    }:
+    if case_id not in ctx.project.case_ids and case_id not in {c.id for c in ctx.model.cases}:
         ctx.report(
             "cmmn.case-task.unknown-case",
             ERROR,

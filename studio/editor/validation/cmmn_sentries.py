@@ -14,6 +14,7 @@ from studio.notation.cmmn_model import (
     Milestone,
     PlanItemOnPart,
     Sentry,
+    Stage,
 )
 
 _WORK_EVENTS = frozenset(PLAN_ITEM_TRANSITIONS) - {"occur", "close"}
@@ -46,17 +47,9 @@ def check_sentries(ctx: ModelContext) -> None:
         for c in (*info.item.entry_criteria, *info.item.exit_criteria)
         if c.sentry_ref
     }
-    for case in ctx.model.cases:
-        plan = case.case_plan_model
-        if plan is None:
-            continue
-        used.update(local_name(c.sentry_ref) for c in plan.exit_criteria if c.sentry_ref)
-        from studio.notation.binding import iter_elements
-        from studio.notation.cmmn_model import Stage
-
-        for element in iter_elements(plan):
-            if isinstance(element, Stage):
-                used.update(local_name(c.sentry_ref) for c in element.exit_criteria if c.sentry_ref)
+    for element in ctx.model_elements:
+        if isinstance(element, Stage):
+            used.update(local_name(c.sentry_ref) for c in element.exit_criteria if c.sentry_ref)
 
     for sentry, _stage in index.sentries():
         if not sentry.on_parts and sentry.if_part is None:
@@ -109,8 +102,10 @@ def _check_on_part(ctx: ModelContext, sentry: Sentry, on_part: object) -> None:
     if isinstance(on_part, PlanItemOnPart) and on_part.exit_criterion_ref:
         info = ctx.cmmn_index.plan_items.get(local_name(on_part.source_ref or ""))
         criterion = ctx.cmmn_index.by_id.get(local_name(on_part.exit_criterion_ref))
-        if isinstance(criterion, ExitCriterion) and info is not None and (
-            criterion not in info.item.exit_criteria
+        if (
+            isinstance(criterion, ExitCriterion)
+            and info is not None
+            and (criterion not in info.item.exit_criteria)
         ):
             ctx.report(
                 "cmmn.sentry.foreign-exit-criterion",

@@ -9,6 +9,8 @@ from typing import Any
 
 from studio.editor.validation.problems import Problem, Severity
 from studio.editor.validation.project import ModelProject
+from studio.notation.binding import iter_elements
+from studio.notation.documents import without_diagrams
 
 
 @dataclass
@@ -20,9 +22,7 @@ class ModelContext:
     project: ModelProject
     problems: list[Problem] = field(default_factory=list)
 
-    def report(
-        self, code: str, severity: Severity, message: str, element: Any = None
-    ) -> None:
+    def report(self, code: str, severity: Severity, message: str, element: Any = None) -> None:
         """Record a problem about `element` (a model object or an id)."""
         if isinstance(element, str) or element is None:
             ident, line = element, None
@@ -31,10 +31,26 @@ class ModelContext:
         self.problems.append(Problem(code, severity, message, ident, line))
 
     @cached_property
+    def elements(self) -> list[Any]:
+        """Every element of the model, diagram interchange included, in document order."""
+        return list(iter_elements(self.model))
+
+    @cached_property
+    def model_elements(self) -> list[Any]:
+        """Every element of the model except its diagram interchange (what executes)."""
+        return list(iter_elements(without_diagrams(self.model)))
+
+    def elements_of(self, part: Any) -> list[Any]:
+        """The elements below one part of the model (a case), from the cached walk if it is all."""
+        if getattr(self.model, "cases", None) == (part,):
+            return [e for e in self.model_elements if e is not self.model]
+        return list(iter_elements(part))
+
+    @cached_property
     def cmmn_index(self):  # -> CmmnIndex
         from studio.notation.cmmn import CmmnIndex
 
-        return CmmnIndex(self.model)
+        return CmmnIndex(self.model, self.elements)
 
     @cached_property
     def bpmn_index(self):  # -> BpmnIndex

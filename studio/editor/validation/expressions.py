@@ -10,7 +10,6 @@ from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
 from studio.editor.validation.scope import Scope, cmmn_case_scope
 from studio.expressions import ExpressionError, default_engine
-from studio.notation.binding import iter_elements
 
 OUR_LANGUAGES = {
     None,
@@ -54,7 +53,10 @@ def check_expression(
         compiled = _compile(source)
     except ExpressionError as exc:
         severity = WARNING if exc.code in SOFT_CODES else ERROR
-        ctx.report(exc.code, severity, f"{where}: {exc.message}", element)
+        hint = ""
+        if source.lstrip().startswith("="):
+            hint = " (this looks like FEEL from Camunda 8; write it in the studio's language)"
+        ctx.report(exc.code, severity, f"{where}: {exc.message}{hint}", element)
         return False
     if scope is not None:
         for path in sorted(compiled.paths | compiled.names):
@@ -62,7 +64,11 @@ def check_expression(
             if missing is None:
                 continue
             name, suggestions = missing
-            hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+            hint = (
+                f"; did you mean {' or '.join(repr(s) for s in suggestions)}?"
+                if suggestions
+                else ""
+            )
             ctx.report(
                 "expr.unknown-name",
                 WARNING,
@@ -73,7 +79,7 @@ def check_expression(
     return True
 
 
-def _cmmn_sites(case) -> Iterator[tuple[Any, Any, str]]:
+def _cmmn_sites(elements: list[Any]) -> Iterator[tuple[Any, Any, str]]:
     """(expression, element, description) for every expression of a CMMN case."""
     from studio.notation.cmmn_model import (
         ApplicabilityRule,
@@ -91,13 +97,16 @@ def _cmmn_sites(case) -> Iterator[tuple[Any, Any, str]]:
         ManualActivationRule: "the manual activation rule",
         ApplicabilityRule: "the applicability rule",
     }
-    for element in iter_elements(case):
+    for element in elements:
         label = labels.get(type(element))
         if label and element.condition is not None and element.condition.source:
             yield element.condition, element, f"{label} of {element.id or 'an element'}"
-        elif isinstance(element, ParameterMapping) and element.transformation is not None:
-            if element.transformation.source:
-                yield element.transformation, element, f"the transformation of {element.id}"
+        elif (
+            isinstance(element, ParameterMapping)
+            and element.transformation is not None
+            and element.transformation.source
+        ):
+            yield element.transformation, element, f"the transformation of {element.id}"
 
 
 def check_cmmn_expressions(ctx: ModelContext) -> None:
@@ -105,6 +114,6 @@ def check_cmmn_expressions(ctx: ModelContext) -> None:
     default_language = ctx.model.expression_language
     for case in ctx.model.cases:
         scope = cmmn_case_scope(ctx.project, ctx.model, case)
-        for expression, element, where in _cmmn_sites(case):
+        for expression, element, where in _cmmn_sites(ctx.elements_of(case)):
             language = expression.language or default_language
             check_expression(ctx, expression.source, element, where, scope, language)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
-from studio.notation.canonical import element_ids, is_ncname
+from studio.notation.canonical import is_ncname
 
 
 def check_ids(ctx: ModelContext) -> None:
     """Duplicate ids are errors (references become ambiguous); non-NCName ids are warnings."""
     seen: dict[str, object] = {}
-    for ident, element in element_ids(ctx.model):
+    for element in ctx.elements:
+        ident = getattr(element, "id", None)
+        if not isinstance(ident, str):
+            continue
         if ident in seen:
             first_line = getattr(seen[ident], "line", None)
             where = f" (first used on line {first_line})" if first_line else ""

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from studio.editor.validation.bpmn_expressions import check_bpmn_expressions
+from studio.editor.validation.bpmn_structure import (
+    check_bpmn_gateways,
+    check_bpmn_references,
+    check_bpmn_unsupported,
+)
 from studio.editor.validation.cmmn_reachability import check_reachability, check_repetition
 from studio.editor.validation.cmmn_references import check_references
 from studio.editor.validation.cmmn_sentries import check_sentries
 from studio.editor.validation.context import ModelContext
+from studio.editor.validation.dmn_tables import check_decision_tables
 from studio.editor.validation.expressions import check_cmmn_expressions
 from studio.editor.validation.identity import check_ids
 from studio.editor.validation.timers import check_cmmn_timers
@@ -26,6 +33,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
         check_cmmn_timers,
         check_vendor_extensions,
     ),
-    "bpmn": (check_ids, check_vendor_extensions),
-    "dmn": (check_ids,),
+    "bpmn": (
+        check_ids,
+        check_bpmn_references,
+        check_bpmn_gateways,
+        check_bpmn_expressions,
+        check_bpmn_unsupported,
+        check_vendor_extensions,
+    ),
+    "dmn": (check_ids, check_decision_tables),
 }

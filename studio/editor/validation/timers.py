@@ -8,7 +8,6 @@ from studio.editor.validation.context import ModelContext
 from studio.editor.validation.expressions import check_expression
 from studio.editor.validation.problems import ERROR, WARNING
 from studio.expressions import TimerError, is_iso_timer, parse_timer
-from studio.notation.binding import iter_elements
 
 
 def check_timer_text(ctx: ModelContext, text: str, element: Any, where: str) -> None:
@@ -40,7 +39,7 @@ def check_timer_text(ctx: ModelContext, text: str, element: Any, where: str) -> 
 def check_cmmn_timers(ctx: ModelContext) -> None:
     from studio.notation.cmmn_model import TimerEventListener
 
-    for element in iter_elements(ctx.model):
+    for element in ctx.model_elements:
         if not isinstance(element, TimerEventListener):
             continue
         name = element.name or element.id
@@ -52,6 +51,4 @@ def check_cmmn_timers(ctx: ModelContext) -> None:
                 element,
             )
             continue
-        check_timer_text(
-            ctx, element.timer_expression.source, element, f"the timer of {name!r}"
-        )
+        check_timer_text(ctx, element.timer_expression.source, element, f"the timer of {name!r}")

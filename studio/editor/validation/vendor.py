@@ -14,7 +14,7 @@ from studio.notation.vendor import (
 
 
 def check_vendor_extensions(ctx: ModelContext) -> None:
-    for ext in vendor_extensions(ctx.model):
+    for ext in vendor_extensions(ctx.model_elements):
         label = f"{ext.vendor}:{ext.name}"
         if ext.is_element:
             reason = UNSUPPORTED_ELEMENTS.get(ext.name)

@@ -1,0 +1,100 @@
+"""Parsing an expression's text: bracket-depth pre-check, syntax errors with their column, and
+character positions of syntax-tree nodes."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from studio.expressions.errors import ExpressionError
+from studio.expressions.limits import Limits
+
+
+def bracket_depth(source: str) -> int:
+    """Deepest nesting of (), [] and {} outside string literals (a quick pre-parse scan)."""
+    depth = deepest = 0
+    quote = ""
+    escaped = False
+    for char in source:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """Turns a node's (line, UTF-8 byte column) into a character offset in the source."""
+
+    lines: tuple[str, ...]
+    base: int = 0
+    line_shift: int = 0
+
+    def of(self, node: ast.AST) -> int | None:
+        line = getattr(node, "lineno", None)
+        col = getattr(node, "col_offset", None)
+        if line is None or col is None:
+            return None
+        index = line - 1 - self.line_shift
+        if not 0 <= index < len(self.lines):
+            return None
+        text = self.lines[index]
+        chars = len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+        return self.base + sum(len(t) + 1 for t in self.lines[:index]) + chars
+
+
+def parse(source: str, limits: Limits, base_offset: int = 0) -> tuple[ast.expr, Positions]:
+    """Parse one expression; syntax errors and size caps become ``ExpressionError``.
+
+    A source over several lines parses as if it were in parentheses.
+    """
+    if bracket_depth(source) > limits.max_brackets:
+        raise ExpressionError(
+            "expr.too-complex",
+            f"parentheses and brackets nest deeper than {limits.max_brackets} levels",
+        )
+    positions = Positions(tuple(source.split("\n")), base_offset)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        if "\n" not in source:
+            raise _syntax_error(source, exc, base_offset) from None
+        try:
+            tree = ast.parse("(\n" + source + "\n)", mode="eval")
+        except SyntaxError:
+            raise _syntax_error(source, exc, base_offset) from None
+        positions = Positions(positions.lines, base_offset, line_shift=1)
+    except (RecursionError, MemoryError):
+        raise ExpressionError("expr.too-complex", "the expression nests too deeply") from None
+    except ValueError as exc:  # e.g. null characters
+        raise ExpressionError("expr.syntax", str(exc), base_offset) from None
+    return tree.body, positions
+
+
+def _syntax_error(source: str, exc: SyntaxError, base_offset: int) -> ExpressionError:
+    offset = None
+    if exc.lineno is not None and exc.offset is not None:
+        lines = source.split("\n")
+        line = min(max(exc.lineno, 1), len(lines))
+        offset = sum(len(text) + 1 for text in lines[: line - 1]) + max(exc.offset - 1, 0)
+        offset = min(offset, len(source)) + base_offset
+    message = exc.msg or "invalid syntax"
+    if "&&" in source or "||" in source:
+        message += " (write 'and' / 'or' instead of '&&' / '||', or wrap JUEL in ${...})"
+    elif "!" in source.replace("!=", ""):
+        message += " (write 'not x' instead of '!x')"
+    elif re.search(r"(?<![=!<>])=(?!=)", source):
+        message += " (compare with ==; an expression cannot assign)"
+    return ExpressionError("expr.syntax", message, offset)
