@@ -32,7 +32,8 @@ class ExpressionError(Exception):
 
 class ExpressionEvaluationError(ExpressionError):
     """A compiled expression that failed on the data it was given (``expr.unknown-name``,
-    ``expr.type-error``, ``expr.value-error``, ``expr.division-by-zero``, ``expr.too-large``)."""
+    ``expr.type-error``, ``expr.value-error``, ``expr.division-by-zero``, ``expr.too-large``,
+    ``expr.error`` for anything unforeseen)."""
 
 
 class TimerError(ValueError):

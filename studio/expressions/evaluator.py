@@ -93,6 +93,10 @@ class Evaluator(simpleeval.SimpleEval):
             raise type_error(str(exc)) from None
         except ValueError as exc:
             raise ExpressionEvaluationError("expr.value-error", str(exc)) from None
+        except Exception as exc:  # e.g. a variables mapping that fails: still a clear error
+            raise ExpressionEvaluationError(
+                "expr.error", f"the evaluation failed: {type(exc).__name__}: {exc}"
+            ) from exc
         finally:
             self.variables, self.clock, self.positions = saved
             restore_work(work)

@@ -284,3 +284,25 @@ def test_unreadable_file_is_an_error_problem_not_a_crash(tmp_path):
     problems = check(tmp_path, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
     assert [p.code for p in problems] == ["xml.doctype"]
     assert problems[0].severity == "error"
+
+
+def test_decision_task_must_name_a_dmn_decision_of_the_project(tmp_path):
+    body = '<planItem id="pi_d" definitionRef="dt"/><decisionTask id="dt" decisionRef="risk"/>'
+    assert "cmmn.decision-task.unknown-decision" in codes(check(tmp_path, cmmn_case(body)))
+    dmn = (
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" '
+        'namespace="urn:t"><decision id="risk" name="Risk"><decisionTable id="t">'
+        '<output id="o" name="risk"/></decisionTable></decision></definitions>'
+    )
+    assert "cmmn.decision-task.unknown-decision" not in codes(
+        check(tmp_path, cmmn_case(body), risk__dmn=dmn)
+    )
+
+
+def test_computed_process_reference_is_unsupported_but_a_literal_one_resolves(tmp_path):
+    computed = '<planItem id="pi_p" definitionRef="pt"/><processTask id="pt"><processRefExpression>${key}</processRefExpression></processTask>'
+    assert "unsupported.dynamic-reference" in codes(check(tmp_path, cmmn_case(computed)))
+    literal = computed.replace("${key}", "CheckInvoice")
+    found = codes(check(tmp_path, cmmn_case(literal)))
+    assert "cmmn.process-task.unknown-process" in found
+    assert "unsupported.dynamic-reference" not in found

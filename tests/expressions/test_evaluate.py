@@ -207,3 +207,21 @@ def test_non_plain_result_is_refused(engine):
     with pytest.raises(ExpressionEvaluationError) as info:
         engine.compile("x").evaluate({"x": object()})
     assert info.value.code == "expr.type-error"
+
+
+def test_failing_mapping_gives_a_clear_error(engine):
+    from collections.abc import Mapping
+
+    class Broken(Mapping):
+        def __getitem__(self, key):
+            raise RuntimeError("store unavailable")
+
+        def __iter__(self):
+            return iter(())
+
+        def __len__(self):
+            return 0
+
+    with pytest.raises(ExpressionEvaluationError) as info:
+        engine.compile("a").evaluate(Broken())
+    assert info.value.code == "expr.error"

@@ -163,71 +163,63 @@ def _criterion_kind(criterion: Criterion) -> str:
     return "exit criterion" if isinstance(criterion, ExitCriterion) else "entry criterion"
 
 
+def _called_key(ctx: ModelContext, task, ref: str | None, expression, kind: str) -> str | None:
+    """The id a process/case/decision task calls: its *Ref, else a literal *RefExpression.
+
+    Reports a missing reference and a computed expression (which cannot run); returns None then.
+    """
+    label = task.name or task.id
+    if ref:
+        return local_name(ref)
+    literal = expression.source if expression is not None else ""
+    if not literal:
+        ctx.report(
+            f"cmmn.{kind}-task.missing-{kind}",
+            ERROR,
+            f"{kind} task {label!r} names no {kind} ({kind}Ref)",
+            task,
+        )
+        return None
+    if not literal.isidentifier():
+        ctx.report(
+            "unsupported.dynamic-reference",
+            WARNING,
+            f"{kind} task {label!r}: a computed {kind}RefExpression ({literal!r}) cannot run "
+            f"here; name the {kind} with {kind}Ref",
+            task,
+        )
+        return None
+    return literal
+
+
 def _check_process_task(ctx: ModelContext, task: ProcessTask) -> None:
-    """processRef names a <process> of this file whose externalRef is a BPMN process id."""
-    if not task.process_ref:
-        literal = task.process_ref_expression.source if task.process_ref_expression else ""
-        if not literal:
-            ctx.report(
-                "cmmn.process-task.missing-process",
-                ERROR,
-                f"process task {task.name or task.id!r} names no process (processRef)",
-                task,
-            )
-        elif not literal.isidentifier():
-            ctx.report(
-                "unsupported.dynamic-reference",
-                WARNING,
-                f"process task {task.name or task.id!r}: a computed processRefExpression "
-                f"({literal!r}) cannot run here; name the process with processRef",
-                task,
-            )
-        elif literal not in ctx.project.process_ids:
-            ctx.report(
-                "cmmn.process-task.unknown-process",
-                ERROR,
-                f"process task {task.name or task.id!r}: processRefExpression {literal!r} is not "
-                "a BPMN process of the project",
-                task,
-            )
-        return
+    """The process called is a BPMN process of the project (through a <process> element whose
+    externalRef names it, or, Flowable-style, named directly)."""
     from studio.notation.cmmn_model import Process
 
-    target = ctx.cmmn_index.by_id.get(local_name(task.process_ref))
-    if not isinstance(target, Process):
-        # Flowable-style: processRef holds the BPMN process key directly.
-        process_id = local_name(task.process_ref)
-        element_kind = "a <process> of this file or a BPMN process of the project"
-    else:
-        process_id = local_name(target.external_ref or target.id or "")
-        element_kind = "a BPMN process of the project (externalRef)"
-    if process_id not in ctx.project.process_ids:
+    key = _called_key(ctx, task, task.process_ref, task.process_ref_expression, "process")
+    if key is None:
+        return
+    target = ctx.cmmn_index.by_id.get(key)
+    if isinstance(target, Process):
+        key = local_name(target.external_ref or target.id or "")
+    if key not in ctx.project.process_ids:
         ctx.report(
             "cmmn.process-task.unknown-process",
             ERROR,
-            f"process task {task.name or task.id!r}: processRef={task.process_ref!r} is not "
-            f"{element_kind}",
+            f"process task {task.name or task.id!r} calls {key!r}, which is not a BPMN process "
+            "of the project",
             task,
         )
 
 
 def _check_case_task(ctx: ModelContext, task: CaseTask) -> None:
-    if not task.case_ref:
-        if task.case_ref_expression is None:
-            ctx.report(
-                "cmmn.case-task.missing-case",
-                ERROR,
-                f"case task {task.name or task.id!r} names no case (caseRef)",
-                task,
-            )
-        return
-    case_id = local_name(task.case_ref)
-    if case_id not in ctx.project.case_ids and case_id not in {c.id for c in ctx.model.cases}:
+    key = _called_key(ctx, task, task.case_ref, task.case_ref_expression, "case")
+    if key is not None and key not in ctx.project.case_ids | {c.id for c in ctx.model.cases}:
         ctx.report(
             "cmmn.case-task.unknown-case",
             ERROR,
-            f"case task {task.name or task.id!r}: caseRef={task.case_ref!r} is not a case of the "
-            "project",
+            f"case task {task.name or task.id!r} calls {key!r}, which is not a case of the project",
             task,
         )
 
@@ -235,26 +227,17 @@ def _check_case_task(ctx: ModelContext, task: CaseTask) -> None:
 def _check_decision_task(ctx: ModelContext, task: DecisionTask) -> None:
     from studio.notation.cmmn_model import Decision
 
-    if not task.decision_ref:
-        if task.decision_ref_expression is None:
-            ctx.report(
-                "cmmn.decision-task.missing-decision",
-                ERROR,
-                f"decision task {task.name or task.id!r} names no decision (decisionRef)",
-                task,
-            )
+    key = _called_key(ctx, task, task.decision_ref, task.decision_ref_expression, "decision")
+    if key is None:
         return
-    target = ctx.cmmn_index.by_id.get(local_name(task.decision_ref))
-    key = (
-        local_name(target.external_ref or target.id or "")
-        if isinstance(target, Decision)
-        else local_name(task.decision_ref)
-    )
+    target = ctx.cmmn_index.by_id.get(key)
+    if isinstance(target, Decision):
+        key = local_name(target.external_ref or target.id or "")
     if key not in ctx.project.decision_keys:
         ctx.report(
             "cmmn.decision-task.unknown-decision",
-            WARNING if not ctx.project.decision_keys else ERROR,
-            f"decision task {task.name or task.id!r}: decisionRef={task.decision_ref!r} is not a "
-            "DMN decision of the project",
+            ERROR,
+            f"decision task {task.name or task.id!r} calls {key!r}, which is not a DMN decision "
+            "of the project",
             task,
         )
