@@ -3,8 +3,6 @@
 Field order is the OMG schema's (Semantic.xsd) element order; see `binding`.
 """
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass

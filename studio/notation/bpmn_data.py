@@ -1,8 +1,6 @@
 """BPMN 2.0 data: item definitions, properties, data objects and stores, I/O specifications,
 data associations."""
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass

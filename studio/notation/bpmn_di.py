@@ -1,7 +1,5 @@
 """BPMNDI: diagrams, planes, shapes, edges, labels and label styles of BPMN 2.0 models."""
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """BPMN 2.0 events and event definitions."""
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass

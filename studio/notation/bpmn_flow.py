@@ -1,7 +1,5 @@
 """BPMN 2.0 activities, gateways, sequence flows, lanes and artifacts."""
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 import textwrap

@@ -6,8 +6,6 @@ field in document order (`BpmnDefinitions.root_elements`, `Process.flow_elements
 views (`processes`, `messages`, `flow_nodes`, `sequence_flows`...).
 """
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -6,8 +6,6 @@ Boxed expressions other than decision tables and literal expressions (contexts, 
 relations...) and DMNDI are kept verbatim (`unknown`), which keeps a round trip lossless.
 """
 
-# ruff: noqa: RUF009 - child() declares a binding: it returns a dataclasses.field
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
