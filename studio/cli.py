@@ -24,6 +24,21 @@ def _not_yet(command: str, part: str, issue: str) -> None:
     sys.exit(EXIT_UNUSABLE)
 
 
+def _terminal_progress(verb: str):
+    """A progress line on a terminal's stderr for long runs; nothing on a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 20:
+            return
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{verb} {done}/{total} files{end}")
+        sys.stderr.flush()
+
+    return show
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studio")
 def main() -> None:
@@ -46,7 +61,7 @@ def validate(paths: tuple[str, ...], output_format: str) -> None:
     if missing:
         click.echo(f"studio validate: no such file or folder: {missing[0]}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    report = validate_paths([Path(p) for p in paths])
+    report = validate_paths([Path(p) for p in paths], progress=_terminal_progress("checked"))
     if not report.files:
         click.echo(
             f"studio validate: no model files (.cmmn, .bpmn, .dmn) in {', '.join(paths)}", err=True

@@ -189,12 +189,11 @@ class _Drawing:
         if raw is None:
             return self._drawn_after(plan)
         end = self.vertex(target, outer=True)
-        points = _trim_end(raw, end, from_left=target.entry)
-        points.append(end)
+        points = _approach(raw, end, self.rects[target.owner.id], from_left=target.entry)
         if c.source_criterion is not None:
             start = self.vertex(c.source_criterion, outer=True)
-            points = _trim_end(points[::-1], start, from_left=False)[::-1]
-            points.insert(0, start)
+            owner = self.rects[c.source_criterion.owner.id]
+            points = _approach(points[::-1], start, owner, from_left=False)[::-1]
         elif source.kind in LISTENER_KINDS or source.kind == "caseFileItem":
             ellipse = source.kind in LISTENER_KINDS
             points[0] = self.rects[source.id].boundary_point(points[1], ellipse=ellipse)
@@ -337,16 +336,26 @@ class _Drawing:
         return right, bottom
 
 
-def _trim_end(points: list[Point], end: Point, *, from_left: bool) -> list[Point]:
-    """Drop trailing points that overshoot `end` when the route arrives from the left/right."""
+def _approach(points: list[Point], end: Point, rect: Rect, *, from_left: bool) -> list[Point]:
+    """The route with its end brought to `end`, a criterion's corner on the side of `rect`.
+
+    Points at the item (or where it was clipped) are dropped; a route that arrives from the
+    wrong side goes round the item's top or bottom and comes in from outside.
+    """
+    zone = Rect(rect.x - 12, rect.y, rect.width + 24, rect.height)
     keep = list(points)
-    while len(keep) > 1:
-        x = keep[-1][0]
-        if (from_left and x > end[0] - 2) or (not from_left and x < end[0] + 2):
-            keep.pop()
-        else:
-            break
-    return keep
+    while len(keep) > 1 and zone.x < keep[-1][0] < zone.right and zone.y < keep[-1][1] < zone.bottom:
+        keep.pop()
+    last = keep[-1]
+    outward = -1 if from_left else 1
+    if (last[0] - end[0]) * outward >= 2:
+        return [*keep, end]
+    side = end[0] + outward * 16
+    if last[1] < rect.center[1]:
+        y = min(last[1], rect.y - 16)
+    else:
+        y = max(last[1], rect.bottom + 16)
+    return [*keep, (last[0], y), (side, y), (side, end[1]), end]
 
 
 def _loop(rect: Rect, entry: bool, end: Point) -> list[Point]:

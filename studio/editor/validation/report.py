@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -47,14 +48,19 @@ def model_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if is_model_file(p))
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Validate files and folders; each folder is a model project for cross-file references."""
+def validate_paths(paths: list[Path], progress: Callable[[int, int], None] | None = None) -> Report:
+    """Validate files and folders; each folder is a model project for cross-file references.
+
+    `progress(done, total)` is called after each file when given.
+    """
     report = Report()
     projects: dict[Path, ModelProject] = {}
-    for path in paths:
-        for file in model_files(path):
-            project = projects.setdefault(file.parent, ModelProject(file.parent))
-            report.files.append(FileReport(str(file), validate_file(file, project)))
+    files = [file for path in paths for file in model_files(path)]
+    for done, file in enumerate(files, start=1):
+        project = projects.setdefault(file.parent, ModelProject(file.parent))
+        report.files.append(FileReport(str(file), validate_file(file, project)))
+        if progress is not None:
+            progress(done, len(files))
     return report
 
 
