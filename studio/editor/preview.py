@@ -320,7 +320,7 @@ class _CmmnPicture:
         return getattr(element, "name", None) or ""
 
     def centered(self, r: Rect, text: str, max_lines: int) -> None:
-        lines = wrap(text, max(r.width - 16, 20))
+        lines = wrap(text, max(r.width - 8, 20))
         if len(lines) > max_lines:
             lines = [*lines[: max_lines - 1], lines[max_lines - 1].rstrip() + "…"]
         top = r.center[1] - (len(lines) * LINE) / 2 + FONT_SIZE - 2

@@ -53,6 +53,10 @@ needs_shared = pytest.mark.skipif(
     not CONFORMANCE.is_dir() or not ACCEPTANCE.is_dir(),
     reason=f"the shared conformance and acceptance models are not at {SHARED}",
 )
+SOURCES = [
+    *(pytest.param(p, marks=[pytest.mark.conformance, needs_shared], id=p.name) for p in MODELS),
+    pytest.param("edge-cases", id="edge-cases"),
+]
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is missing")
 
 
@@ -118,18 +122,18 @@ def laid_out() -> dict[Path, tuple[CmmnDefinitions, CmmnDefinitions]]:
     return {}
 
 
-def _layout(path: Path, cache: dict) -> tuple[CmmnDefinitions, CmmnDefinitions]:
+def _layout(path: Path | str, cache: dict) -> tuple[CmmnDefinitions, CmmnDefinitions]:
     if path not in cache:
-        model = read_model_file(path)
+        model = read_model(EDGE_CASES.encode()) if path == "edge-cases" else read_model_file(path)
         cache[path] = (model, layout_model(model))
     return cache[path]
 
 
-@pytest.mark.conformance
-@needs_shared
 @needs_dot
-@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.name)
-class TestConformanceModels:
+@pytest.mark.parametrize("path", SOURCES)
+class TestModels:
+    """Every conformance and acceptance model, and a model full of awkward cases."""
+
     def test_schema_valid(self, path: Path, laid_out: dict, schema: etree.XMLSchema) -> None:
         _, out = _layout(path, laid_out)
         document = etree.fromstring(write_model(out))
@@ -155,6 +159,7 @@ class TestConformanceModels:
         checked = _Checked(_layout(path, laid_out)[1])
         missing = [i for i in checked.index.plan_items if i not in checked.shapes]
         missing += [c.id for c, _ in checked.criteria() if c.id not in checked.shapes]
+        missing += [i for i in checked.index.case_file_items if i not in checked.shapes]
         assert not missing
         drawn = {(e.cmmn_element_ref, e.target_cmmn_element_ref) for e in checked.edges}
         for criterion, _ in checked.criteria():
@@ -208,6 +213,32 @@ class TestConformanceModels:
             end = edge.waypoints[-1]
             inside_x = diamond.x - 1 <= end.x <= diamond.x + diamond.width + 1
             assert inside_x and diamond.y - 1 <= end.y <= diamond.y + diamond.height + 1
+
+
+@needs_dot
+def test_awkward_connectors(laid_out: dict) -> None:
+    diagram = _layout("edge-cases", laid_out)[1].cmmndi.diagrams[0]
+    shapes = {s.cmmn_element_ref: s.bounds for s in diagram.shapes}
+    edges = {e.id: e for e in diagram.edges}
+    assert "op_missing_di" not in edges  # its source does not exist
+    # from the exit criterion the on-part names, not from the item
+    via = edges["op_b_di"]
+    assert via.source_cmmn_element_ref == "xc_a"
+    exit_a = shapes["xc_a"]
+    assert via.waypoints[0].x == exit_a.x + exit_a.width
+    # an item listening to itself: a loop over its top
+    loop = edges["op_loop_di"]
+    assert len(loop.waypoints) >= 4
+    assert min(p.y for p in loop.waypoints) < shapes["pi_loop"].y
+    # an item inside a stage ends the stage: reaches the diamond from inside
+    inside = edges["op_xst_di"]
+    assert inside.waypoints[-1].x == shapes["xc_st"].x
+    # criteria down a side are ordered like their sources: no crossing at Close
+    first, second = edges["op_after_di"], edges["op_after2_di"]
+    ends = sorted([(e.waypoints[-1].y, e.waypoints[0].y) for e in (first, second)])
+    assert ends[0][1] <= ends[1][1]
+    # discretionary items of a human task's (nested) planning tables get shapes
+    assert {"di_h1", "di_h2"} <= shapes.keys()
 
 
 @needs_dot
@@ -311,5 +342,81 @@ _MODEL = """<?xml version="1.0" encoding="UTF-8"?>
       </cmmndi:CMMNShape>
     </cmmndi:CMMNDiagram>
   </cmmndi:CMMNDI>
+</definitions>
+"""
+
+EDGE_CASES = """<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="defs"
+    targetNamespace="urn:x">
+  <case id="Edge" name="Edge cases">
+    <caseFileModel><caseFileItem id="cfi_doc" name="document"/>
+      <caseFileItem id="cfi_other" name="other data"/></caseFileModel>
+    <casePlanModel id="plan" name="Edge cases plan">
+      <planItem id="pi_a" name="Review the application thoroughly and completely"
+          definitionRef="ht_a">
+        <exitCriterion id="xc_a" sentryRef="s_xa"/>
+      </planItem>
+      <planItem id="pi_b" name="After A exits" definitionRef="ht_b">
+        <entryCriterion id="ec_b" sentryRef="s_b"/>
+      </planItem>
+      <planItem id="pi_loop" name="Repeat me" definitionRef="ht_loop">
+        <entryCriterion id="ec_loop" sentryRef="s_loop"/>
+      </planItem>
+      <planItem id="pi_stage" name="Processing" definitionRef="st">
+        <entryCriterion id="ec_st" sentryRef="s_st"/>
+        <exitCriterion id="xc_st" sentryRef="s_xst"/>
+      </planItem>
+      <planItem id="pi_ul" name="Cancel" definitionRef="ul"/>
+      <planItem id="pi_after" name="Close" definitionRef="ht_close">
+        <entryCriterion id="ec_after" sentryRef="s_after"/>
+        <entryCriterion id="ec_after2" sentryRef="s_after2"/>
+      </planItem>
+      <sentry id="s_xa"><planItemOnPart id="op_xa" sourceRef="pi_ul">
+        <standardEvent>occur</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_b"><planItemOnPart id="op_b" sourceRef="pi_a" exitCriterionRef="xc_a">
+        <standardEvent>exit</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_loop"><planItemOnPart id="op_loop" sourceRef="pi_loop">
+        <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_st"><caseFileItemOnPart id="op_st" sourceRef="cfi_doc">
+        <standardEvent>create</standardEvent></caseFileItemOnPart>
+        <planItemOnPart id="op_missing" sourceRef="nothing_here">
+          <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_xst"><planItemOnPart id="op_xst" sourceRef="pi_in2">
+        <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_after"><planItemOnPart id="op_after" sourceRef="pi_stage">
+        <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+      <sentry id="s_after2"><planItemOnPart id="op_after2" sourceRef="pi_b">
+        <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+      <humanTask id="ht_a" name="A"/>
+      <humanTask id="ht_b" name="B"/>
+      <humanTask id="ht_loop" name="Loop"/>
+      <humanTask id="ht_close" name="Close"/>
+      <userEventListener id="ul" name="Cancel"/>
+      <stage id="st" name="Processing ünïcödé">
+        <planItem id="pi_in1" name="Step one" definitionRef="ht_in1"/>
+        <planItem id="pi_in2" name="Step two" definitionRef="ht_in2">
+          <entryCriterion id="ec_in2" sentryRef="s_in2"/>
+        </planItem>
+        <planItem id="pi_in3" name="Step three" definitionRef="ht_in3">
+          <entryCriterion id="ec_in3" sentryRef="s_in3"/>
+        </planItem>
+        <sentry id="s_in2"><planItemOnPart id="op_in2" sourceRef="pi_in1">
+          <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+        <sentry id="s_in3"><planItemOnPart id="op_in3" sourceRef="pi_in2">
+          <standardEvent>complete</standardEvent></planItemOnPart></sentry>
+        <humanTask id="ht_in1" name="Step one">
+          <planningTable id="pt_h">
+            <discretionaryItem id="di_h1" name="Extra check" definitionRef="ht_x"/>
+            <planningTable id="pt_h2">
+              <discretionaryItem id="di_h2" name="Nested extra" definitionRef="ht_x2"/>
+              </planningTable>
+          </planningTable>
+        </humanTask>
+        <humanTask id="ht_in2" name="Step two"/>
+        <humanTask id="ht_in3" name="Step three"/>
+        <humanTask id="ht_x" name="Extra"/>
+        <humanTask id="ht_x2" name="Extra 2"/>
+      </stage>
+    </casePlanModel>
+  </case>
 </definitions>
 """

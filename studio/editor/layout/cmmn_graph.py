@@ -3,9 +3,10 @@
 Sentry dependencies order the items left to right: an entry criterion's sources come before its
 item, an exit criterion's sources after it (its edge leaves the item's east side). Leaves have
 one port per criterion, so dot routes each connector into its own diamond. Connectors to a
-stage's criteria are clipped at the stage's border, where the criterion is then put. Connectors
-from inside a stage to its own exit criteria are drawn straight after the layout; the items
-that only trigger such exits stand in the stage's last column, next to its right border.
+stage's criteria are clipped at the stage's border, where the criterion is then put. Items that
+only set off exits of their own stage (exit triggers) stand in the stage's last column and are
+joined to the border straight; other items inside a stage reach its exits through an invisible
+point in that column. Unconnected groups of items are arranged in a grid, not a long column.
 """
 
 from __future__ import annotations
@@ -14,21 +15,14 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from studio.editor.layout.cmmn_scene import CaseScene, Connector, SceneShape
-from studio.editor.layout.cmmn_sizes import (
-    PLAN_TAB,
-    STAGE_HEADER,
-    header_width,
-    label_below,
-    shape_size,
-)
+from studio.editor.layout.cmmn_scene import CaseScene, Connector, SceneCriterion, SceneShape
+from studio.editor.layout.cmmn_sizes import STAGE_HEADER, header_width, label_below, shape_size
 from studio.editor.layout.graph import Cluster, Edge, LayoutGraph, Node
 
 CLUSTER_MARGIN = 20
-PLAN_HEADER = 6  # the plan's name is in a tab above its frame (PLAN_TAB): keep a small gap only
+PLAN_HEADER = 6  # the plan's name is in a tab above its frame: keep a small gap only
 GRID_MIN = 2  # unconnected groups of a stage's items are put in a grid from this many on
-
-__all__ = ["PLAN_TAB", "CaseGraph", "EdgePlan", "build_graph", "header_height"]
+CHAIN_ENDS = 4  # leaves on each side of an invisible ordering between two groups
 
 
 @dataclass(eq=False, slots=True)
@@ -38,6 +32,7 @@ class EdgePlan:
     connector: Connector
     edge: str | None = None
     reversed: bool = False
+    via: str | None = None  # an invisible point in the stage's last column the edge ends at
 
 
 @dataclass(eq=False, slots=True)
@@ -47,15 +42,36 @@ class CaseGraph:
     nodes: dict[str, Node] = field(default_factory=dict)  # leaf shape id -> node
     clusters: dict[str, Cluster] = field(default_factory=dict)  # container shape id -> cluster
     plans: list[EdgePlan] = field(default_factory=list)
+    ports: dict[str, int] = field(default_factory=dict)  # criterion id -> place down its side
+
+    def sides(self, shape: SceneShape) -> tuple[list[SceneCriterion], list[SceneCriterion]]:
+        """The entry and the exit criteria of `shape`, each in port order (top down)."""
+        return (
+            sorted(shape.entry, key=lambda c: self.ports[c.id]),
+            sorted(shape.exit, key=lambda c: self.ports[c.id]),
+        )
 
 
 def header_height(shape: SceneShape) -> int:
+    """Height of the strip at the top of a container kept for its name."""
     return PLAN_HEADER if shape.kind == "casePlanModel" else STAGE_HEADER
 
 
-def build_graph(scene: CaseScene, *, nodesep: int = 30, ranksep: int = 60) -> CaseGraph:
-    """The layout graph of `scene`."""
+def build_graph(
+    scene: CaseScene,
+    port_hints: dict[str, float] | None = None,
+    *,
+    nodesep: int = 30,
+    ranksep: int = 60,
+) -> CaseGraph:
+    """The layout graph of `scene`; `port_hints` order the criteria down each side of an item."""
     built = CaseGraph(scene, LayoutGraph(nodesep=nodesep, ranksep=ranksep))
+    hints = port_hints or {}
+    for shape in scene.root.walk():
+        for side in (shape.entry, shape.exit):
+            order = sorted(range(len(side)), key=lambda i: (hints.get(side[i].id, i), i))
+            for port, i in enumerate(order):
+                built.ports[side[i].id] = port
     _Builder(built).build()
     return built
 
@@ -68,6 +84,7 @@ class _Builder:
         self.after: dict[str, set[str]] = {}  # node name -> node names kept to its right
         self._ranks: dict[str, int] | None = None
         self.shape_of: dict[str, SceneShape] = {}  # node name -> its shape
+        self.points: dict[str, Node] = {}  # criterion id -> its routing point inside the stage
 
     def name(self, prefix: str) -> str:
         self.count += 1
@@ -91,7 +108,10 @@ class _Builder:
         for task, item in self.scene.planned_by:
             planned.setdefault(_common(task, item).id, []).append((task, item))
         plans: dict[int, EdgePlan] = {}
-        for container in _post_order(self.scene.root):  # inner stages are settled first
+        containers = _post_order(self.scene.root)  # inner stages are settled first
+        if self.scene.root not in containers:
+            containers.append(self.scene.root)
+        for container in containers:
             for c in connectors.get(container.id, ()):
                 plans[id(c)] = self.plan(c)
             for task, item in planned.get(container.id, ()):
@@ -163,7 +183,8 @@ class _Builder:
         """The leaves of `shape` nothing inside it precedes, earliest first."""
         leaves = self.leaves(shape)
         inside = set(leaves)
-        found = [n for n in leaves if not any(n in self.after.get(m, ()) for m in inside)]
+        preceded = {h for m in leaves for h in self.after.get(m, ()) if h in inside}
+        found = [n for n in leaves if n not in preceded]
         return sorted(found or leaves, key=self.rank)
 
     def lasts(self, shape: SceneShape, skip: frozenset[str] = frozenset()) -> list[str]:
@@ -186,16 +207,19 @@ class _Builder:
 
     def minlen(self, tail: str, head: str) -> int:
         """Two ranks apart when the nodes are two or more stage borders apart (room for both)."""
+        if tail not in self.shape_of or head not in self.shape_of:
+            return 1
         a, b = self.shape_of[tail], self.shape_of[head]
         common = _common(a, b)
         crossed = _depth(a) + _depth(b) - 2 * _depth(common) - 2
         return 2 if crossed >= 2 else 1
 
     def chain(self, first: list[SceneShape], then: list[SceneShape]) -> None:
-        """Keep the group `then` to the right of the group `first`."""
-        tails = [n for s in first for n in self.lasts(s)]
-        heads = [n for s in then for n in self.firsts(s)]
-        self.constrain(tails, heads)
+        """Keep the group `then` to the right of the group `first` (its latest and earliest
+        few leaves are enough)."""
+        tails = sorted((n for s in first for n in self.lasts(s)), key=lambda n: -self.rank(n))
+        heads = sorted((n for s in then for n in self.firsts(s)), key=self.rank)
+        self.constrain(tails[:CHAIN_ENDS], heads[:CHAIN_ENDS])
 
     # -- connectors ---------------------------------------------------------------------------
 
@@ -203,6 +227,8 @@ class _Builder:
         source, target = connector.source, connector.target
         owner = target.owner
         plan = EdgePlan(connector)
+        if owner.contains(source) and not target.entry and not self.is_trigger(source, owner):
+            return self.plan_inside(plan)
         if source is owner or source.contains(owner) or owner.contains(source):
             return plan  # drawn after the layout: a loop, or straight inside a stage
         plan.edge = self.name("e")
@@ -212,8 +238,7 @@ class _Builder:
             ends = self.firsts(owner) if target.entry else self.lasts(owner)
             near: _End = (ends, None, cluster)
         else:
-            index = (owner.entry if target.entry else owner.exit).index(target)
-            port = f"{'w' if target.entry else 'e'}{index}"
+            port = f"{'w' if target.entry else 'e'}{self.built.ports[target.id]}"
             near = ([self.built.nodes[owner.id].name], port, None)
         if source.is_container:
             cluster = self.built.clusters[source.id].name
@@ -221,7 +246,7 @@ class _Builder:
             far: _End = (ends, None, cluster)
         else:
             via = connector.source_criterion
-            port = f"e{source.exit.index(via)}" if via is not None and not plan.reversed else None
+            port = f"e{self.built.ports[via.id]}" if via is not None and not plan.reversed else None
             far = ([self.built.nodes[source.id].name], port, None)
         tail, head = (near, far) if plan.reversed else (far, near)
         self.built.graph.edges.append(
@@ -237,6 +262,30 @@ class _Builder:
             )
         )
         self.constrain(tail[0], head[0], skip_first=True)
+        return plan
+
+    def plan_inside(self, plan: EdgePlan) -> EdgePlan:
+        """An exit of a stage set off from inside by an item in its flow: route it with dot
+        to a point in the stage's last column, next to the criterion."""
+        target = plan.connector.target
+        point = self.points.get(target.id)
+        if point is None:
+            point = Node(self.name("p"), 1, 1, point=True)
+            self.points[target.id] = point
+            self.built.clusters[target.owner.id].members.append(point)
+            self.constrain(self.lasts(target.owner), [point.name])
+        source = plan.connector.source
+        plan.edge, plan.via = self.name("e"), point.name
+        if source.is_container:
+            tails = self.lasts(source)
+            cluster: str | None = self.built.clusters[source.id].name
+        else:
+            tails, cluster = [self.built.nodes[source.id].name], None
+        via = plan.connector.source_criterion
+        port = f"e{self.built.ports[via.id]}" if via and not source.is_container else None
+        edge = Edge(plan.edge, tails[0], point.name, tail_port=port, tail_cluster=cluster)
+        self.built.graph.edges.append(edge)
+        self.constrain(tails, [point.name], skip_first=True)
         return plan
 
     # -- arranging the children of a stage ----------------------------------------------------

@@ -37,7 +37,7 @@ def shape_size(shape: SceneShape) -> tuple[int, int]:
         return width, max(MILESTONE[1], CRITERION_SPACING * ports)
     if shape.kind in ("stage", "planFragment") and not shape.collapsed:
         return EMPTY_STAGE[0], max(EMPTY_STAGE[1], CRITERION_SPACING * ports)
-    width = _fitting_width(shape.name, TASK[0], 4)
+    width = _fitting_width(shape.name, TASK[0], 3)
     return width, max(TASK[1], CRITERION_SPACING * ports)
 
 
@@ -64,7 +64,13 @@ def header_width(shape: SceneShape) -> int:
     """Width a container needs for its name (and its planning table marker, top middle)."""
     name = text_width(shape.name, FONT_SIZE) if shape.name else 0
     if shape.kind == "casePlanModel":
-        return math.ceil(max(name + 24, 80))
+        tab = tab_width(shape)
+        return 2 * tab + PLANNING_TABLE[0] + 20 if shape.has_planning_table else tab
     if shape.has_planning_table:
         return math.ceil(2 * name + PLANNING_TABLE[0] + 40)
     return math.ceil(name + 16)
+
+
+def tab_width(shape: SceneShape) -> int:
+    """Width of the tab above the case plan model's frame holding its name."""
+    return math.ceil(max(text_width(shape.name, FONT_SIZE) + 24, 80))

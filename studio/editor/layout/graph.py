@@ -120,6 +120,7 @@ def to_dot(graph: LayoutGraph) -> graphviz.Digraph:
         nodesep=_inches(graph.nodesep),
         ranksep=_inches(graph.ranksep),
         splines="spline",
+        newrank="true",
         pad="0",
     )
     dot.attr("node", shape="plain", label="")
