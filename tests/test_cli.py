@@ -102,3 +102,14 @@ def test_acceptance_models_validate_without_errors():
     ]
     assert not errors
     assert done.returncode == 0
+
+
+def test_the_readme_example_is_a_clean_laid_out_model():
+    from pathlib import Path
+
+    from studio.editor.validation import validate_file
+    from studio.notation import read_model_file
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "examples" / "claim.cmmn"
+    assert validate_file(path) == []
+    assert read_model_file(path).cmmndi is not None
