@@ -457,8 +457,3 @@ def iter_elements(obj: Any) -> Iterator[Element]:
                     extend(reversed(value))
             elif value is not None:
                 push(value)
-
-
-def reference_fields(cls: type) -> list[str]:
-    """Names of the attribute fields of `cls` (for reference rewriting and the like)."""
-    return [fp.name for fp in _plan(cls).fields if fp.binding.kind == "attr"]

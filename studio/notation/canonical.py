@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from studio.notation.binding import Element, _plan, iter_elements
+from studio.notation.binding import _plan
 from studio.notation.namespaces import PREFERRED_PREFIXES
 
 T = TypeVar("T")
@@ -104,15 +104,6 @@ def repair_ids(root: T) -> tuple[T, dict[str, str]]:
         return dataclasses.replace(element, **changes) if changes else element
 
     return transform(root, rewrite), renames
-
-
-def element_ids(root: Element) -> list[tuple[str, Element]]:
-    """Every (id, element) of the tree, duplicates included, in document order."""
-    return [
-        (value, element)
-        for element in iter_elements(root)
-        if isinstance(value := getattr(element, "id", None), str)
-    ]
 
 
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
