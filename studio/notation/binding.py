@@ -261,11 +261,7 @@ class ReadContext:
 def read_raw(node: etree._Element, ctx: ReadContext, depth: int = 1) -> RawNode:
     """Keep an element the model does not know, as it is."""
     if depth > ctx.max_depth:
-        raise NotationError(
-            "xml.too-deep",
-            f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
-            line=node.sourceline,
-        )
+        raise _too_deep(node, ctx)
     if not isinstance(node.tag, str):
         if isinstance(node, etree._Comment):
             return RawNode(COMMENT, text=node.text, tail=_blank_to_none(node.tail))
@@ -283,6 +279,14 @@ def read_raw(node: etree._Element, ctx: ReadContext, depth: int = 1) -> RawNode:
     )
 
 
+def _too_deep(node: etree._Element, ctx: ReadContext) -> NotationError:
+    return NotationError(
+        "xml.too-deep",
+        f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
+        line=node.sourceline,
+    )
+
+
 def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
@@ -290,11 +294,7 @@ def _blank_to_none(value: str | None) -> str | None:
 def read(node: etree._Element, cls: type[T], ctx: ReadContext, depth: int = 1) -> T:
     """Build an instance of the model class `cls` from an lxml element."""
     if depth > ctx.max_depth:
-        raise NotationError(
-            "xml.too-deep",
-            f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
-            line=node.sourceline,
-        )
+        raise _too_deep(node, ctx)
     plan = _PLANS.get(cls) or _plan(cls)
     values: dict[str, Any] = {"line": node.sourceline}
     extras: list[tuple[str, str]] | None = None
