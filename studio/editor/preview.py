@@ -379,4 +379,11 @@ def _octagon(r: Rect, cut: float) -> list[tuple[float, float]]:
     ]
 
 
-RENDERERS: dict[str, Callable[[Any, str | int], str]] = {"cmmn": render_cmmn}
+def render_bpmn(model: Any, diagram: str | int = 0) -> str:
+    """An SVG picture of one BPMNDiagram of `model` (see `preview_bpmn`)."""
+    from studio.editor.preview_bpmn import render_bpmn as render
+
+    return render(model, diagram)
+
+
+RENDERERS: dict[str, Callable[[Any, str | int], str]] = {"cmmn": render_cmmn, "bpmn": render_bpmn}

@@ -61,8 +61,8 @@ def _format_number(value: float) -> str:
 
 STR = Converter("string", str, str)
 BOOL = Converter("boolean", _parse_bool, lambda v: "true" if v else "false")
-INT = Converter("integer", lambda t: int(t.strip()), str)
-FLOAT = Converter("number", lambda t: float(t.strip()), _format_number)
+INT = Converter("integer", int, str)  # int() and float() ignore surrounding blanks
+FLOAT = Converter("number", float, _format_number)
 
 
 # -- field declarations -------------------------------------------------------------------------

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from studio.editor.layout.bpmn_layout import layout_bpmn
 from studio.editor.layout.cmmn_layout import layout_cmmn
 from studio.editor.layout.runner import GraphvizRunner, LayoutError
 
 M = TypeVar("M")
 
 # notation name ('cmmn', 'bpmn') -> function laying out a model of it with a runner
-NOTATION_LAYOUTS: dict[str, Callable[[Any, GraphvizRunner], Any]] = {"cmmn": layout_cmmn}
+NOTATION_LAYOUTS: dict[str, Callable[[Any, GraphvizRunner], Any]] = {
+    "cmmn": layout_cmmn,
+    "bpmn": layout_bpmn,
+}
 
 
 @runtime_checkable

@@ -86,6 +86,7 @@ class Edge:
     visible: bool = True
     weight: int = 1
     minlen: int = 1
+    constraint: bool = True  # False: the edge does not order ranks
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class LayoutGraph:
     nodesep: int = 30
     ranksep: int = 50
     rankdir: str = "LR"
+    same_ranks: list[list[str]] = field(default_factory=list)  # node names kept in one rank
 
 
 @dataclass(slots=True)
@@ -135,6 +137,8 @@ def to_dot(graph: LayoutGraph) -> graphviz.Digraph:
             attrs["weight"] = str(edge.weight)
         if edge.minlen != 1:
             attrs["minlen"] = str(edge.minlen)
+        if not edge.constraint:
+            attrs["constraint"] = "false"
         if edge.tail_cluster:
             attrs["ltail"] = edge.tail_cluster
         if edge.head_cluster:
@@ -142,6 +146,11 @@ def to_dot(graph: LayoutGraph) -> graphviz.Digraph:
         dot.edge(
             _endpoint(edge.tail, edge.tail_port), _endpoint(edge.head, edge.head_port), **attrs
         )
+    for names in graph.same_ranks:
+        with dot.subgraph() as same:
+            same.attr(rank="same")
+            for name in names:
+                same.node(name)
     return dot
 
 
