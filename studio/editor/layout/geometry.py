@@ -63,6 +63,30 @@ class Rect:
         return cx + dx * scale, cy + dy * scale
 
 
+def segment_crosses(a: Point, b: Point, rect: Rect, inset: float = 0.0) -> bool:
+    """True when the segment a-b passes through the inside of `rect` shrunk by `inset` (a
+    negative inset grows it)."""
+    x0, y0 = rect.x + inset, rect.y + inset
+    x1, y1 = rect.right - inset, rect.bottom - inset
+    if x0 >= x1 or y0 >= y1:
+        return False
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        ratio = q / p
+        if p < 0:
+            t0 = max(t0, ratio)
+        else:
+            t1 = min(t1, ratio)
+        if t0 >= t1:
+            return False
+    return True
+
+
 def bounding_box(rects: Sequence[Rect]) -> Rect:
     """The smallest rectangle holding every rectangle of `rects` (which must not be empty)."""
     x0 = min(r.x for r in rects)

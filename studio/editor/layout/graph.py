@@ -18,6 +18,7 @@ import graphviz
 from studio.editor.layout.geometry import Point, Rect, bezier_polyline, port_centers, split_evenly
 
 PORT_WIDTH = 2
+LABEL_PORT = 24
 
 
 @dataclass(slots=True)
@@ -32,6 +33,8 @@ class Node:
     west_ports: int = 0
     east_ports: int = 0
     point: bool = False  # an invisible routing point
+    label_ports: int = 0  # ports 'eb0', 'eb1'... down the east side of the label area,
+    label_port_offset: int = 0  # below this many pixels of it, each `LABEL_PORT` high
 
     @property
     def box_width(self) -> int:
@@ -86,7 +89,6 @@ class Edge:
     visible: bool = True
     weight: int = 1
     minlen: int = 1
-    constraint: bool = True  # False: the edge does not order ranks
 
 
 @dataclass(slots=True)
@@ -137,8 +139,6 @@ def to_dot(graph: LayoutGraph) -> graphviz.Digraph:
             attrs["weight"] = str(edge.weight)
         if edge.minlen != 1:
             attrs["minlen"] = str(edge.minlen)
-        if not edge.constraint:
-            attrs["constraint"] = "false"
         if edge.tail_cluster:
             attrs["ltail"] = edge.tail_cluster
         if edge.head_cluster:
@@ -200,6 +200,17 @@ def _port_column(side: str, count: int, height: int) -> str:
     return f"<TD>{_table(rows)}</TD>"
 
 
+def _label_port_column(node: Node) -> str:
+    rows = []
+    if node.label_port_offset:
+        rows.append(f"<TR>{_cell(PORT_WIDTH, node.label_port_offset)}</TR>")
+    rows += [f"<TR>{_cell(PORT_WIDTH, LABEL_PORT, f'eb{i}')}</TR>" for i in range(node.label_ports)]
+    rest = node.label_height - node.label_port_offset - LABEL_PORT * node.label_ports
+    if rest > 0:
+        rows.append(f"<TR>{_cell(PORT_WIDTH, rest)}</TR>")
+    return f"<TD>{_table(''.join(rows))}</TD>"
+
+
 def _node_label(node: Node) -> str:
     pad = (node.box_width - node.width) // 2
     cells = [
@@ -210,7 +221,10 @@ def _node_label(node: Node) -> str:
     if pad:
         cells = [_cell(pad, node.height), *cells, _cell(pad, node.height)]
     rows = f"<TR>{''.join(cells)}</TR>"
-    if node.label_height:
+    if node.label_height and node.label_ports:
+        body = _cell(node.box_width - PORT_WIDTH, node.label_height, colspan=len(cells) - 1)
+        rows += f"<TR>{body}{_label_port_column(node)}</TR>"
+    elif node.label_height:
         rows += f"<TR>{_cell(node.box_width, node.label_height, colspan=len(cells))}</TR>"
     return f"<{_table(rows)}>"
 
