@@ -1,0 +1,64 @@
+"""Case file writes and the standard events they emit (one per top-level item written)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_MISSING = object()
+
+
+def apply_writes(
+    data: dict[str, Any], writes: dict[str, Any], *, paths: bool
+) -> list[tuple[str, str, bool]]:
+    """Apply writes to the case file in place; return (item, event, whole-item write) per item.
+
+    With `paths`, keys are dotted paths and `None` deletes; otherwise each top-level key replaces
+    that item. Writing an identical value emits nothing.
+    """
+    events: list[tuple[str, str, bool]] = []
+    for key, value in writes.items():
+        parts = key.split(".") if paths else [key]
+        name = parts[0]
+        before = copy.deepcopy(data[name]) if name in data else _MISSING
+        if len(parts) == 1:
+            if value is None and paths:
+                data.pop(name, None)
+            else:
+                data[name] = copy.deepcopy(value)
+        else:
+            _write_path(data, parts, value)
+        after = data.get(name, _MISSING)
+        event = _event(before, after)
+        if event is not None:
+            events.append((name, event, len(parts) == 1))
+    return events
+
+
+def _write_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
+    node: Any = data
+    for part in parts[:-1]:
+        child = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    if value is None:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = copy.deepcopy(value)
+
+
+def _event(before: Any, after: Any) -> str | None:
+    if before == after:
+        return None
+    if before is _MISSING:
+        return "create"
+    if after is _MISSING:
+        return "delete"
+    if isinstance(before, list) and isinstance(after, list):
+        if len(after) > len(before) and after[: len(before)] == before:
+            return "addChild"
+        if len(after) < len(before) and all(x in before for x in after):
+            return "removeChild"
+    return "update"

@@ -1,0 +1,387 @@
+"""A CMMN case compiled once into an immutable, indexed form the engine runs.
+
+Handling an event costs in proportion to the sentries that listen to it: `listeners` maps
+(source plan item, event) and `file_listeners` (case file item name, event) straight to the
+criteria concerned; expressions are compiled here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.expressions import CompiledExpression, TimerSpec, default_engine, parse_timer
+from studio.expressions.errors import ExpressionError, TimerError
+from studio.notation.cmmn import CmmnIndex
+from studio.notation.cmmn_model import (
+    CaseFileItemOnPart,
+    CaseTask,
+    CmmnDefinitions,
+    DecisionTask,
+    DiscretionaryItem,
+    EventListener,
+    HumanTask,
+    Milestone,
+    PlanItemOnPart,
+    PlanItemStartTrigger,
+    ProcessTask,
+    Rule,
+    Sentry,
+    Stage,
+    Task,
+    TimerEventListener,
+    UserEventListener,
+)
+
+TRUE = "true"
+"""A rule present without a condition."""
+
+
+class DefinitionError(Exception):
+    """A model the engine cannot run (it should not have passed validation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnPart:
+    index: int
+    source: str  # plan item id, or case file item name
+    event: str
+    on_file: bool
+    exit_criterion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSentry:
+    id: str
+    stage: str  # plan item id of the stage (or case plan model) the sentry belongs to
+    on_parts: tuple[OnPart, ...]
+    if_part: CompiledExpression | None
+    if_source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    owner: str  # plan item id whose instances wait on it (the case plan model's id for @case)
+    is_exit: bool
+    sentry: CompiledSentry
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDefinition:
+    """One plan item (or discretionary item, or the case plan model) with its definition."""
+
+    id: str
+    name: str | None
+    definition_id: str | None
+    definition_name: str | None
+    kind: str  # human_task, task, process_task, case_task, decision_task, stage, milestone,
+    # user_event, timer_event, event_listener
+    parent: str | None  # plan item id of the enclosing stage; None for the case plan model
+    entry: tuple[Criterion, ...] = ()
+    exit: tuple[Criterion, ...] = ()
+    required: CompiledExpression | str | None = None
+    repetition: CompiledExpression | str | None = None
+    manual_activation: CompiledExpression | str | None = None
+    blocking: bool = True
+    discretionary: bool = False
+    applicability: tuple[CompiledExpression | str, ...] = ()
+    timer: TimerSpec | CompiledExpression | None = None
+    start_trigger: tuple[str, str] | None = None  # (plan item id, event)
+    performer: str | None = None
+    authorized_roles: tuple[str, ...] = ()
+    auto_complete: bool = False
+    children: tuple[str, ...] = ()
+    called: str | None = None  # process / case / decision id for tasks that call one
+
+    @property
+    def label(self) -> str:
+        return self.name or self.definition_name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDefinition:
+    """A compiled case: its items, criteria and listener indexes."""
+
+    id: str
+    name: str | None
+    plan: str  # the case plan model's plan item id
+    items: dict[str, ItemDefinition]
+    listeners: dict[tuple[str, str], tuple[tuple[Criterion, int], ...]]
+    file_listeners: dict[tuple[str, str], tuple[tuple[Criterion, int], ...]]
+    data_criteria: tuple[Criterion, ...]  # criteria whose sentry has an if-part (re-read on writes)
+    start_triggers: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    case_file_items: tuple[str, ...] = ()
+    schema: dict[str, Any] | None = None
+
+    def named(self, key: str) -> ItemDefinition:
+        return self.items[key]
+
+
+def _rule(rule: Rule | None) -> CompiledExpression | str | None:
+    if rule is None:
+        return None
+    if rule.condition is None or not rule.condition.source:
+        return TRUE
+    return _compile(rule.condition.source, rule.id)
+
+
+def _compile(source: str, element: str | None) -> CompiledExpression:
+    try:
+        return default_engine().compile(source)
+    except ExpressionError as exc:
+        raise DefinitionError(f"{element}: {exc.message}") from None
+
+
+def _kind(definition: Any) -> str:
+    kinds = (
+        (HumanTask, "human_task"),
+        (ProcessTask, "process_task"),
+        (CaseTask, "case_task"),
+        (DecisionTask, "decision_task"),
+        (Task, "task"),
+        (Stage, "stage"),
+        (Milestone, "milestone"),
+        (UserEventListener, "user_event"),
+        (TimerEventListener, "timer_event"),
+        (EventListener, "event_listener"),
+    )
+    for cls, kind in kinds:
+        if isinstance(definition, cls):
+            return kind
+    raise DefinitionError(
+        f"{getattr(definition, 'id', '?')}: cannot run a {type(definition).__name__}"
+    )
+
+
+def compile_case(model: CmmnDefinitions, case_id: str | None = None) -> CaseDefinition:
+    """Compile one case of a CMMN model (the only one when `case_id` is None)."""
+    cases = [c for c in model.cases if case_id is None or c.id == case_id]
+    if not cases:
+        raise DefinitionError(f"no case {case_id!r} in {model.source}")
+    if case_id is None and len(model.cases) > 1:
+        raise DefinitionError(f"{model.source} holds several cases: name one")
+    case = cases[0]
+    plan = case.case_plan_model
+    if plan is None or not plan.id:
+        raise DefinitionError(f"case {case.id!r} has no case plan model")
+    index = CmmnIndex(model)
+    sentries: dict[str, CompiledSentry] = {}
+
+    def sentry(ref: str | None, stage_item: str) -> CompiledSentry:
+        ident = (ref or "").rpartition(":")[2]
+        found = index.by_id.get(ident)
+        if not isinstance(found, Sentry):
+            raise DefinitionError(f"criterion names no sentry {ref!r}")
+        if ident not in sentries:
+            parts = []
+            for number, part in enumerate(found.on_parts):
+                if isinstance(part, PlanItemOnPart):
+                    parts.append(
+                        OnPart(
+                            number,
+                            (part.source_ref or "").rpartition(":")[2],
+                            part.standard_event or "",
+                            False,
+                            (part.exit_criterion_ref or "").rpartition(":")[2] or None,
+                        )
+                    )
+                elif isinstance(part, CaseFileItemOnPart):
+                    item = index.case_file_items.get((part.source_ref or "").rpartition(":")[2])
+                    name = item.name if item is not None and item.name else part.source_ref or ""
+                    parts.append(OnPart(number, name, part.standard_event or "", True))
+            condition = found.if_part.condition if found.if_part is not None else None
+            source = condition.source if condition is not None and condition.source else None
+            sentries[ident] = CompiledSentry(
+                ident,
+                stage_item,
+                tuple(parts),
+                _compile(source, found.if_part.id) if source else None,
+                source,
+            )
+        return sentries[ident]
+
+    items: dict[str, ItemDefinition] = {}
+
+    def criteria(owner: str, stage_item: str, entry, exit_) -> tuple[tuple, tuple]:
+        return (
+            tuple(
+                Criterion(c.id or owner, owner, False, sentry(c.sentry_ref, stage_item))
+                for c in entry
+            ),
+            tuple(
+                Criterion(c.id or owner, owner, True, sentry(c.sentry_ref, stage_item))
+                for c in exit_
+            ),
+        )
+
+    def add_stage(stage: Stage, item_id: str, parent: str | None, name, item=None) -> None:
+        children: list[str] = []
+        plan_items = list(stage.plan_items)
+        for fragment in stage.plan_item_definitions:
+            if not isinstance(fragment, Stage) and hasattr(fragment, "plan_items"):
+                plan_items.extend(fragment.plan_items)  # plan fragments: no runtime effect
+        discretionary = (
+            list(stage.planning_table.discretionary_items()) if stage.planning_table else []
+        )
+        for definition in stage.plan_item_definitions:
+            table = getattr(definition, "planning_table", None)
+            if table is not None and not isinstance(definition, Stage):
+                discretionary.extend(table.discretionary_items())
+        for child in (*plan_items, *discretionary):
+            info = index.plan_items.get(child.id or "")
+            if info is None or info.definition is None:
+                raise DefinitionError(f"plan item {child.id!r} has no definition")
+            children.append(child.id)
+            add_item(child, info.definition, item_id, isinstance(child, DiscretionaryItem))
+        entry, _ = criteria(item_id, parent or item_id, item.entry_criteria if item else (), ())
+        own_exit = tuple(
+            Criterion(
+                c.id or item_id,
+                item_id,
+                True,
+                sentry(c.sentry_ref, item_id if parent is None else parent),
+            )
+            for c in (*(item.exit_criteria if item else ()), *stage.exit_criteria)
+        )
+        base = _item_base(item, stage) if item is not None else {}
+        items[item_id] = ItemDefinition(
+            id=item_id,
+            name=name,
+            definition_id=stage.id,
+            definition_name=stage.name,
+            kind="stage",
+            parent=parent,
+            entry=entry,
+            exit=own_exit,
+            auto_complete=bool(stage.auto_complete),
+            children=tuple(children),
+            **base,
+        )
+
+    def add_item(item, definition, parent: str, discretionary: bool) -> None:
+        if isinstance(definition, Stage):
+            add_stage(definition, item.id, parent, item.name or definition.name, item)
+            if discretionary:
+                items[item.id] = _replace(
+                    items[item.id], discretionary=True, applicability=_applicability(item, index)
+                )
+            return
+        entry, exit_ = criteria(item.id, parent, item.entry_criteria, item.exit_criteria)
+        kind = _kind(definition)
+        timer = None
+        trigger = None
+        if isinstance(definition, TimerEventListener):
+            timer = _timer(definition)
+            start = definition.timer_start
+            if isinstance(start, PlanItemStartTrigger) and start.source_ref:
+                trigger = (start.source_ref.rpartition(":")[2], start.standard_event or "")
+        items[item.id] = ItemDefinition(
+            id=item.id,
+            name=item.name or definition.name,
+            definition_id=definition.id,
+            definition_name=definition.name,
+            kind=kind,
+            parent=parent,
+            entry=entry,
+            exit=exit_,
+            blocking=definition.blocking if isinstance(definition, Task) else True,
+            discretionary=discretionary,
+            applicability=_applicability(item, index) if discretionary else (),
+            timer=timer,
+            start_trigger=trigger,
+            performer=_role(index, getattr(definition, "performer_ref", None)),
+            authorized_roles=tuple(
+                _role(index, r) or r
+                for r in (getattr(definition, "authorized_role_refs", None) or "").split()
+            ),
+            called=_called(definition),
+            **_item_base(item, definition),
+        )
+
+    add_stage(plan, plan.id, None, plan.name or case.name)
+    listeners: dict[tuple[str, str], list] = {}
+    file_listeners: dict[tuple[str, str], list] = {}
+    data_criteria: list[Criterion] = []
+    triggers: dict[tuple[str, str], list[str]] = {}
+    for item in items.values():
+        for criterion in (*item.entry, *item.exit):
+            for part in criterion.sentry.on_parts:
+                target = file_listeners if part.on_file else listeners
+                target.setdefault((part.source, part.event), []).append((criterion, part.index))
+            if criterion.sentry.if_part is not None:
+                data_criteria.append(criterion)
+        if item.start_trigger:
+            triggers.setdefault(item.start_trigger, []).append(item.id)
+    names = ()
+    if case.case_file_model is not None:
+        names = tuple(i.name for i in case.case_file_model.items if i.name)
+    return CaseDefinition(
+        id=case.id or "case",
+        name=case.name,
+        plan=plan.id,
+        items=items,
+        listeners={k: tuple(v) for k, v in listeners.items()},
+        file_listeners={k: tuple(v) for k, v in file_listeners.items()},
+        data_criteria=tuple(data_criteria),
+        start_triggers={k: tuple(v) for k, v in triggers.items()},
+        case_file_items=names,
+    )
+
+
+def _replace(item: ItemDefinition, **changes: Any) -> ItemDefinition:
+    import dataclasses
+
+    return dataclasses.replace(item, **changes)
+
+
+def _item_base(item, definition) -> dict[str, Any]:
+    """Rules of the item's control, else of its definition's default control."""
+    rules: dict[str, Any] = {}
+    for name, key in (
+        ("required_rule", "required"),
+        ("repetition_rule", "repetition"),
+        ("manual_activation_rule", "manual_activation"),
+    ):
+        for control in (
+            getattr(item, "item_control", None),
+            getattr(definition, "default_control", None),
+        ):
+            if control is not None and getattr(control, name) is not None:
+                rules[key] = _rule(getattr(control, name))
+                break
+    return rules
+
+
+def _applicability(item, index: CmmnIndex) -> tuple[CompiledExpression | str, ...]:
+    found = []
+    for ref in (item.applicability_rule_refs or "").split():
+        rule = index.by_id.get(ref.rpartition(":")[2])
+        if isinstance(rule, Rule):
+            found.append(_rule(rule))
+    return tuple(found)
+
+
+def _timer(definition: TimerEventListener) -> TimerSpec | CompiledExpression | None:
+    expression = definition.timer_expression
+    if expression is None or not expression.source:
+        return None
+    try:
+        return parse_timer(expression.source)
+    except TimerError:
+        return _compile(expression.source, definition.id)
+
+
+def _role(index: CmmnIndex, ref: str | None) -> str | None:
+    if not ref:
+        return None
+    role = index.by_id.get(ref.rpartition(":")[2])
+    return getattr(role, "name", None) or ref
+
+
+def _called(definition: Any) -> str | None:
+    for attribute in ("process_ref", "case_ref", "decision_ref"):
+        value = getattr(definition, attribute, None)
+        if value:
+            return value.rpartition(":")[2]
+    return None

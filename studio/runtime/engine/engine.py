@@ -1,0 +1,534 @@
+"""The CMMN engine core: commands in, new state out, run on an agenda to quiescence.
+
+IO-free: no clock reads (the caller passes `now`), no database, no Flask. A command runs on a
+copy of the state; a refused command or a runaway raises and the caller keeps the old state.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from studio.expressions import CompiledExpression, TimerSpec, next_due
+from studio.expressions.errors import ExpressionError
+from studio.runtime.engine.casefile import apply_writes
+from studio.runtime.engine.definition import TRUE, CaseDefinition, Criterion, ItemDefinition
+from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, ItemInstance, Timer
+
+LOOP_BUDGET = 10_000
+"""Operations one command may run before it is stopped as a runaway."""
+
+WORK = frozenset({"human_task", "task", "process_task", "case_task", "decision_task", "stage"})
+LISTENERS = frozenset({"user_event", "timer_event", "event_listener"})
+
+
+class Refused(Exception):
+    """The engine refused a command; nothing changed."""
+
+
+class Runaway(Exception):
+    """A command ran past the loop budget (repetition or sentry loop); rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command produced: the new state and the history events it appended."""
+
+    state: CaseState
+    history: tuple[HistoryEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command: an action in the scenario vocabulary on a plan item (None: the case)."""
+
+    action: str
+    item: str | None = None
+    data: dict[str, Any] | None = None
+    user: str | None = None
+
+
+class CaseEngine:
+    """Runs commands of one compiled case definition."""
+
+    def __init__(self, definition: CaseDefinition, *, history: bool = True) -> None:
+        self.definition = definition
+        self.history = history
+
+    def start(
+        self, case_id: str, data: dict[str, Any], now: datetime, user: str | None = None
+    ) -> Outcome:
+        """A new case: its plan model active, its first items created and activated."""
+        state = CaseState(id=case_id, definition=self.definition.id, data=dict(data))
+        run = _Run(self, state, now, user)
+        run.push(lambda: run.create(self.definition.plan, None))
+        run.drain()
+        return Outcome(state, tuple(run.history))
+
+    def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
+        """The state after `command`, computed on a copy; raises Refused or Runaway."""
+        if state.state in TERMINAL and command.action != "close":
+            raise Refused(f"the case is {state.state}")
+        work = state.copy()
+        run = _Run(self, work, now, command.user)
+        run.command(command)
+        run.drain()
+        return Outcome(work, tuple(run.history))
+
+    def fire_due_timer(self, state: CaseState, now: datetime) -> Outcome | None:
+        """Fire the earliest timer due at or before `now` (None when none is due)."""
+        due = [t for t in state.timers if t.due <= now]
+        if not due or state.state != "active":
+            return None
+        timer = min(due, key=lambda t: (t.due, t.instance))
+        work = state.copy()
+        run = _Run(self, work, timer.due)
+        run.fire_timer(timer)
+        run.drain()
+        return Outcome(work, tuple(run.history))
+
+
+class _Run:
+    """One unit of work: the agenda of operations of one command."""
+
+    def __init__(
+        self, engine: CaseEngine, state: CaseState, now: datetime, user: str | None = None
+    ):
+        self.definition = engine.definition
+        self.record = engine.history
+        self.state = state
+        self.now = now
+        self.user = user
+        self.agenda: deque[Callable[[], None]] = deque()
+        self.budget = LOOP_BUDGET
+        self.history: list[HistoryEvent] = []
+
+    # -- agenda ---------------------------------------------------------------------------------
+
+    def push(self, operation: Callable[[], None]) -> None:
+        self.agenda.append(operation)
+
+    def drain(self) -> None:
+        """Run operations until none is left and no stage or the case can complete."""
+        while True:
+            while self.agenda:
+                self.budget -= 1
+                if self.budget < 0:
+                    raise Runaway(
+                        f"more than {LOOP_BUDGET} operations in one command: a repetition rule or "
+                        "sentries that keep triggering each other"
+                    )
+                self.agenda.popleft()()
+            if not self.check_completion():
+                return
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def item(self, instance: ItemInstance) -> ItemDefinition:
+        return self.definition.items[instance.item]
+
+    def evaluate(self, rule: CompiledExpression | str | None, default: bool = False) -> bool:
+        if rule is None:
+            return default
+        if rule == TRUE:
+            return True
+        try:
+            return bool(rule.evaluate(self.state.data, now=self.now))  # type: ignore[union-attr]
+        except ExpressionError as exc:
+            if exc.code == "expr.unknown-name":
+                return False  # reading an item not in the case file yet: the condition is false
+            raise
+
+    def emit(self, instance: ItemInstance, event: str, new_state: str, cause: str | None = None):
+        """Move an instance to `new_state` with the standard `event`, then let sentries hear it."""
+        instance.state = new_state
+        if self.record:
+            self.history.append(
+                HistoryEvent(
+                    self.state.next_seq(),
+                    self.now,
+                    instance.id,
+                    instance.item,
+                    event,
+                    new_state,
+                    cause,
+                    self.user,
+                )
+            )
+        if instance.item == self.definition.plan:
+            self.state.state = new_state
+        self.push(lambda: self.hear(instance, event))
+
+    # -- creation and activation ---------------------------------------------------------------
+
+    def create(self, item_id: str, stage: str | None) -> ItemInstance:
+        definition = self.definition.items[item_id]
+        seq = self.state.next_seq()
+        instance = ItemInstance(f"{item_id}#{seq}", item_id, stage, "available", seq)
+        self.state.items[instance.id] = instance
+        instance.required = self.evaluate(definition.required)
+        self.emit(instance, "create", "available")
+        if definition.kind == "timer_event" and definition.start_trigger is None:
+            self.push(lambda: self.start_timer(instance))
+        elif definition.kind not in LISTENERS:
+            if not definition.entry:
+                self.push(lambda: self.activate(instance))
+            else:
+                self.push(lambda: self.check_data_criteria(instance))
+        return instance
+
+    def activate(self, instance: ItemInstance, repeat_check: bool = False) -> None:
+        if instance.state != "available":
+            return
+        definition = self.item(instance)
+        if definition.kind == "milestone":
+            self.emit(instance, "occur", "completed")
+            self.push(lambda: self.repeat(instance))
+            return
+        if definition.kind in LISTENERS:
+            return
+        if self.evaluate(definition.manual_activation):
+            self.emit(instance, "enable", "enabled")
+        else:
+            self.begin(instance, "start")
+
+    def begin(self, instance: ItemInstance, event: str) -> None:
+        """available/enabled -> active (start or manualStart) and what the kind does then."""
+        definition = self.item(instance)
+        self.emit(instance, event, "active")
+        if definition.kind == "stage":
+            for child in definition.children:
+                if not self.definition.items[child].discretionary:
+                    self.push(lambda child=child: self.create(child, instance.id))
+        elif definition.kind in ("human_task", "task") and not definition.blocking:
+            self.push(lambda: self.complete(instance))
+
+    def complete(self, instance: ItemInstance) -> None:
+        if instance.state != "active":
+            return
+        self.emit(instance, "complete", "completed")
+        self.push(lambda: self.end_children(instance))
+        self.push(lambda: self.repeat(instance))
+
+    def repeat(self, instance: ItemInstance) -> None:
+        """Without entry criteria: a new instance when one ends and the repetition rule holds."""
+        definition = self.item(instance)
+        if definition.entry or definition.repetition is None or instance.stage is None:
+            return
+        stage = self.state.items.get(instance.stage)
+        if stage is None or stage.state != "active":
+            return
+        if self.evaluate(definition.repetition):
+            self.create(definition.id, instance.stage)
+
+    def end_children(self, stage: ItemInstance) -> None:
+        """Children of an ended stage that are not terminal end terminated with `exit`."""
+        for child in self.state.children(stage.id):
+            if child.state not in TERMINAL:
+                self.exit(child, cause=f"{stage.item} ended")
+        self.state.timers = [
+            t for t in self.state.timers if self.state.items[t.instance].state not in TERMINAL
+        ]
+
+    def exit(self, instance: ItemInstance, cause: str | None = None) -> None:
+        if instance.state in TERMINAL:
+            return
+        self.emit(instance, "exit", "terminated", cause)
+        self.end_children(instance)
+
+    # -- sentries -------------------------------------------------------------------------------
+
+    def hear(self, source: ItemInstance, event: str) -> None:
+        """An event of a plan item: record it in the on-part memory of the waiting criteria."""
+        for criterion, part in self.definition.listeners.get((source.item, event), ()):
+            for waiting in self.waiting_on(criterion, source):
+                waiting.memory.setdefault(criterion.id, set()).add(part)
+                self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
+        for item_id in self.definition.start_triggers.get((source.item, event), ()):
+            for timer in self.state.instances_of(item_id):
+                if timer.state == "available" and not any(
+                    t.instance == timer.id for t in self.state.timers
+                ):
+                    self.push(lambda t=timer: self.start_timer(t))
+
+    def hear_file(self, name: str, event: str, whole: bool) -> None:
+        events = [event] + (["replace"] if whole and event == "update" else [])
+        for name_event in events:
+            for criterion, part in self.definition.file_listeners.get((name, name_event), ()):
+                for waiting in self.waiting_on(criterion, None):
+                    waiting.memory.setdefault(criterion.id, set()).add(part)
+                    self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
+
+    def waiting_on(self, criterion: Criterion, source: ItemInstance | None) -> list[ItemInstance]:
+        """Instances of the criterion's owner that wait on it, within the source's stage."""
+        found = []
+        source_def = self.definition.items.get(source.item) if source else None
+        for instance in self.state.instances_of(criterion.owner):
+            if criterion.is_exit:
+                if instance.state in TERMINAL:
+                    continue
+            elif instance.state != "available":
+                continue
+            if source is not None and source_def is not None:
+                sentry_stage = self.sentry_stage_instance(instance, criterion)
+                if source_def.parent == criterion.sentry.stage and source.stage != sentry_stage:
+                    continue  # an event of another instance of the sentry's stage
+            found.append(instance)
+        return found
+
+    def sentry_stage_instance(self, instance: ItemInstance, criterion: Criterion) -> str | None:
+        if instance.item == criterion.sentry.stage:
+            return instance.id  # the case plan model's or a stage's own exit criteria
+        return instance.stage
+
+    def satisfied(self, instance: ItemInstance, criterion: Criterion) -> bool:
+        sentry = criterion.sentry
+        seen = instance.memory.get(criterion.id, set())
+        if any(part.index not in seen for part in sentry.on_parts):
+            return False
+        return sentry.if_part is None or self.evaluate(sentry.if_part)
+
+    def try_criterion(self, instance: ItemInstance, criterion: Criterion) -> None:
+        if instance.state in TERMINAL or (not criterion.is_exit and instance.state != "available"):
+            return
+        if not self.satisfied(instance, criterion):
+            return
+        instance.memory.pop(criterion.id, None)
+        if criterion.is_exit:
+            self.exit(instance, cause=criterion.id)
+        else:
+            self.enter(instance, criterion)
+
+    def enter(self, instance: ItemInstance, criterion: Criterion) -> None:
+        """An entry criterion fired: activate, and prepare the next instance if it repeats."""
+        definition = self.item(instance)
+        if definition.repetition is not None and self.evaluate(definition.repetition):
+            self.create(definition.id, instance.stage)
+        self.activate(instance)
+
+    def check_data_criteria(self, instance: ItemInstance) -> None:
+        """Sentries with an if-part and nothing left to wait for: read the data again."""
+        definition = self.item(instance)
+        for criterion in (*definition.entry, *definition.exit):
+            if criterion.sentry.if_part is not None:
+                self.try_criterion(instance, criterion)
+
+    def data_changed(self) -> None:
+        for criterion in self.definition.data_criteria:
+            for waiting in self.waiting_on(criterion, None):
+                self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
+
+    # -- timers ---------------------------------------------------------------------------------
+
+    def start_timer(self, instance: ItemInstance) -> None:
+        spec = self.item(instance).timer
+        if isinstance(spec, CompiledExpression):
+            from studio.expressions import timer_from_value
+
+            spec = timer_from_value(spec.evaluate(self.state.data, now=self.now))
+        if spec is None or instance.state != "available":
+            return
+        due = next_due(spec, self.now, 1)
+        if due is not None:
+            self.state.timers.append(Timer(instance.id, due, 1, self.now))
+
+    def fire_timer(self, timer: Timer) -> None:
+        self.state.timers = [t for t in self.state.timers if t.instance != timer.instance]
+        instance = self.state.items[timer.instance]
+        occurrence = timer.occurrence
+        if instance.state != "available":
+            return
+        spec = self.item(instance).timer
+        instance.occurrences = occurrence
+        following = None
+        if isinstance(spec, TimerSpec) and spec.kind == "cycle":
+            following = next_due(spec, timer.started, occurrence + 1)
+        if following is not None:
+            self.emit(instance, "occur", "available")
+            self.state.timers.append(Timer(instance.id, following, occurrence + 1, timer.started))
+        else:
+            self.emit(instance, "occur", "completed")
+
+    # -- completion -----------------------------------------------------------------------------
+
+    def check_completion(self) -> bool:
+        """Complete stages (deepest first) and the case when their rules say; True if any did."""
+        if self.state.state != "active":
+            return False
+        stages = sorted(
+            (
+                i
+                for i in self.state.items.values()
+                if i.state == "active" and self.item(i).kind == "stage"
+            ),
+            key=lambda i: -i.seq,
+        )
+        for stage in stages:
+            if self.can_auto_complete(stage):
+                self.complete(stage)
+                return True
+        return False
+
+    def blockers(self, stage: ItemInstance, *, manual: bool = False) -> list[ItemInstance]:
+        """Children that keep a stage from completing (automatically, or by hand)."""
+        definition = self.item(stage)
+        found = []
+        for child in self.state.children(stage.id):
+            if child.state in ("active", "suspended", "failed"):
+                found.append(child)
+                continue
+            if child.state in ("completed", "terminated", "disabled"):
+                continue
+            waits = not manual and not definition.auto_complete and not self.may_wait(child)
+            if child.required or waits:
+                found.append(child)
+        return found
+
+    def may_wait(self, child: ItemInstance) -> bool:
+        """Without autoComplete: listeners, milestones and waiting repetitions do not count."""
+        kind = self.item(child).kind
+        if child.state != "available":
+            return False
+        if kind in LISTENERS or kind == "milestone":
+            return True
+        return any(
+            other.item == child.item and other.seq < child.seq
+            for other in self.state.children(child.stage or "")
+        )
+
+    def can_auto_complete(self, stage: ItemInstance) -> bool:
+        return not self.blockers(stage)
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def command(self, command: Command) -> None:
+        action = command.action
+        if action == "set":
+            self.write(command.data or {}, paths=True)
+            return
+        if command.item is None:
+            target = self.state.items[self.case_instance_id()]
+        else:
+            target = self.target(command.item, action)
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            raise Refused(f"unknown action {action!r}")
+        handler(target, command)
+
+    def case_instance_id(self) -> str:
+        return next(i.id for i in self.state.items.values() if i.item == self.definition.plan)
+
+    ACCEPTS = {
+        "complete": ("active",),
+        "occur": ("available",),
+        "start": ("enabled",),
+        "disable": ("enabled",),
+        "reenable": ("disabled",),
+        "terminate": ("available", "enabled", "disabled", "active", "suspended"),
+        "suspend": ("available", "enabled", "disabled", "active"),
+        "resume": ("suspended",),
+        "plan": (),
+    }
+
+    def target(self, item_id: str, action: str) -> ItemInstance:
+        if item_id not in self.definition.items:
+            raise Refused(f"no item {item_id!r} in case {self.definition.id!r}")
+        if action == "plan":
+            return ItemInstance("", item_id, None, "", 0)
+        accepted = self.ACCEPTS.get(action, ())
+        candidates = [i for i in self.state.instances_of(item_id) if i.state in accepted]
+        if not candidates:
+            states = sorted({i.state for i in self.state.instances_of(item_id)}) or ["absent"]
+            raise Refused(
+                f"cannot {action} {self.definition.items[item_id].label!r}: it is "
+                f"{' / '.join(states)}"
+            )
+        return min(candidates, key=lambda i: i.seq)
+
+    def write(self, writes: dict[str, Any], *, paths: bool) -> None:
+        events = apply_writes(self.state.data, writes, paths=paths)
+        for name, event, whole in events:
+            self.push(lambda n=name, e=event, w=whole: self.hear_file(n, e, w))
+        if events:
+            self.push(self.data_changed)
+
+    def do_complete(self, target: ItemInstance, command: Command) -> None:
+        definition = self.item(target)
+        if definition.kind == "stage":
+            left = self.blockers(target, manual=True)
+            if left:
+                names = ", ".join(self.item(b).label for b in left)
+                raise Refused(f"{definition.label!r} cannot complete yet: {names} not done")
+            if command.data:
+                self.write(command.data, paths=False)
+            self.push(lambda: self.complete(target))
+            return
+        if definition.kind not in WORK:
+            raise Refused(f"{definition.label!r} is not a task or stage")
+        if command.data:
+            self.write(command.data, paths=False)
+        self.push(lambda: self.complete(target))
+
+    def do_occur(self, target: ItemInstance, command: Command) -> None:
+        definition = self.item(target)
+        if definition.kind not in ("user_event", "event_listener"):
+            raise Refused(f"{definition.label!r} is not a user event listener")
+        self.emit(target, "occur", "completed")
+        self.push(lambda: self.repeat(target))
+
+    def do_start(self, target: ItemInstance, command: Command) -> None:
+        self.begin(target, "manualStart")
+
+    def do_disable(self, target: ItemInstance, command: Command) -> None:
+        self.emit(target, "disable", "disabled")
+
+    def do_reenable(self, target: ItemInstance, command: Command) -> None:
+        self.emit(target, "reenable", "enabled")
+
+    def do_terminate(self, target: ItemInstance, command: Command) -> None:
+        self.emit(target, "terminate", "terminated", "by a user")
+        self.push(lambda: self.end_children(target))
+        self.push(lambda: self.repeat(target))
+
+    def do_suspend(self, target: ItemInstance, command: Command) -> None:
+        target.resume_to = target.state
+        self.emit(target, "suspend", "suspended")
+        self.suspend_children(target)
+
+    def suspend_children(self, stage: ItemInstance) -> None:
+        for child in self.state.children(stage.id):
+            if child.state not in TERMINAL and child.state != "suspended":
+                child.resume_to = child.state
+                self.emit(child, "parentSuspend", "suspended")
+                self.suspend_children(child)
+
+    def do_resume(self, target: ItemInstance, command: Command) -> None:
+        self.emit(target, "resume", target.resume_to or "active")
+        target.resume_to = None
+        self.resume_children(target)
+
+    def resume_children(self, stage: ItemInstance) -> None:
+        for child in self.state.children(stage.id):
+            if child.state == "suspended" and child.resume_to is not None:
+                self.emit(child, "parentResume", child.resume_to)
+                child.resume_to = None
+                self.resume_children(child)
+
+    def do_plan(self, target: ItemInstance, command: Command) -> None:
+        definition = self.item(target)
+        if not definition.discretionary:
+            raise Refused(f"{definition.label!r} is not a discretionary item")
+        stages = [
+            i
+            for i in self.state.items.values()
+            if i.state == "active" and (i.item == definition.parent)
+        ]
+        if not stages:
+            raise Refused(f"{definition.label!r} can be planned only while its stage is active")
+        if definition.applicability and not all(self.evaluate(r) for r in definition.applicability):
+            raise Refused(f"{definition.label!r} is not applicable now (applicability rule)")
+        stage = min(stages, key=lambda i: i.seq)
+        self.create(definition.id, stage.id)
