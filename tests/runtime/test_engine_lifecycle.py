@@ -142,3 +142,14 @@ def test_refused_command_changes_nothing():
     with pytest.raises(Refused):
         case.do("occur", "a")
     assert case.state.items == before[0] and case.events == before[1]
+
+
+def test_a_command_never_changes_the_state_it_started_from():
+    case = Case(case_xml(task("a") + task("b", inner='<entryCriterion id="e" sentryRef="s"/>') + on("a", "complete", "s")))
+    before = case.state
+    snapshot = {iid: (i.state, {k: set(v) for k, v in i.memory.items()}) for iid, i in before.items.items()}
+    data = dict(before.data)
+    case.do("complete", "a", {"note": "x"})
+    assert case.latest("b") == "active"
+    assert {iid: (i.state, i.memory) for iid, i in before.items.items()} == snapshot
+    assert before.data == data and before.state == "active"

@@ -10,12 +10,14 @@ _MISSING = object()
 
 def apply_writes(
     data: dict[str, Any], writes: dict[str, Any], *, paths: bool
-) -> list[tuple[str, str, bool]]:
-    """Apply writes to the case file in place; return (item, event, whole-item write) per item.
+) -> tuple[dict[str, Any], list[tuple[str, str, bool]]]:
+    """The case file after the writes, and (item, event, whole-item write) per item written.
 
-    With `paths`, keys are dotted paths and `None` deletes; otherwise each top-level key replaces
-    that item. Writing an identical value emits nothing.
+    `data` is not changed (copy on write: the result shares the items not written). With `paths`,
+    keys are dotted paths and `None` deletes; otherwise each top-level key replaces that item.
+    Writing an identical value emits nothing.
     """
+    data = dict(data)
     events: list[tuple[str, str, bool]] = []
     for key, value in writes.items():
         parts = key.split(".") if paths else [key]
@@ -27,12 +29,14 @@ def apply_writes(
             else:
                 data[name] = copy.deepcopy(value)
         else:
+            if name in data:
+                data[name] = copy.deepcopy(data[name])
             _write_path(data, parts, value)
         after = data.get(name, _MISSING)
         event = _event(before, after)
         if event is not None:
             events.append((name, event, len(parts) == 1))
-    return events
+    return data, events
 
 
 def _write_path(data: dict[str, Any], parts: list[str], value: Any) -> None:

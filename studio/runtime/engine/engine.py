@@ -6,6 +6,7 @@ copy of the state; a refused command or a runaway raises and the caller keeps th
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class CaseEngine:
         self, case_id: str, data: dict[str, Any], now: datetime, user: str | None = None
     ) -> Outcome:
         """A new case: its plan model active, its first items created and activated."""
-        state = CaseState(id=case_id, definition=self.definition.id, data=dict(data))
+        state = CaseState(id=case_id, definition=self.definition.id, data=copy.deepcopy(data))
         run = _Run(self, state, now, user)
         run.push(lambda: run.create(self.definition.plan, None))
         run.drain()
@@ -92,7 +93,11 @@ class CaseEngine:
 
 
 class _Run:
-    """One unit of work: the agenda of operations of one command."""
+    """One unit of work: the agenda of operations of one command.
+
+    Operations name item instances by id and read them through `get`; an instance is cloned the
+    first time this run changes it (`edit`), so the state the command started from never changes.
+    """
 
     def __init__(
         self, engine: CaseEngine, state: CaseState, now: datetime, user: str | None = None
@@ -105,6 +110,8 @@ class _Run:
         self.agenda: deque[Callable[[], None]] = deque()
         self.budget = LOOP_BUDGET
         self.history: list[HistoryEvent] = []
+        self.owned: set[str] = set()
+        self.unsettled: set[str] = set()  # stage instances whose children changed state
 
     # -- agenda ---------------------------------------------------------------------------------
 
@@ -125,10 +132,22 @@ class _Run:
             if not self.check_completion():
                 return
 
-    # -- helpers --------------------------------------------------------------------------------
+    # -- instances ------------------------------------------------------------------------------
 
-    def item(self, instance: ItemInstance) -> ItemDefinition:
-        return self.definition.items[instance.item]
+    def get(self, iid: str) -> ItemInstance:
+        return self.state.items[iid]
+
+    def edit(self, iid: str) -> ItemInstance:
+        """The instance, cloned first if this run has not changed it yet."""
+        if iid in self.owned:
+            return self.state.items[iid]
+        clone = self.state.items[iid].clone()
+        self.state.items[iid] = clone
+        self.owned.add(iid)
+        return clone
+
+    def item(self, iid: str) -> ItemDefinition:
+        return self.definition.items[self.state.items[iid].item]
 
     def evaluate(self, rule: CompiledExpression | str | None, default: bool = False) -> bool:
         if rule is None:
@@ -142,128 +161,130 @@ class _Run:
                 return False  # reading an item not in the case file yet: the condition is false
             raise
 
-    def emit(self, instance: ItemInstance, event: str, new_state: str, cause: str | None = None):
+    def emit(self, iid: str, event: str, new_state: str, cause: str | None = None) -> None:
         """Move an instance to `new_state` with the standard `event`, then let sentries hear it."""
+        instance = self.edit(iid)
         instance.state = new_state
         if self.record:
             self.history.append(
                 HistoryEvent(
-                    self.state.next_seq(),
-                    self.now,
-                    instance.id,
-                    instance.item,
-                    event,
-                    new_state,
-                    cause,
+                    self.state.next_seq(), self.now, iid, instance.item, event, new_state, cause,
                     self.user,
                 )
-            )
+            )  # fmt: skip
         if instance.item == self.definition.plan:
             self.state.state = new_state
-        self.push(lambda: self.hear(instance, event))
+        if instance.stage is not None:
+            self.unsettled.add(instance.stage)
+        self.push(lambda: self.hear(iid, event))
 
     # -- creation and activation ---------------------------------------------------------------
 
-    def create(self, item_id: str, stage: str | None) -> ItemInstance:
+    def create(self, item_id: str, stage: str | None) -> str:
         definition = self.definition.items[item_id]
         seq = self.state.next_seq()
-        instance = ItemInstance(f"{item_id}#{seq}", item_id, stage, "available", seq)
-        self.state.items[instance.id] = instance
+        iid = f"{item_id}#{seq}"
+        instance = ItemInstance(iid, item_id, stage, "available", seq)
         instance.required = self.evaluate(definition.required)
-        self.emit(instance, "create", "available")
+        self.state.add(instance)
+        self.owned.add(iid)
+        self.emit(iid, "create", "available")
         if definition.kind == "timer_event" and definition.start_trigger is None:
-            self.push(lambda: self.start_timer(instance))
+            self.push(lambda: self.start_timer(iid))
         elif definition.kind not in LISTENERS:
             if not definition.entry:
-                self.push(lambda: self.activate(instance))
+                self.push(lambda: self.activate(iid))
             else:
-                self.push(lambda: self.check_data_criteria(instance))
-        return instance
+                self.push(lambda: self.check_data_criteria(iid))
+        return iid
 
-    def activate(self, instance: ItemInstance, repeat_check: bool = False) -> None:
-        if instance.state != "available":
+    def activate(self, iid: str) -> None:
+        if self.get(iid).state != "available":
             return
-        definition = self.item(instance)
+        definition = self.item(iid)
         if definition.kind == "milestone":
-            self.emit(instance, "occur", "completed")
-            self.push(lambda: self.repeat(instance))
+            self.emit(iid, "occur", "completed")
+            self.push(lambda: self.repeat(iid))
             return
         if definition.kind in LISTENERS:
             return
         if self.evaluate(definition.manual_activation):
-            self.emit(instance, "enable", "enabled")
+            self.emit(iid, "enable", "enabled")
         else:
-            self.begin(instance, "start")
+            self.begin(iid, "start")
 
-    def begin(self, instance: ItemInstance, event: str) -> None:
+    def begin(self, iid: str, event: str) -> None:
         """available/enabled -> active (start or manualStart) and what the kind does then."""
-        definition = self.item(instance)
-        self.emit(instance, event, "active")
+        definition = self.item(iid)
+        self.emit(iid, event, "active")
         if definition.kind == "stage":
+            self.unsettled.add(iid)
             for child in definition.children:
                 if not self.definition.items[child].discretionary:
-                    self.push(lambda child=child: self.create(child, instance.id))
+                    self.push(lambda child=child: self.create(child, iid))
         elif definition.kind in ("human_task", "task") and not definition.blocking:
-            self.push(lambda: self.complete(instance))
+            self.push(lambda: self.complete(iid))
 
-    def complete(self, instance: ItemInstance) -> None:
-        if instance.state != "active":
+    def complete(self, iid: str) -> None:
+        if self.get(iid).state != "active":
             return
-        self.emit(instance, "complete", "completed")
-        self.push(lambda: self.end_children(instance))
-        self.push(lambda: self.repeat(instance))
+        self.emit(iid, "complete", "completed")
+        self.push(lambda: self.end_children(iid))
+        self.push(lambda: self.repeat(iid))
 
-    def repeat(self, instance: ItemInstance) -> None:
+    def repeat(self, iid: str) -> None:
         """Without entry criteria: a new instance when one ends and the repetition rule holds."""
-        definition = self.item(instance)
+        instance = self.get(iid)
+        definition = self.item(iid)
         if definition.entry or definition.repetition is None or instance.stage is None:
             return
-        stage = self.state.items.get(instance.stage)
-        if stage is None or stage.state != "active":
+        if self.get(instance.stage).state != "active":
             return
         if self.evaluate(definition.repetition):
             self.create(definition.id, instance.stage)
 
-    def end_children(self, stage: ItemInstance) -> None:
+    def end_children(self, stage: str) -> None:
         """Children of an ended stage that are not terminal end terminated with `exit`."""
-        for child in self.state.children(stage.id):
+        for child in self.state.children(stage):
             if child.state not in TERMINAL:
-                self.exit(child, cause=f"{stage.item} ended")
-        self.state.timers = [
-            t for t in self.state.timers if self.state.items[t.instance].state not in TERMINAL
-        ]
+                self.exit(child.id, cause=f"{self.get(stage).item} ended")
+        if self.state.timers:
+            self.state.timers = [
+                t for t in self.state.timers if self.get(t.instance).state not in TERMINAL
+            ]
 
-    def exit(self, instance: ItemInstance, cause: str | None = None) -> None:
-        if instance.state in TERMINAL:
+    def exit(self, iid: str, cause: str | None = None) -> None:
+        if self.get(iid).state in TERMINAL:
             return
-        self.emit(instance, "exit", "terminated", cause)
-        self.end_children(instance)
+        self.emit(iid, "exit", "terminated", cause)
+        self.end_children(iid)
 
     # -- sentries -------------------------------------------------------------------------------
 
-    def hear(self, source: ItemInstance, event: str) -> None:
+    def hear(self, source: str, event: str) -> None:
         """An event of a plan item: record it in the on-part memory of the waiting criteria."""
-        for criterion, part in self.definition.listeners.get((source.item, event), ()):
-            for waiting in self.waiting_on(criterion, source):
-                waiting.memory.setdefault(criterion.id, set()).add(part)
+        instance = self.get(source)
+        for criterion, part in self.definition.listeners.get((instance.item, event), ()):
+            for waiting in self.waiting_on(criterion, instance):
+                self.edit(waiting).memory.setdefault(criterion.id, set()).add(part)
                 self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
-        for item_id in self.definition.start_triggers.get((source.item, event), ()):
+        for item_id in self.definition.start_triggers.get((instance.item, event), ()):
             for timer in self.state.instances_of(item_id):
                 if timer.state == "available" and not any(
                     t.instance == timer.id for t in self.state.timers
                 ):
-                    self.push(lambda t=timer: self.start_timer(t))
+                    self.push(lambda t=timer.id: self.start_timer(t))
 
     def hear_file(self, name: str, event: str, whole: bool) -> None:
         events = [event] + (["replace"] if whole and event == "update" else [])
         for name_event in events:
             for criterion, part in self.definition.file_listeners.get((name, name_event), ()):
                 for waiting in self.waiting_on(criterion, None):
-                    waiting.memory.setdefault(criterion.id, set()).add(part)
+                    self.edit(waiting).memory.setdefault(criterion.id, set()).add(part)
                     self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
 
-    def waiting_on(self, criterion: Criterion, source: ItemInstance | None) -> list[ItemInstance]:
-        """Instances of the criterion's owner that wait on it, within the source's stage."""
+    def waiting_on(self, criterion: Criterion, source: ItemInstance | None) -> list[str]:
+        """Ids of the criterion owner's instances that wait on it, within the source's stage."""
         found = []
         source_def = self.definition.items.get(source.item) if source else None
         for instance in self.state.instances_of(criterion.owner):
@@ -273,16 +294,13 @@ class _Run:
             elif instance.state != "available":
                 continue
             if source is not None and source_def is not None:
-                sentry_stage = self.sentry_stage_instance(instance, criterion)
+                sentry_stage = (
+                    instance.id if instance.item == criterion.sentry.stage else (instance.stage)
+                )
                 if source_def.parent == criterion.sentry.stage and source.stage != sentry_stage:
                     continue  # an event of another instance of the sentry's stage
-            found.append(instance)
+            found.append(instance.id)
         return found
-
-    def sentry_stage_instance(self, instance: ItemInstance, criterion: Criterion) -> str | None:
-        if instance.item == criterion.sentry.stage:
-            return instance.id  # the case plan model's or a stage's own exit criteria
-        return instance.stage
 
     def satisfied(self, instance: ItemInstance, criterion: Criterion) -> bool:
         sentry = criterion.sentry
@@ -291,30 +309,31 @@ class _Run:
             return False
         return sentry.if_part is None or self.evaluate(sentry.if_part)
 
-    def try_criterion(self, instance: ItemInstance, criterion: Criterion) -> None:
+    def try_criterion(self, iid: str, criterion: Criterion) -> None:
+        instance = self.get(iid)
         if instance.state in TERMINAL or (not criterion.is_exit and instance.state != "available"):
             return
         if not self.satisfied(instance, criterion):
             return
-        instance.memory.pop(criterion.id, None)
+        self.edit(iid).memory.pop(criterion.id, None)
         if criterion.is_exit:
-            self.exit(instance, cause=criterion.id)
+            self.exit(iid, cause=criterion.id)
         else:
-            self.enter(instance, criterion)
+            self.enter(iid)
 
-    def enter(self, instance: ItemInstance, criterion: Criterion) -> None:
+    def enter(self, iid: str) -> None:
         """An entry criterion fired: activate, and prepare the next instance if it repeats."""
-        definition = self.item(instance)
+        definition = self.item(iid)
         if definition.repetition is not None and self.evaluate(definition.repetition):
-            self.create(definition.id, instance.stage)
-        self.activate(instance)
+            self.create(definition.id, self.get(iid).stage)
+        self.activate(iid)
 
-    def check_data_criteria(self, instance: ItemInstance) -> None:
+    def check_data_criteria(self, iid: str) -> None:
         """Sentries with an if-part and nothing left to wait for: read the data again."""
-        definition = self.item(instance)
+        definition = self.item(iid)
         for criterion in (*definition.entry, *definition.exit):
             if criterion.sentry.if_part is not None:
-                self.try_criterion(instance, criterion)
+                self.try_criterion(iid, criterion)
 
     def data_changed(self) -> None:
         for criterion in self.definition.data_criteria:
@@ -323,60 +342,61 @@ class _Run:
 
     # -- timers ---------------------------------------------------------------------------------
 
-    def start_timer(self, instance: ItemInstance) -> None:
-        spec = self.item(instance).timer
+    def start_timer(self, iid: str) -> None:
+        spec = self.item(iid).timer
         if isinstance(spec, CompiledExpression):
             from studio.expressions import timer_from_value
 
             spec = timer_from_value(spec.evaluate(self.state.data, now=self.now))
-        if spec is None or instance.state != "available":
+        if spec is None or self.get(iid).state != "available":
             return
         due = next_due(spec, self.now, 1)
         if due is not None:
-            self.state.timers.append(Timer(instance.id, due, 1, self.now))
+            self.state.timers.append(Timer(iid, due, 1, self.now))
 
     def fire_timer(self, timer: Timer) -> None:
         self.state.timers = [t for t in self.state.timers if t.instance != timer.instance]
-        instance = self.state.items[timer.instance]
-        occurrence = timer.occurrence
-        if instance.state != "available":
+        iid = timer.instance
+        if self.get(iid).state != "available":
             return
-        spec = self.item(instance).timer
-        instance.occurrences = occurrence
+        spec = self.item(iid).timer
+        self.edit(iid).occurrences = timer.occurrence
         following = None
         if isinstance(spec, TimerSpec) and spec.kind == "cycle":
-            following = next_due(spec, timer.started, occurrence + 1)
+            following = next_due(spec, timer.started, timer.occurrence + 1)
         if following is not None:
-            self.emit(instance, "occur", "available")
-            self.state.timers.append(Timer(instance.id, following, occurrence + 1, timer.started))
+            self.emit(iid, "occur", "available")
+            self.state.timers.append(Timer(iid, following, timer.occurrence + 1, timer.started))
         else:
-            self.emit(instance, "occur", "completed")
+            self.emit(iid, "occur", "completed")
 
     # -- completion -----------------------------------------------------------------------------
 
     def check_completion(self) -> bool:
-        """Complete stages (deepest first) and the case when their rules say; True if any did."""
-        if self.state.state != "active":
+        """Complete stages whose children changed (deepest first) and the case when their rules
+        say so; True when one did."""
+        if self.state.state != "active" or not self.unsettled:
             return False
         stages = sorted(
             (
-                i
-                for i in self.state.items.values()
-                if i.state == "active" and self.item(i).kind == "stage"
+                self.get(i)
+                for i in self.unsettled
+                if self.get(i).state == "active" and self.item(i).kind == "stage"
             ),
             key=lambda i: -i.seq,
         )
+        self.unsettled.clear()
         for stage in stages:
-            if self.can_auto_complete(stage):
-                self.complete(stage)
+            if not self.blockers(stage.id):
+                self.complete(stage.id)
                 return True
         return False
 
-    def blockers(self, stage: ItemInstance, *, manual: bool = False) -> list[ItemInstance]:
+    def blockers(self, stage: str, *, manual: bool = False) -> list[ItemInstance]:
         """Children that keep a stage from completing (automatically, or by hand)."""
         definition = self.item(stage)
         found = []
-        for child in self.state.children(stage.id):
+        for child in self.state.children(stage):
             if child.state in ("active", "suspended", "failed"):
                 found.append(child)
                 continue
@@ -389,18 +409,12 @@ class _Run:
 
     def may_wait(self, child: ItemInstance) -> bool:
         """Without autoComplete: listeners, milestones and waiting repetitions do not count."""
-        kind = self.item(child).kind
+        kind = self.definition.items[child.item].kind
         if child.state != "available":
             return False
         if kind in LISTENERS or kind == "milestone":
             return True
-        return any(
-            other.item == child.item and other.seq < child.seq
-            for other in self.state.children(child.stage or "")
-        )
-
-    def can_auto_complete(self, stage: ItemInstance) -> bool:
-        return not self.blockers(stage)
+        return self.state.by_item.get(child.item, (child.id,))[0] != child.id
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -410,16 +424,13 @@ class _Run:
             self.write(command.data or {}, paths=True)
             return
         if command.item is None:
-            target = self.state.items[self.case_instance_id()]
+            target = self.state.by_item[self.definition.plan][0]
         else:
             target = self.target(command.item, action)
         handler = getattr(self, f"do_{action}", None)
         if handler is None:
             raise Refused(f"unknown action {action!r}")
         handler(target, command)
-
-    def case_instance_id(self) -> str:
-        return next(i.id for i in self.state.items.values() if i.item == self.definition.plan)
 
     ACCEPTS = {
         "complete": ("active",),
@@ -430,105 +441,99 @@ class _Run:
         "terminate": ("available", "enabled", "disabled", "active", "suspended"),
         "suspend": ("available", "enabled", "disabled", "active"),
         "resume": ("suspended",),
-        "plan": (),
     }
 
-    def target(self, item_id: str, action: str) -> ItemInstance:
+    def target(self, item_id: str, action: str) -> str:
+        """The oldest instance of the item in a state the action accepts ('' to plan one)."""
         if item_id not in self.definition.items:
             raise Refused(f"no item {item_id!r} in case {self.definition.id!r}")
         if action == "plan":
-            return ItemInstance("", item_id, None, "", 0)
+            return item_id
         accepted = self.ACCEPTS.get(action, ())
-        candidates = [i for i in self.state.instances_of(item_id) if i.state in accepted]
-        if not candidates:
-            states = sorted({i.state for i in self.state.instances_of(item_id)}) or ["absent"]
-            raise Refused(
-                f"cannot {action} {self.definition.items[item_id].label!r}: it is "
-                f"{' / '.join(states)}"
-            )
-        return min(candidates, key=lambda i: i.seq)
+        for instance in self.state.instances_of(item_id):
+            if instance.state in accepted:
+                return instance.id
+        states = sorted({i.state for i in self.state.instances_of(item_id)}) or ["absent"]
+        raise Refused(
+            f"cannot {action} {self.definition.items[item_id].label!r}: it is {' / '.join(states)}"
+        )
 
     def write(self, writes: dict[str, Any], *, paths: bool) -> None:
-        events = apply_writes(self.state.data, writes, paths=paths)
+        self.state.data, events = apply_writes(self.state.data, writes, paths=paths)
         for name, event, whole in events:
             self.push(lambda n=name, e=event, w=whole: self.hear_file(n, e, w))
         if events:
             self.push(self.data_changed)
 
-    def do_complete(self, target: ItemInstance, command: Command) -> None:
-        definition = self.item(target)
+    def do_complete(self, iid: str, command: Command) -> None:
+        definition = self.item(iid)
         if definition.kind == "stage":
-            left = self.blockers(target, manual=True)
+            left = self.blockers(iid, manual=True)
             if left:
-                names = ", ".join(self.item(b).label for b in left)
+                names = ", ".join(self.definition.items[b.item].label for b in left)
                 raise Refused(f"{definition.label!r} cannot complete yet: {names} not done")
-            if command.data:
-                self.write(command.data, paths=False)
-            self.push(lambda: self.complete(target))
-            return
-        if definition.kind not in WORK:
+        elif definition.kind not in WORK:
             raise Refused(f"{definition.label!r} is not a task or stage")
         if command.data:
             self.write(command.data, paths=False)
-        self.push(lambda: self.complete(target))
+        self.push(lambda: self.complete(iid))
 
-    def do_occur(self, target: ItemInstance, command: Command) -> None:
-        definition = self.item(target)
+    def do_occur(self, iid: str, command: Command) -> None:
+        definition = self.item(iid)
         if definition.kind not in ("user_event", "event_listener"):
             raise Refused(f"{definition.label!r} is not a user event listener")
-        self.emit(target, "occur", "completed")
-        self.push(lambda: self.repeat(target))
+        self.emit(iid, "occur", "completed")
+        self.push(lambda: self.repeat(iid))
 
-    def do_start(self, target: ItemInstance, command: Command) -> None:
-        self.begin(target, "manualStart")
+    def do_start(self, iid: str, command: Command) -> None:
+        self.begin(iid, "manualStart")
 
-    def do_disable(self, target: ItemInstance, command: Command) -> None:
-        self.emit(target, "disable", "disabled")
+    def do_disable(self, iid: str, command: Command) -> None:
+        self.emit(iid, "disable", "disabled")
 
-    def do_reenable(self, target: ItemInstance, command: Command) -> None:
-        self.emit(target, "reenable", "enabled")
+    def do_reenable(self, iid: str, command: Command) -> None:
+        self.emit(iid, "reenable", "enabled")
 
-    def do_terminate(self, target: ItemInstance, command: Command) -> None:
-        self.emit(target, "terminate", "terminated", "by a user")
-        self.push(lambda: self.end_children(target))
-        self.push(lambda: self.repeat(target))
+    def do_terminate(self, iid: str, command: Command) -> None:
+        self.emit(iid, "terminate", "terminated", "by a user")
+        self.push(lambda: self.end_children(iid))
+        self.push(lambda: self.repeat(iid))
 
-    def do_suspend(self, target: ItemInstance, command: Command) -> None:
-        target.resume_to = target.state
-        self.emit(target, "suspend", "suspended")
-        self.suspend_children(target)
+    def do_suspend(self, iid: str, command: Command) -> None:
+        self.edit(iid).resume_to = self.get(iid).state
+        self.emit(iid, "suspend", "suspended")
+        self.suspend_children(iid)
 
-    def suspend_children(self, stage: ItemInstance) -> None:
-        for child in self.state.children(stage.id):
+    def suspend_children(self, stage: str) -> None:
+        for child in self.state.children(stage):
             if child.state not in TERMINAL and child.state != "suspended":
-                child.resume_to = child.state
-                self.emit(child, "parentSuspend", "suspended")
-                self.suspend_children(child)
+                self.edit(child.id).resume_to = child.state
+                self.emit(child.id, "parentSuspend", "suspended")
+                self.suspend_children(child.id)
 
-    def do_resume(self, target: ItemInstance, command: Command) -> None:
-        self.emit(target, "resume", target.resume_to or "active")
-        target.resume_to = None
-        self.resume_children(target)
+    def do_resume(self, iid: str, command: Command) -> None:
+        instance = self.edit(iid)
+        back, instance.resume_to = instance.resume_to or "active", None
+        self.emit(iid, "resume", back)
+        self.resume_children(iid)
 
-    def resume_children(self, stage: ItemInstance) -> None:
-        for child in self.state.children(stage.id):
+    def resume_children(self, stage: str) -> None:
+        for child in self.state.children(stage):
             if child.state == "suspended" and child.resume_to is not None:
-                self.emit(child, "parentResume", child.resume_to)
-                child.resume_to = None
-                self.resume_children(child)
+                instance = self.edit(child.id)
+                back, instance.resume_to = instance.resume_to, None
+                self.emit(child.id, "parentResume", back)
+                self.resume_children(child.id)
 
-    def do_plan(self, target: ItemInstance, command: Command) -> None:
-        definition = self.item(target)
+    def do_plan(self, item_id: str, command: Command) -> None:
+        definition = self.definition.items[item_id]
         if not definition.discretionary:
             raise Refused(f"{definition.label!r} is not a discretionary item")
         stages = [
-            i
-            for i in self.state.items.values()
-            if i.state == "active" and (i.item == definition.parent)
+            i for i in self.state.instances_of(definition.parent or "") if i.state == "active"
         ]
         if not stages:
             raise Refused(f"{definition.label!r} can be planned only while its stage is active")
         if definition.applicability and not all(self.evaluate(r) for r in definition.applicability):
             raise Refused(f"{definition.label!r} is not applicable now (applicability rule)")
-        stage = min(stages, key=lambda i: i.seq)
-        self.create(definition.id, stage.id)
+        self.create(definition.id, stages[0].id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,12 @@ class ItemInstance:
     resume_to: str | None = None  # the state to go back to on resume
     memory: dict[str, set[int]] = field(default_factory=dict)  # criterion -> on-parts occurred
     occurrences: int = 0  # timer occurrences so far
+
+    def clone(self) -> ItemInstance:
+        return ItemInstance(
+            self.id, self.item, self.stage, self.state, self.seq, self.required, self.resume_to,
+            {k: set(v) for k, v in self.memory.items()}, self.occurrences,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -45,9 +50,18 @@ class HistoryEvent:
     user: str | None = None
 
 
+DERIVED = {"derived": True}
+"""Field metadata: an index rebuilt from the other fields (`CaseState.reindex`), never stored."""
+
+
 @dataclass(slots=True)
 class CaseState:
-    """Everything that changes while a case runs."""
+    """Everything that changes while a case runs.
+
+    Commands run on a `copy()`; item instances are shared between the copy and the original
+    until the engine edits one (it clones it first), and the case file is copied on write, so the
+    cost of a command does not grow with the size of the case.
+    """
 
     id: str
     definition: str
@@ -57,17 +71,42 @@ class CaseState:
     timers: list[Timer] = field(default_factory=list)
     seq: int = 0
     incidents: list[str] = field(default_factory=list)
+    by_item: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
+    by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
 
     def copy(self) -> CaseState:
-        """A deep copy to run a command on (discarded when the command is refused)."""
-        return copy.deepcopy(self)
+        """A copy to run a command on (discarded when the command is refused)."""
+        return CaseState(
+            self.id, self.definition, self.state, self.data, dict(self.items), list(self.timers),
+            self.seq, list(self.incidents), dict(self.by_item), dict(self.by_stage),
+        )  # fmt: skip
+
+    def reindex(self) -> None:
+        """Rebuild the derived indexes (after loading a stored state)."""
+        by_item: dict[str, list[str]] = {}
+        by_stage: dict[str, list[str]] = {}
+        for instance in sorted(self.items.values(), key=lambda i: i.seq):
+            by_item.setdefault(instance.item, []).append(instance.id)
+            if instance.stage is not None:
+                by_stage.setdefault(instance.stage, []).append(instance.id)
+        self.by_item = {k: tuple(v) for k, v in by_item.items()}
+        self.by_stage = {k: tuple(v) for k, v in by_stage.items()}
+
+    def add(self, instance: ItemInstance) -> None:
+        """Add a new instance, keeping the indexes."""
+        self.items[instance.id] = instance
+        self.by_item[instance.item] = (*self.by_item.get(instance.item, ()), instance.id)
+        if instance.stage is not None:
+            self.by_stage[instance.stage] = (*self.by_stage.get(instance.stage, ()), instance.id)
 
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
 
     def instances_of(self, item: str) -> list[ItemInstance]:
-        return [i for i in self.items.values() if i.item == item]
+        """Instances of a plan item, oldest first."""
+        return [self.items[i] for i in self.by_item.get(item, ())]
 
     def children(self, stage_instance: str) -> list[ItemInstance]:
-        return [i for i in self.items.values() if i.stage == stage_instance]
+        """Instances whose stage instance is `stage_instance`, oldest first."""
+        return [self.items[i] for i in self.by_stage.get(stage_instance, ())]
