@@ -104,8 +104,24 @@ def fmt(path: Path, output: Path | None, layout: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def test(paths: tuple[str, ...], output_format: str) -> None:
-    """Run scenario tests (*.scenario.json files or folders)."""
-    _not_yet("test", "the case engine", 'issue "Case engine"')
+    """Run scenario tests (*.scenario.json files or folders).
+
+    Text output ends with `N passed, M failed`. Exit code 1 when a scenario fails, 2 when one is
+    unusable or a path does not exist (the highest over all files).
+    """
+    from studio.testing import engine_driver
+
+    factory = engine_driver()
+    from studio.testing.report import print_report
+    from studio.testing.suite import run_paths
+
+    suite = run_paths(paths, factory, progress=_terminal_progress("tested"))
+    if not suite.scenarios:
+        click.echo(
+            f"studio test: no scenario files (*.scenario.json) in {', '.join(paths)}", err=True
+        )
+    print_report(suite, output_format, sys.stdout)
+    sys.exit(suite.exit_code if suite.scenarios else EXIT_UNUSABLE)
 
 
 @main.command()

@@ -1,8 +1,8 @@
 """The public acceptance scenarios of ../shared/acceptance, as far as this version can take them.
 
-Running the scenarios needs the case engine (issue "Case engine"); until it lands, these tests
-hold what can already be checked: every scenario names a model that exists and validates without
-errors, the case it names, and items that exist in that model project.
+Every scenario names a model that exists and validates without errors, the case it names, and
+items that exist in that model project; the CMMN scenarios run and pass (the BPMN and mixed ones
+run once the engine executes BPMN fragments, issue "BPMN fragments").
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from studio.editor.validation import validate_file
 from studio.notation import read_model_file
 from studio.notation.binding import iter_elements
-from tests.conftest import shared_files
+from tests.conftest import SHARED, shared_files
 
 SCENARIOS = shared_files("acceptance", "*/*.scenario.json")
 ACTIONS = ("complete", "occur", "start", "disable", "reenable", "terminate", "suspend", "resume",
@@ -69,3 +69,25 @@ def test_acceptance_scenarios_are_there():
     if not SCENARIOS:
         pytest.skip("../shared/acceptance is not available")
     assert len(SCENARIOS) >= 15
+
+
+@pytest.mark.conformance
+def test_cmmn_acceptance_scenarios_pass():
+    import subprocess
+    import sys
+
+    folder = SHARED / "acceptance" / "cmmn"
+    if not folder.exists():
+        pytest.skip("../shared/acceptance is not available")
+    done = subprocess.run(
+        [sys.executable, "-m", "studio", "test", str(folder), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(done.stdout)
+    failures = [
+        (s["file"], s["failures"], s["error"]) for s in report["scenarios"] if not s["passed"]
+    ]
+    assert not failures
+    assert report["passed"] == len(list(folder.glob("*.scenario.json")))
+    assert done.returncode == 0

@@ -79,6 +79,16 @@ class CaseEngine:
         run.drain()
         return Outcome(work, tuple(run.history))
 
+    def restore(self, state: CaseState) -> CaseState:
+        """Rebuild a loaded state's derived indexes."""
+        state.reindex()
+        run = _Run(self, state, datetime.min)
+        state.blocking = {}
+        for instance in state.items.values():
+            if instance.stage is not None and run.blocks(instance):
+                state.blocking[instance.stage] = state.blocking.get(instance.stage, 0) + 1
+        return state
+
     def fire_due_timer(self, state: CaseState, now: datetime) -> Outcome | None:
         """Fire the earliest timer due at or before `now` (None when none is due)."""
         due = [t for t in state.timers if t.due <= now]
@@ -164,6 +174,11 @@ class _Run:
     def emit(self, iid: str, event: str, new_state: str, cause: str | None = None) -> None:
         """Move an instance to `new_state` with the standard `event`, then let sentries hear it."""
         instance = self.edit(iid)
+        if instance.stage is not None:
+            change = self.blocks_after(instance, new_state) - self.blocks(instance)
+            if change:
+                counts = self.state.blocking
+                counts[instance.stage] = counts.get(instance.stage, 0) + change
         instance.state = new_state
         if self.record:
             self.history.append(
@@ -187,6 +202,8 @@ class _Run:
         instance = ItemInstance(iid, item_id, stage, "available", seq)
         instance.required = self.evaluate(definition.required)
         self.state.add(instance)
+        if stage is not None and self.blocks(instance):
+            self.state.blocking[stage] = self.state.blocking.get(stage, 0) + 1
         self.owned.add(iid)
         self.emit(iid, "create", "available")
         if definition.kind == "timer_event" and definition.start_trigger is None:
@@ -387,10 +404,26 @@ class _Run:
         )
         self.unsettled.clear()
         for stage in stages:
-            if not self.blockers(stage.id):
+            if not self.state.blocking.get(stage.id, 0):
                 self.complete(stage.id)
                 return True
         return False
+
+    def blocks(self, child: ItemInstance) -> bool:
+        """Whether a child keeps its stage from completing automatically."""
+        return self.blocks_after(child, child.state)
+
+    def blocks_after(self, child: ItemInstance, state: str) -> bool:
+        if state in ("active", "suspended", "failed"):
+            return True
+        if state in TERMINAL or state == "disabled":
+            return False
+        if child.required:
+            return True
+        stage = self.definition.items[self.get(child.stage).item] if child.stage else None
+        if stage is None or stage.auto_complete:
+            return False
+        return not self.may_wait(child, state)
 
     def blockers(self, stage: str, *, manual: bool = False) -> list[ItemInstance]:
         """Children that keep a stage from completing (automatically, or by hand)."""
@@ -407,10 +440,10 @@ class _Run:
                 found.append(child)
         return found
 
-    def may_wait(self, child: ItemInstance) -> bool:
+    def may_wait(self, child: ItemInstance, state: str | None = None) -> bool:
         """Without autoComplete: listeners, milestones and waiting repetitions do not count."""
         kind = self.definition.items[child.item].kind
-        if child.state != "available":
+        if (state or child.state) != "available":
             return False
         if kind in LISTENERS or kind == "milestone":
             return True

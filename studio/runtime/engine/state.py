@@ -73,16 +73,20 @@ class CaseState:
     incidents: list[str] = field(default_factory=list)
     by_item: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
+    blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
+    """Per stage instance: how many children keep it from completing automatically."""
 
     def copy(self) -> CaseState:
         """A copy to run a command on (discarded when the command is refused)."""
         return CaseState(
             self.id, self.definition, self.state, self.data, dict(self.items), list(self.timers),
             self.seq, list(self.incidents), dict(self.by_item), dict(self.by_stage),
+            dict(self.blocking),
         )  # fmt: skip
 
     def reindex(self) -> None:
-        """Rebuild the derived indexes (after loading a stored state)."""
+        """Rebuild the item indexes (after loading a stored state; the engine then recounts
+        `blocking`, see CaseEngine.restore)."""
         by_item: dict[str, list[str]] = {}
         by_stage: dict[str, list[str]] = {}
         for instance in sorted(self.items.values(), key=lambda i: i.seq):

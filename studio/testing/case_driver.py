@@ -1,4 +1,4 @@
-"""A synchronous driver of one case on a virtual clock: what scenario tests run the engine with."""
+"""The engine behind scenario tests: a synchronous driver of one case on a virtual clock."""
 
 from __future__ import annotations
 
@@ -68,6 +68,17 @@ class EngineDriver:
                 )
             )
         return views
+
+    def discretionary(self) -> list[ItemView]:
+        """Discretionary items of the case's and its active stages' planning tables."""
+        state = self._state()
+        return [
+            ItemView(item.id, item.id, item.name, item.definition_id, item.definition_name,
+                     "discretionary", 0, -1)
+            for item in self.definition.items.values()
+            if item.discretionary
+            and any(i.state == "active" for i in state.instances_of(item.parent or ""))
+        ]  # fmt: skip
 
     def known_names(self) -> set[str]:
         names: set[str] = set()

@@ -1,0 +1,286 @@
+"""CaseState <-> JSON-able documents, versioned so that stored cases survive product upgrades.
+
+Field-driven: the codec of a dataclass is derived from its fields' type hints, so a new field with
+a default needs no code here (old documents without it load with the default). Date-times are
+ISO-8601 UTC text (a naive date-time is taken to be UTC), sets sorted lists, and values typed `Any`
+(the case file) must be JSON. Dumping and loading both copy: a document never shares mutable parts
+with the state it was made from or loaded into.
+
+A document is ``{"format_version": N, "case": {...}}``. When a change needs more than a default
+(a renamed or reshaped field), bump `FORMAT_VERSION` and register an upgrader from the previous
+version with `@upgrader(from_version=N - 1)`; `upgrade` applies them version by version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from studio.runtime.engine.state import CaseState
+
+FORMAT_VERSION = 1
+"""The version of the documents `dump_state` writes."""
+
+Document = dict[str, Any]
+Upgrader = Callable[[Document], Document]
+T = TypeVar("T")
+
+UPGRADERS: dict[int, Upgrader] = {}
+"""Upgrade functions by the format version they read (each returns the next version)."""
+
+
+class FormatError(ValueError):
+    """A document this version cannot read (malformed, too new, or no upgrade path)."""
+
+
+# -- date-times -----------------------------------------------------------------------------------
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant, UTC-aware (a naive date-time is taken to be UTC already)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if value.tzinfo is UTC:
+        return value
+    return value.astimezone(UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """ISO-8601 UTC text, ``Z``-suffixed."""
+    return to_utc(value).isoformat().replace("+00:00", "Z")
+
+
+def parse_datetime(text: str) -> datetime:
+    """A UTC-aware date-time from ISO-8601 text (UTC unless it carries an offset)."""
+    try:
+        return to_utc(datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        raise FormatError(f"not an ISO-8601 date-time: {text!r}") from None
+
+
+# -- codecs ---------------------------------------------------------------------------------------
+
+Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]  # (encode, decode)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _json(value: Any, path: str = "") -> Any:
+    """A copy of a JSON value (tuples become lists); anything else is refused."""
+    if isinstance(value, dict):
+        copied = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise FormatError(f"{path or 'value'}: JSON object keys must be text, not {key!r}")
+            copied[key] = _json(item, f"{path}.{key}" if path else key)
+        return copied
+    if isinstance(value, list | tuple):
+        return [_json(item, f"{path}[{n}]") for n, item in enumerate(value)]
+    if isinstance(value, _SCALARS):
+        return value
+    raise FormatError(f"{path or 'value'}: {type(value).__name__} is not a JSON value")
+
+
+def _json_decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_decode(item) for item in value]
+    return value
+
+
+def _decode_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise FormatError(f"not an ISO-8601 date-time: {value!r}")
+    return parse_datetime(value)
+
+
+def _optional(codec: Codec) -> Codec:
+    encode, decode = codec
+    return (
+        lambda v: None if v is None else encode(v),
+        lambda v: None if v is None else decode(v),
+    )
+
+
+def _mapping(codec: Codec) -> Codec:
+    encode, decode = codec
+    return (
+        lambda v: {k: encode(x) for k, x in v.items()},
+        lambda v: {k: decode(x) for k, x in _expect(v, dict).items()},
+    )
+
+
+def _sequence(codec: Codec, kind: type) -> Codec:
+    encode, decode = codec
+    return (
+        lambda v: [encode(x) for x in v],
+        lambda v: kind(decode(x) for x in _expect(v, list)),
+    )
+
+
+def _unordered(codec: Codec, kind: type) -> Codec:
+    encode, decode = codec
+    return (
+        lambda v: sorted(encode(x) for x in v),
+        lambda v: kind(decode(x) for x in _expect(v, list)),
+    )
+
+
+def _expect(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise FormatError(f"expected a JSON {kind.__name__}, found {value!r}")
+    return value
+
+
+_CODECS: dict[Any, Codec] = {}
+
+
+def codec_of(hint: Any) -> Codec:
+    """The (encode, decode) pair of a type hint."""
+    found = _CODECS.get(hint)
+    if found is None:
+        found = _CODECS[hint] = _make_codec(hint)
+    return found
+
+
+def _make_codec(hint: Any) -> Codec:
+    if hint is Any:
+        return _json, _json_decode
+    if hint is datetime:
+        return format_datetime, _decode_datetime
+    if hint in _SCALARS:
+        return _same, _same
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _DataclassCodec(hint).pair()
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        others = [a for a in args if a is not type(None)]
+        if all(a in _SCALARS for a in others):
+            return _same, _same
+        if len(others) == 1:
+            return _optional(codec_of(others[0]))
+    elif origin is dict and args[0] is str:
+        return _mapping(codec_of(args[1]))
+    elif origin is list:
+        return _sequence(codec_of(args[0]), list)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _sequence(codec_of(args[0]), tuple)
+    elif origin in (set, frozenset):
+        return _unordered(codec_of(args[0]), origin)
+    raise TypeError(f"no JSON codec for {hint!r}: add one to studio.runtime.store.serialize")
+
+
+class _DataclassCodec:
+    """Encodes a dataclass as an object of its fields; missing fields load with their default."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        hints = typing.get_type_hints(cls)
+        self.fields = [(f.name, codec_of(hints[f.name])) for f in dataclasses.fields(cls)]
+        self.required = {
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
+
+    def pair(self) -> Codec:
+        return self.encode, self.decode
+
+    def encode(self, obj: Any, exclude: frozenset[str] = frozenset()) -> Document:
+        return {
+            name: (encode(value) if (value := getattr(obj, name)) is not None else None)
+            for name, (encode, _) in self.fields
+            if name not in exclude
+        }
+
+    def decode(self, document: Any) -> Any:
+        _expect(document, dict)
+        values = {name: decode(document[name]) for name, (_, decode) in self.fields if name in document}
+        if len(values) != len(document):
+            unknown = sorted(set(document) - {name for name, _ in self.fields})
+            raise FormatError(f"{self.cls.__name__} has no field {', '.join(unknown)}")
+        missing = self.required - values.keys()
+        if missing:
+            raise FormatError(f"{self.cls.__name__} lacks {', '.join(sorted(missing))}")
+        return self.cls(**values)
+
+
+def dump(obj: Any, *, exclude: frozenset[str] = frozenset()) -> Document:
+    """The document of a dataclass instance (fields in `exclude` left out)."""
+    codec = codec_of(type(obj))
+    return codec[0].__self__.encode(obj, exclude)  # type: ignore[attr-defined]
+
+
+def load(cls: type[T], document: Document) -> T:
+    """A dataclass instance from its document (no format upgrade: see `load_state`)."""
+    return codec_of(cls)[1](document)
+
+
+# -- case documents -------------------------------------------------------------------------------
+
+
+def dump_state(state: CaseState) -> Document:
+    """The versioned document of a case state."""
+    return {"format_version": FORMAT_VERSION, "case": dump(state)}
+
+
+def load_state(document: Document) -> CaseState:
+    """A case state from a document of this or any earlier format version."""
+    return load(CaseState, upgrade(document)["case"])
+
+
+def upgrader(from_version: int) -> Callable[[Upgrader], Upgrader]:
+    """Register a function that turns a document of `from_version` into one of the next."""
+
+    def register(function: Upgrader) -> Upgrader:
+        if from_version in UPGRADERS:
+            raise ValueError(f"an upgrader from format version {from_version} is registered")
+        UPGRADERS[from_version] = function
+        return function
+
+    return register
+
+
+def upgrade(document: Document) -> Document:
+    """The document in the current format, upgraded version by version (the input is kept)."""
+    version = document.get("format_version") if isinstance(document, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise FormatError("not a case document: no integer format_version")
+    if version > FORMAT_VERSION:
+        raise FormatError(
+            f"the case was stored in format version {version} by a newer Case Studio; this one "
+            f"reads up to version {FORMAT_VERSION}"
+        )
+    while version < FORMAT_VERSION:
+        step = UPGRADERS.get(version)
+        if step is None:
+            raise FormatError(f"no upgrader from case format version {version}")
+        document = step(_json_decode(document))
+        version += 1
+        document["format_version"] = version
+    return document
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "UPGRADERS",
+    "FormatError",
+    "dump",
+    "dump_state",
+    "format_datetime",
+    "load",
+    "load_state",
+    "parse_datetime",
+    "timedelta",
+    "to_utc",
+    "upgrade",
+    "upgrader",
+]

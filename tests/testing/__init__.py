@@ -1,0 +1,1 @@
+"""Scenario tests (`studio test`): loading, naming, running, reporting, with a fake engine."""
