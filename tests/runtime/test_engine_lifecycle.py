@@ -145,9 +145,17 @@ def test_refused_command_changes_nothing():
 
 
 def test_a_command_never_changes_the_state_it_started_from():
-    case = Case(case_xml(task("a") + task("b", inner='<entryCriterion id="e" sentryRef="s"/>') + on("a", "complete", "s")))
+    case = Case(
+        case_xml(
+            task("a")
+            + task("b", inner='<entryCriterion id="e" sentryRef="s"/>')
+            + on("a", "complete", "s")
+        )
+    )
     before = case.state
-    snapshot = {iid: (i.state, {k: set(v) for k, v in i.memory.items()}) for iid, i in before.items.items()}
+    snapshot = {
+        iid: (i.state, {k: set(v) for k, v in i.memory.items()}) for iid, i in before.items.items()
+    }
     data = dict(before.data)
     case.do("complete", "a", {"note": "x"})
     assert case.latest("b") == "active"

@@ -50,6 +50,8 @@ class Command:
     item: str | None = None
     data: dict[str, Any] | None = None
     user: str | None = None
+    """Who acts; None is the system itself (timers, scenario tests, simulation)."""
+    groups: frozenset[str] = frozenset()
 
 
 class CaseEngine:
@@ -71,7 +73,7 @@ class CaseEngine:
 
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
-        if state.state in TERMINAL and command.action != "close":
+        if (state.state in TERMINAL and command.action != "close") or state.state == "closed":
             raise Refused(f"the case is {state.state}")
         work = state.copy()
         run = _Run(self, work, now, command.user)
@@ -463,7 +465,49 @@ class _Run:
         handler = getattr(self, f"do_{action}", None)
         if handler is None:
             raise Refused(f"unknown action {action!r}")
+        self.authorize(target, command)
         handler(target, command)
+
+    def authorize(self, target: str, command: Command) -> None:
+        """Items bound to case roles refuse users outside the case team."""
+        if command.user is None:
+            return
+        item = (
+            self.definition.items[target] if target in self.definition.items else self.item(target)
+        )
+        roles = (item.performer,) if item.performer else item.authorized_roles
+        if not roles:
+            return
+        acting = {command.user, *command.groups}
+        for role in roles:
+            if acting & set(self.state.team.get(role, ())):
+                return
+        raise Refused(
+            f"{command.user} may not {command.action} {item.label!r}: only the case team's "
+            f"{' / '.join(roles)} may"
+        )
+
+    def do_bind(self, iid: str, command: Command) -> None:
+        """Bind a case role to users and groups: {"role": name, "members": [...]}."""
+        data = command.data or {}
+        role, members = data.get("role"), data.get("members")
+        if not isinstance(role, str) or not isinstance(members, list):
+            raise Refused('bind takes {"role": name, "members": [users or groups]}')
+        self.state.team = {**self.state.team, role: tuple(str(m) for m in members)}
+
+    def do_close(self, iid: str, command: Command) -> None:
+        if self.state.state not in ("completed", "terminated"):
+            raise Refused(
+                f"only a completed or terminated case can be closed, not a {self.state.state} one"
+            )
+        self.emit(iid, "close", "closed")
+
+    def do_fault(self, iid: str, command: Command) -> None:
+        """An item's work failed (a called process or sub-case failed, a script raised)."""
+        self.emit(iid, "fault", "failed", (command.data or {}).get("reason"))
+
+    def do_reactivate(self, iid: str, command: Command) -> None:
+        self.emit(iid, "reactivate", "active")
 
     ACCEPTS = {
         "complete": ("active",),
@@ -474,6 +518,8 @@ class _Run:
         "terminate": ("available", "enabled", "disabled", "active", "suspended"),
         "suspend": ("available", "enabled", "disabled", "active"),
         "resume": ("suspended",),
+        "fault": ("active",),
+        "reactivate": ("failed",),
     }
 
     def target(self, item_id: str, action: str) -> str:

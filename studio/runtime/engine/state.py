@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-TERMINAL = frozenset({"completed", "terminated", "failed", "closed"})
+TERMINAL = frozenset({"completed", "terminated", "closed"})
+"""States an item or case never leaves (a failed item can be reactivated)."""
 
 
 @dataclass(slots=True)
@@ -71,6 +72,8 @@ class CaseState:
     timers: list[Timer] = field(default_factory=list)
     seq: int = 0
     incidents: list[str] = field(default_factory=list)
+    team: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The case team: case role name -> users and groups bound to it."""
     by_item: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
@@ -80,7 +83,7 @@ class CaseState:
         """A copy to run a command on (discarded when the command is refused)."""
         return CaseState(
             self.id, self.definition, self.state, self.data, dict(self.items), list(self.timers),
-            self.seq, list(self.incidents), dict(self.by_item), dict(self.by_stage),
+            self.seq, list(self.incidents), self.team, dict(self.by_item), dict(self.by_stage),
             dict(self.blocking),
         )  # fmt: skip
 

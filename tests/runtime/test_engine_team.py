@@ -1,0 +1,64 @@
+"""Who acts: items bound to case roles refuse users outside the case team; history says who."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.runtime.engine.engine import Command, Refused
+from tests.runtime.engine_helpers import T0, Case, case_xml
+
+ROLES = '<caseRoles id="roles"><role id="r_clerk" name="clerk"/><role id="r_boss" name="boss"/></caseRoles>'
+BODY = (
+    '<planItem id="a" definitionRef="ht_a"/><humanTask id="ht_a" performerRef="r_clerk"/>'
+    '<planItem id="u" definitionRef="ue"/><userEventListener id="ue" authorizedRoleRefs="r_boss"/>'
+    '<planItem id="free" definitionRef="ht_free"/><humanTask id="ht_free"/>'
+)
+
+
+def team_case() -> Case:
+    xml = case_xml(BODY).replace(b"</casePlanModel>", b"</casePlanModel>" + ROLES.encode())
+    case = Case(xml)
+    case.do("bind", None, {"role": "clerk", "members": ["kermit", "group:clerks"]})
+    case.do("bind", None, {"role": "boss", "members": ["piggy"]})
+    return case
+
+
+def as_user(case: Case, user: str, action: str, item: str, groups=frozenset()):
+    outcome = case.engine.execute(case.state, Command(action, item, user=user, groups=groups), T0)
+    case.state = outcome.state
+    return outcome
+
+
+def test_performer_role_is_required():
+    case = team_case()
+    with pytest.raises(Refused) as refused:
+        as_user(case, "fozzie", "complete", "a")
+    assert "clerk" in str(refused.value)
+    outcome = as_user(case, "kermit", "complete", "a")
+    assert [(e.event, e.user) for e in outcome.history if e.item == "a"] == [("complete", "kermit")]
+
+
+def test_a_group_of_the_team_may_act():
+    case = team_case()
+    as_user(case, "gonzo", "complete", "a", frozenset({"group:clerks"}))
+    assert case.latest("a") == "completed"
+
+
+def test_authorized_roles_of_a_user_event():
+    case = team_case()
+    with pytest.raises(Refused):
+        as_user(case, "kermit", "occur", "u")
+    as_user(case, "piggy", "occur", "u")
+    assert case.latest("u") == "completed"
+
+
+def test_items_without_roles_are_open_to_any_user():
+    case = team_case()
+    as_user(case, "fozzie", "complete", "free")
+    assert case.latest("free") == "completed"
+
+
+def test_the_system_acts_without_a_team():
+    case = Case(case_xml(BODY).replace(b"</casePlanModel>", b"</casePlanModel>" + ROLES.encode()))
+    case.do("complete", "a")
+    assert case.latest("a") == "completed"
