@@ -1,4 +1,9 @@
-"""The engine behind scenario tests: a synchronous driver of one case on a virtual clock."""
+"""The engine behind scenario tests: a synchronous driver of one case on a virtual clock.
+
+The driver is also the host of the case: it carries out the engine's effects, starting the
+sub-cases that case tasks call (from the same model project) and reporting their end back to the
+calling task.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +11,148 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studio.notation import NotationError, read_model_file
+from studio.editor.validation import ModelProject, validate_file
+from studio.notation import NotationError
 from studio.runtime.engine.definition import CaseDefinition, DefinitionError, compile_case
-from studio.runtime.engine.engine import CaseEngine, Command, Refused, Runaway
+from studio.runtime.engine.engine import (
+    CaseEngine,
+    Command,
+    Outcome,
+    Refused,
+    Runaway,
+    StartChild,
+    StopChild,
+)
 from studio.runtime.engine.explain import explain_case, explain_item
-from studio.runtime.engine.state import CaseState
+from studio.runtime.engine.state import TERMINAL, CaseState
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
 
 
 def open_case_driver(model: Path, case: str | None) -> EngineDriver:
     """A driver for case `case` of a CMMN model file (raises UnusableScenario)."""
-    try:
-        definitions = read_model_file(model)
-    except NotationError as exc:
-        raise UnusableScenario(exc.message) from None
+    project = ModelProject(model.parent)
+    errors = [p for p in validate_file(model, project) if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        where = f" [{first.element}]" if first.element else ""
+        raise UnusableScenario(
+            f"{model.name}: the model does not validate ({len(errors)} error"
+            f"{'s' if len(errors) > 1 else ''}): {first.code}{where}: {first.message}"
+        )
+    definitions = project.model(model)
+    if isinstance(definitions, NotationError):  # pragma: no cover - validation reported it
+        raise UnusableScenario(definitions.message)
     if type(definitions).notation != "cmmn":
         raise UnusableScenario(
             f"{model.name}: running BPMN models arrives with the BPMN fragments part of the engine"
         )
+    cases = _Cases(project)
     try:
         definition = compile_case(definitions, case)
     except DefinitionError as exc:
         raise UnusableScenario(f"{model.name}: {exc}") from None
-    return EngineDriver(definition)
+    return EngineDriver(definition, cases)
+
+
+class _Cases:
+    """The compiled cases of a model project, by case id, compiled on first use."""
+
+    def __init__(self, project: ModelProject) -> None:
+        self.project = project
+        self.compiled: dict[str, CaseDefinition] = {}
+
+    def get(self, case_id: str) -> CaseDefinition:
+        if case_id not in self.compiled:
+            for model in self.project.models("cmmn"):
+                if any(c.id == case_id for c in model.cases):
+                    self.compiled[case_id] = compile_case(model, case_id)
+                    break
+            else:
+                raise ActionRefused(f"no case {case_id!r} in the model project")
+        return self.compiled[case_id]
 
 
 class EngineDriver:
     """Runs one case of a compiled definition; the clock is virtual and moves only on advance."""
 
-    def __init__(self, definition: CaseDefinition) -> None:
+    def __init__(
+        self, definition: CaseDefinition, cases: _Cases | None = None, level: int = 0,
+        prefix: str = "",
+    ) -> None:  # fmt: skip
         self.definition = definition
+        self.cases = cases
+        self.level = level
+        self.prefix = prefix
         self.engine = CaseEngine(definition)
         self.state: CaseState | None = None
-        self.now = datetime(2026, 1, 5, tzinfo=None)
+        self.now = datetime(2026, 1, 5)
+        self.children: dict[str, tuple[EngineDriver, dict[str, Any], bool]] = {}
+        """Calling task instance -> (the sub-case's driver, its starting data, blocking)."""
+
+    # -- the case and its children --------------------------------------------------------------
 
     def start(self, data: dict[str, Any], at: datetime) -> None:
         self.now = at
-        self.state = self.engine.start("case-1", data, at).state
+        self._apply(self.engine.start(f"case{self.prefix}", data, at))
 
     def _state(self) -> CaseState:
         if self.state is None:
             raise RuntimeError("the case has not started")
         return self.state
+
+    def _apply(self, outcome: Outcome) -> None:
+        self.state = outcome.state
+        for effect in outcome.effects:
+            if isinstance(effect, StartChild):
+                self._start_child(effect)
+            elif isinstance(effect, StopChild) and effect.instance in self.children:
+                child = self.children[effect.instance][0]
+                if child.case_state() not in TERMINAL:
+                    child.perform("terminate", None)
+        self._settle()
+
+    def _start_child(self, effect: StartChild) -> None:
+        if effect.kind != "case" or self.cases is None:
+            return  # processes run once the engine executes BPMN fragments
+        child = EngineDriver(
+            self.cases.get(effect.target), self.cases, self.level + 1,
+            f"{self.prefix}{effect.instance}/",
+        )  # fmt: skip
+        child.start(dict(effect.data), self.now)
+        self.children[effect.instance] = (child, dict(effect.data), effect.blocking)
+
+    def _settle(self) -> None:
+        """Report sub-cases that ended to the blocking tasks that wait for them."""
+        for instance, (child, started_with, blocking) in list(self.children.items()):
+            child._settle()
+            ended = child.case_state()
+            if not blocking or ended not in ("completed", "terminated", "failed"):
+                continue
+            task = self._state().items.get(instance)
+            if task is None or task.state != "active":
+                continue
+            changed = {
+                key: value
+                for key, value in child.data().items()
+                if started_with.get(key, _ABSENT) != value
+            }
+            action = {"completed": "child_completed", "terminated": "child_terminated"}.get(
+                ended, "child_failed"
+            )
+            self._run(Command(action, instance, changed))
+
+    def _run(self, command: Command) -> None:
+        try:
+            outcome = self.engine.execute(self._state(), command, self.now)
+        except Refused as exc:
+            raise ActionRefused(str(exc)) from None
+        except Runaway as exc:
+            self._state().incidents.append(str(exc))
+            raise ActionRefused(f"incident: {exc}") from None
+        self._apply(outcome)
+        self._fire_timers(self.now)
+
+    # -- the driver protocol --------------------------------------------------------------------
 
     def items(self) -> list[ItemView]:
         views = []
@@ -57,24 +162,20 @@ class EngineDriver:
             item = self.definition.items[instance.item]
             views.append(
                 ItemView(
-                    key=item.id,
-                    plan_item_id=item.id,
-                    name=item.name,
-                    definition_id=item.definition_id,
-                    definition_name=item.definition_name,
-                    state=instance.state,
-                    level=0,
-                    created=instance.seq,
+                    self.prefix + item.id, item.id, item.name, item.definition_id,
+                    item.definition_name, instance.state, self.level, instance.seq,
                 )
-            )
+            )  # fmt: skip
+        for child, _, _ in self.children.values():
+            views.extend(child.items())
         return views
 
     def discretionary(self) -> list[ItemView]:
         """Discretionary items of the case's and its active stages' planning tables."""
         state = self._state()
         return [
-            ItemView(item.id, item.id, item.name, item.definition_id, item.definition_name,
-                     "discretionary", 0, -1)
+            ItemView(self.prefix + item.id, item.id, item.name, item.definition_id,
+                     item.definition_name, "discretionary", self.level, -1)
             for item in self.definition.items.values()
             if item.discretionary
             and any(i.state == "active" for i in state.instances_of(item.parent or ""))
@@ -82,10 +183,15 @@ class EngineDriver:
 
     def known_names(self) -> set[str]:
         names: set[str] = set()
-        for item in self.definition.items.values():
-            names.update(
-                n for n in (item.id, item.name, item.definition_id, item.definition_name) if n
-            )
+        definitions = [self.definition]
+        if self.cases is not None:
+            for model in self.cases.project.models("cmmn"):
+                definitions.extend(self.cases.get(c.id) for c in model.cases if c.id)
+        for definition in definitions:
+            for item in definition.items.values():
+                names.update(
+                    n for n in (item.id, item.name, item.definition_id, item.definition_name) if n
+                )
         return names
 
     def case_state(self) -> str:
@@ -94,18 +200,21 @@ class EngineDriver:
     def data(self) -> dict[str, Any]:
         return self._state().data
 
-    def _run(self, command: Command) -> None:
-        try:
-            self.state = self.engine.execute(self._state(), command, self.now).state
-        except Refused as exc:
-            raise ActionRefused(str(exc)) from None
-        except Runaway as exc:
-            self._state().incidents.append(str(exc))
-            raise ActionRefused(f"incident: {exc}") from None
-        self._fire_timers(self.now)
-
     def perform(self, action: str, key: str | None, data: dict[str, Any] | None = None) -> None:
+        child, rest = self._route(key)
+        if child is not None:
+            child.perform(action, rest, data)
+            self._settle()
+            return
         self._run(Command(action, key, data))
+
+    def _route(self, key: str | None) -> tuple[EngineDriver | None, str | None]:
+        if key is None or "/" not in key:
+            return None, key
+        instance, _, rest = key.partition("/")
+        if instance not in self.children:
+            raise ActionRefused(f"no sub-case started by {instance!r}")
+        return self.children[instance][0], rest
 
     def set(self, writes: dict[str, Any]) -> None:
         self._run(Command("set", None, writes))
@@ -113,6 +222,10 @@ class EngineDriver:
     def advance(self, duration: timedelta) -> None:
         target = self.now + duration
         self._fire_timers(target)
+        for child, _, _ in list(self.children.values()):
+            child.now = self.now
+            child.advance(target - self.now)
+        self._settle()
         self.now = target
 
     def _fire_timers(self, until: datetime) -> None:
@@ -130,12 +243,18 @@ class EngineDriver:
                 continue
             if fired is None:
                 return
-            self.state = fired.state
+            self._apply(fired)
 
     def message(self, name: str, data: dict[str, Any] | None = None) -> None:
         raise ActionRefused(f"no process waits for message {name!r} (BPMN fragments come later)")
 
     def explain(self, key: str | None) -> str:
+        child, rest = self._route(key) if key else (None, key)
+        if child is not None:
+            return child.explain(rest)
         if key is None:
             return explain_case(self.definition, self._state(), self.now)
         return explain_item(self.definition, self._state(), key, self.now)
+
+
+_ABSENT = object()

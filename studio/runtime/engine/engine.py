@@ -24,6 +24,7 @@ LOOP_BUDGET = 10_000
 
 WORK = frozenset({"human_task", "task", "process_task", "case_task", "decision_task", "stage"})
 LISTENERS = frozenset({"user_event", "timer_event", "event_listener"})
+CALLERS = frozenset({"case_task", "process_task"})
 
 
 class Refused(Exception):
@@ -35,11 +36,37 @@ class Runaway(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class StartChild:
+    """Effect: start the process or sub-case a case/process task calls, with a copy of the data.
+
+    When a blocking child completes, its host sends `child_completed` with the items it changed;
+    `child_terminated` and `child_failed` when it ends otherwise."""
+
+    instance: str  # the calling task's instance
+    kind: str  # "case" or "process"
+    target: str  # the case or process id
+    data: dict[str, Any]
+    blocking: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StopChild:
+    """Effect: terminate the child of a blocking task that was terminated or exited."""
+
+    instance: str
+
+
+Effect = StartChild | StopChild
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a command produced: the new state and the history events it appended."""
+    """What a command produced: the new state, the history events it appended, and the effects
+    its host must carry out (children to start or stop)."""
 
     state: CaseState
     history: tuple[HistoryEvent, ...]
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +96,7 @@ class CaseEngine:
         run = _Run(self, state, now, user)
         run.push(lambda: run.create(self.definition.plan, None))
         run.drain()
-        return Outcome(state, tuple(run.history))
+        return Outcome(state, tuple(run.history), tuple(run.effects))
 
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
@@ -79,7 +106,7 @@ class CaseEngine:
         run = _Run(self, work, now, command.user)
         run.command(command)
         run.drain()
-        return Outcome(work, tuple(run.history))
+        return Outcome(work, tuple(run.history), tuple(run.effects))
 
     def restore(self, state: CaseState) -> CaseState:
         """Rebuild a loaded state's derived indexes."""
@@ -101,7 +128,7 @@ class CaseEngine:
         run = _Run(self, work, timer.due)
         run.fire_timer(timer)
         run.drain()
-        return Outcome(work, tuple(run.history))
+        return Outcome(work, tuple(run.history), tuple(run.effects))
 
 
 class _Run:
@@ -122,6 +149,7 @@ class _Run:
         self.agenda: deque[Callable[[], None]] = deque()
         self.budget = LOOP_BUDGET
         self.history: list[HistoryEvent] = []
+        self.effects: list[Effect] = []
         self.owned: set[str] = set()
         self.unsettled: set[str] = set()  # stage instances whose children changed state
 
@@ -176,6 +204,10 @@ class _Run:
     def emit(self, iid: str, event: str, new_state: str, cause: str | None = None) -> None:
         """Move an instance to `new_state` with the standard `event`, then let sentries hear it."""
         instance = self.edit(iid)
+        if new_state == "terminated" and instance.state in ("active", "suspended", "failed"):
+            definition = self.definition.items[instance.item]
+            if definition.kind in CALLERS and definition.blocking:
+                self.effects.append(StopChild(iid))
         if instance.stage is not None:
             change = self.blocks_after(instance, new_state) - self.blocks(instance)
             if change:
@@ -241,6 +273,13 @@ class _Run:
             for child in definition.children:
                 if not self.definition.items[child].discretionary:
                     self.push(lambda child=child: self.create(child, iid))
+        elif definition.kind in CALLERS and definition.called:
+            kind = "case" if definition.kind == "case_task" else "process"
+            self.effects.append(
+                StartChild(iid, kind, definition.called, dict(self.state.data), definition.blocking)
+            )
+            if not definition.blocking:
+                self.push(lambda: self.complete(iid))
         elif definition.kind in ("human_task", "task") and not definition.blocking:
             self.push(lambda: self.complete(iid))
 
@@ -460,6 +499,10 @@ class _Run:
             return
         if command.item is None:
             target = self.state.by_item[self.definition.plan][0]
+        elif action.startswith("child_"):
+            target = command.item  # the host names the calling task's instance
+            if self.state.items.get(target) is None or self.get(target).state != "active":
+                raise Refused(f"no active task instance {target!r} waits for a child")
         else:
             target = self.target(command.item, action)
         handler = getattr(self, f"do_{action}", None)
@@ -501,6 +544,19 @@ class _Run:
                 f"only a completed or terminated case can be closed, not a {self.state.state} one"
             )
         self.emit(iid, "close", "closed")
+
+    def do_child_completed(self, iid: str, command: Command) -> None:
+        """The child of a blocking task completed: write back what it changed, then complete."""
+        if command.data:
+            self.write(command.data, paths=False)
+        self.push(lambda: self.complete(iid))
+
+    def do_child_terminated(self, iid: str, command: Command) -> None:
+        self.emit(iid, "terminate", "terminated", "its child ended terminated")
+        self.push(lambda: self.repeat(iid))
+
+    def do_child_failed(self, iid: str, command: Command) -> None:
+        self.emit(iid, "fault", "failed", "its child failed")
 
     def do_fault(self, iid: str, command: Command) -> None:
         """An item's work failed (a called process or sub-case failed, a script raised)."""
