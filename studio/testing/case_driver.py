@@ -48,7 +48,7 @@ def open_case_driver(model: Path, case: str | None) -> EngineDriver:
         )
     cases = _Cases(project)
     try:
-        definition = compile_case(definitions, case)
+        definition = compile_case(definitions, case, project.json_schema)
     except DefinitionError as exc:
         raise UnusableScenario(f"{model.name}: {exc}") from None
     return EngineDriver(definition, cases)
@@ -65,7 +65,7 @@ class _Cases:
         if case_id not in self.compiled:
             for model in self.project.models("cmmn"):
                 if any(c.id == case_id for c in model.cases):
-                    self.compiled[case_id] = compile_case(model, case_id)
+                    self.compiled[case_id] = compile_case(model, case_id, self.project.json_schema)
                     break
             else:
                 raise ActionRefused(f"no case {case_id!r} in the model project")

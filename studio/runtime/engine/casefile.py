@@ -5,6 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
+from studio.runtime.engine.errors import Refused
+
 _MISSING = object()
 
 
@@ -66,3 +70,24 @@ def _event(before: Any, after: Any) -> str | None:
         if len(after) < len(before) and all(x in before for x in after):
             return "removeChild"
     return "update"
+
+
+def check_schema(schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """Refuse case file contents that break the case's JSON Schema, naming the path."""
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        path = ".".join(str(part) for part in error.absolute_path) or "(the case file)"
+        raise Refused(f"case file {path}: {error.message}")
+
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    """One validator per schema, made on first use."""
+    found = _VALIDATORS.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = (schema, Draft202012Validator(schema))
+        _VALIDATORS[id(schema)] = found
+    return found[1]

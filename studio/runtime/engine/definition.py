@@ -7,6 +7,7 @@ criteria concerned; expressions are compiled here, once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,8 +155,17 @@ def _kind(definition: Any) -> str:
     )
 
 
-def compile_case(model: CmmnDefinitions, case_id: str | None = None) -> CaseDefinition:
-    """Compile one case of a CMMN model (the only one when `case_id` is None)."""
+SchemaLoader = Callable[[str], "dict[str, Any] | None"]
+
+
+def compile_case(
+    model: CmmnDefinitions, case_id: str | None = None, schemas: SchemaLoader | None = None
+) -> CaseDefinition:
+    """Compile one case of a CMMN model (the only one when `case_id` is None).
+
+    `schemas` reads a JSON Schema file of the model project by name: `<case id>.schema.json`
+    describes the whole case file, a case file item definition's `structureRef` one item.
+    """
     cases = [c for c in model.cases if case_id is None or c.id == case_id]
     if not cases:
         raise DefinitionError(f"no case {case_id!r} in {model.source}")
@@ -313,9 +323,10 @@ def compile_case(model: CmmnDefinitions, case_id: str | None = None) -> CaseDefi
                 data_criteria.append(criterion)
         if item.start_trigger:
             triggers.setdefault(item.start_trigger, []).append(item.id)
-    names = ()
+    names: tuple[str, ...] = ()
     if case.case_file_model is not None:
         names = tuple(i.name for i in case.case_file_model.items if i.name)
+    schema = _case_file_schema(model, case, schemas) if schemas is not None else None
     return CaseDefinition(
         id=case.id or "case",
         name=case.name,
@@ -326,7 +337,26 @@ def compile_case(model: CmmnDefinitions, case_id: str | None = None) -> CaseDefi
         data_criteria=tuple(data_criteria),
         start_triggers={k: tuple(v) for k, v in triggers.items()},
         case_file_items=names,
+        schema=schema,
     )
+
+
+def _case_file_schema(model: CmmnDefinitions, case, schemas: SchemaLoader) -> dict[str, Any] | None:
+    """One JSON Schema for the whole case file, from the case's and its items' schemas."""
+    whole = schemas(f"{case.id}.schema.json")
+    properties: dict[str, Any] = {}
+    definitions = {d.id: d for d in model.case_file_item_definitions}
+    if case.case_file_model is not None:
+        for item in case.case_file_model.items:
+            definition = definitions.get((item.definition_ref or "").rpartition(":")[2])
+            if item.name and definition is not None and definition.structure_ref:
+                found = schemas(definition.structure_ref)
+                if found is not None:
+                    properties[item.name] = found
+    if not properties:
+        return whole
+    parts = [{"type": "object", "properties": properties}]
+    return {"allOf": [whole, *parts]} if whole else parts[0]
 
 
 def _replace(item: ItemDefinition, **changes: Any) -> ItemDefinition:

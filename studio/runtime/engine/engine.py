@@ -15,8 +15,9 @@ from typing import Any
 
 from studio.expressions import CompiledExpression, TimerSpec, next_due
 from studio.expressions.errors import ExpressionError
-from studio.runtime.engine.casefile import apply_writes
+from studio.runtime.engine.casefile import apply_writes, check_schema
 from studio.runtime.engine.definition import TRUE, CaseDefinition, Criterion, ItemDefinition
+from studio.runtime.engine.errors import Refused, Runaway
 from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, ItemInstance, Timer
 
 LOOP_BUDGET = 10_000
@@ -25,14 +26,6 @@ LOOP_BUDGET = 10_000
 WORK = frozenset({"human_task", "task", "process_task", "case_task", "decision_task", "stage"})
 LISTENERS = frozenset({"user_event", "timer_event", "event_listener"})
 CALLERS = frozenset({"case_task", "process_task"})
-
-
-class Refused(Exception):
-    """The engine refused a command; nothing changed."""
-
-
-class Runaway(Exception):
-    """A command ran past the loop budget (repetition or sentry loop); rolled back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,8 +587,27 @@ class _Run:
         )
 
     def write(self, writes: dict[str, Any], *, paths: bool) -> None:
-        self.state.data, events = apply_writes(self.state.data, writes, paths=paths)
+        """Write the case file (refused when it names undeclared items or breaks the schema);
+        each item written is recorded and emits its event."""
+        declared = self.definition.case_file_items
+        if declared:
+            unknown = sorted({key.split(".")[0] for key in writes} - set(declared))
+            if unknown:
+                raise Refused(
+                    f"the case file has no item {unknown[0]!r} (declared: {', '.join(declared)})"
+                )
+        data, events = apply_writes(self.state.data, writes, paths=paths)
+        if self.definition.schema is not None:
+            check_schema(self.definition.schema, data)
+        self.state.data = data
         for name, event, whole in events:
+            if self.record:
+                self.history.append(
+                    HistoryEvent(
+                        self.state.next_seq(), self.now, None, name, event, None, "case file",
+                        self.user,
+                    )
+                )  # fmt: skip
             self.push(lambda n=name, e=event, w=whole: self.hear_file(n, e, w))
         if events:
             self.push(self.data_changed)
