@@ -95,6 +95,8 @@ class CaseEngine:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
         if (state.state in TERMINAL and command.action != "close") or state.state == "closed":
             raise Refused(f"the case is {state.state}")
+        if state.items and not state.by_item:
+            self.restore(state)  # loaded from a store: rebuild the derived indexes
         work = state.copy()
         run = _Run(self, work, now, command.user)
         run.command(command)
@@ -116,6 +118,8 @@ class CaseEngine:
         due = [t for t in state.timers if t.due <= now]
         if not due or state.state != "active":
             return None
+        if state.items and not state.by_item:
+            self.restore(state)
         timer = min(due, key=lambda t: (t.due, t.instance))
         work = state.copy()
         run = _Run(self, work, timer.due)

@@ -1,10 +1,11 @@
 """CaseState <-> JSON-able documents, versioned so that stored cases survive product upgrades.
 
 Field-driven: the codec of a dataclass is derived from its fields' type hints, so a new field with
-a default needs no code here (old documents without it load with the default). Date-times are
-ISO-8601 UTC text (a naive date-time is taken to be UTC), sets sorted lists, and values typed `Any`
-(the case file) must be JSON. Dumping and loading both copy: a document never shares mutable parts
-with the state it was made from or loaded into.
+a default needs no code here (old documents without it load with the default). Fields marked
+``metadata={"derived": True}`` are indexes the engine rebuilds (`CaseEngine.restore`): not stored.
+Date-times are ISO-8601 UTC text (a naive date-time is taken to be UTC), sets sorted lists, and
+values typed `Any` (the case file) must be JSON. Dumping and loading both copy: a document never
+shares mutable parts with the state it was made from or loaded into.
 
 A document is ``{"format_version": N, "case": {...}}``. When a change needs more than a default
 (a renamed or reshaped field), bump `FORMAT_VERSION` and register an upgrader from the previous
@@ -17,7 +18,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from studio.runtime.engine.state import CaseState
@@ -112,6 +113,11 @@ def _optional(codec: Codec) -> Codec:
 
 def _mapping(codec: Codec) -> Codec:
     encode, decode = codec
+    if encode is _json:  # name the key in errors
+        return (
+            lambda v: {k: _json(x, str(k)) for k, x in v.items()},
+            lambda v: {k: decode(x) for k, x in _expect(v, dict).items()},
+        )
     return (
         lambda v: {k: encode(x) for k, x in v.items()},
         lambda v: {k: decode(x) for k, x in _expect(v, dict).items()},
@@ -159,7 +165,8 @@ def _make_codec(hint: Any) -> Codec:
     if hint in _SCALARS:
         return _same, _same
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return _DataclassCodec(hint).pair()
+        codec = _dataclass_codec(hint)
+        return codec.encode, codec.decode
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         others = [a for a in args if a is not type(None)]
@@ -184,44 +191,56 @@ class _DataclassCodec:
     def __init__(self, cls: type) -> None:
         self.cls = cls
         hints = typing.get_type_hints(cls)
-        self.fields = [(f.name, codec_of(hints[f.name])) for f in dataclasses.fields(cls)]
+        stored = [f for f in dataclasses.fields(cls) if not f.metadata.get("derived")]
+        self.fields = [(f.name, codec_of(hints[f.name])) for f in stored]
+        self.derived = {f.name for f in dataclasses.fields(cls)} - {f.name for f in stored}
         self.required = {
             f.name
-            for f in dataclasses.fields(cls)
+            for f in stored
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         }
 
-    def pair(self) -> Codec:
-        return self.encode, self.decode
-
     def encode(self, obj: Any, exclude: frozenset[str] = frozenset()) -> Document:
-        return {
-            name: (encode(value) if (value := getattr(obj, name)) is not None else None)
-            for name, (encode, _) in self.fields
-            if name not in exclude
-        }
+        document = {}
+        for name, (encode, _) in self.fields:
+            if name not in exclude:
+                value = getattr(obj, name)
+                document[name] = value if encode is _same or value is None else encode(value)
+        return document
 
     def decode(self, document: Any) -> Any:
         _expect(document, dict)
-        values = {name: decode(document[name]) for name, (_, decode) in self.fields if name in document}
+        values = {
+            name: decode(document[name]) for name, (_, decode) in self.fields if name in document
+        }
         if len(values) != len(document):
-            unknown = sorted(set(document) - {name for name, _ in self.fields})
-            raise FormatError(f"{self.cls.__name__} has no field {', '.join(unknown)}")
+            unknown = sorted(set(document) - values.keys() - self.derived)
+            if unknown:
+                raise FormatError(f"{self.cls.__name__} has no field {', '.join(unknown)}")
         missing = self.required - values.keys()
         if missing:
             raise FormatError(f"{self.cls.__name__} lacks {', '.join(sorted(missing))}")
         return self.cls(**values)
 
 
+_DATACLASSES: dict[type, _DataclassCodec] = {}
+
+
+def _dataclass_codec(cls: type) -> _DataclassCodec:
+    found = _DATACLASSES.get(cls)
+    if found is None:
+        found = _DATACLASSES[cls] = _DataclassCodec(cls)
+    return found
+
+
 def dump(obj: Any, *, exclude: frozenset[str] = frozenset()) -> Document:
     """The document of a dataclass instance (fields in `exclude` left out)."""
-    codec = codec_of(type(obj))
-    return codec[0].__self__.encode(obj, exclude)  # type: ignore[attr-defined]
+    return _dataclass_codec(type(obj)).encode(obj, exclude)
 
 
 def load(cls: type[T], document: Document) -> T:
     """A dataclass instance from its document (no format upgrade: see `load_state`)."""
-    return codec_of(cls)[1](document)
+    return _dataclass_codec(cls).decode(document)
 
 
 # -- case documents -------------------------------------------------------------------------------
@@ -229,7 +248,10 @@ def load(cls: type[T], document: Document) -> T:
 
 def dump_state(state: CaseState) -> Document:
     """The versioned document of a case state."""
-    return {"format_version": FORMAT_VERSION, "case": dump(state)}
+    try:
+        return {"format_version": FORMAT_VERSION, "case": dump(state)}
+    except FormatError as exc:
+        raise FormatError(f"case {state.id!r}: {exc}") from None
 
 
 def load_state(document: Document) -> CaseState:
@@ -279,7 +301,6 @@ __all__ = [
     "load",
     "load_state",
     "parse_datetime",
-    "timedelta",
     "to_utc",
     "upgrade",
     "upgrader",

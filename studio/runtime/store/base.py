@@ -1,0 +1,147 @@
+"""The `Store` protocol: where running cases, their timers and their history are kept.
+
+Every call is one transaction. `save` is optimistic: it names the version it read, and a store
+that has moved on since raises `ConflictError` and changes nothing, so an update is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar, runtime_checkable
+
+from studio.runtime.engine.state import CaseState, HistoryEvent
+
+
+class StoreError(Exception):
+    """A store could not do what was asked."""
+
+
+class CaseNotFound(StoreError, LookupError):
+    """No case with that id."""
+
+
+class ConflictError(StoreError):
+    """Another writer changed the case first (stale version); nothing was written."""
+
+
+class CaseExists(ConflictError):
+    """A case with that id exists already."""
+
+
+class NotMigrated(StoreError):
+    """The database schema is missing or not at the revision this version of the code needs."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCase:
+    """A loaded case and the version to name when saving it back (`CaseEngine.restore` the state
+    before running commands on it: derived indexes are not stored)."""
+
+    state: CaseState
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """One line of a case list."""
+
+    id: str
+    definition_key: str
+    definition_version: str | None
+    state: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistence of cases; implementations share `tests/runtime/test_store.py`'s contract."""
+
+    def create(
+        self,
+        case: CaseState,
+        definition_key: str,
+        version_of_definition: str | None,
+        history: Sequence[HistoryEvent],
+    ) -> int:
+        """Store a new case and its first history; returns its version, 1 (CaseExists)."""
+        ...
+
+    def load(self, case_id: str) -> StoredCase:
+        """The case's current state and version (CaseNotFound).
+
+        Derived indexes are not stored: run the state through `CaseEngine.restore` first.
+        """
+        ...
+
+    def save(
+        self,
+        case_id: str,
+        new_state: CaseState,
+        expected_version: int,
+        history: Sequence[HistoryEvent],
+    ) -> int:
+        """Replace the state and append history atomically; returns the new version.
+
+        Raises ConflictError when the case is no longer at `expected_version`.
+        """
+        ...
+
+    def history(self, case_id: str) -> list[HistoryEvent]:
+        """Every history event of the case, in order (append-only)."""
+        ...
+
+    def due_timers(self, until: datetime, limit: int = 100) -> list[tuple[str, datetime]]:
+        """(case id, earliest due) of active cases with a timer due at or before `until`."""
+        ...
+
+    def list_cases(
+        self, definition: str | None = None, state: str | None = None
+    ) -> list[CaseSummary]:
+        """Cases, oldest first, optionally of one definition key and/or in one state."""
+        ...
+
+
+class Outcome(Protocol):
+    """What an engine call returns (`studio.runtime.engine.engine.Outcome`)."""
+
+    @property
+    def state(self) -> CaseState: ...
+
+    @property
+    def history(self) -> Sequence[HistoryEvent]: ...
+
+
+OutcomeT = TypeVar("OutcomeT", bound=Outcome)
+
+
+def update_case(
+    store: Store,
+    case_id: str,
+    step: Callable[[CaseState], OutcomeT | None],
+    *,
+    attempts: int = 1,
+) -> OutcomeT | None:
+    """Load a case, run `step` on it and save what it returns: one unit of work.
+
+    `step` gets the state as loaded (to `CaseEngine.restore` first); returning None saves
+    nothing. On a conflict, the case is reloaded and `step` run again, up to `attempts` times in
+    all (keep 1 for a user's command: they acted on what they saw; more suits a timer driver),
+    then the ConflictError propagates.
+    """
+    for attempt in range(1, attempts + 1):
+        stored = store.load(case_id)
+        outcome = step(stored.state)
+        if outcome is None:
+            return None
+        try:
+            store.save(case_id, outcome.state, stored.version, outcome.history)
+        except ConflictError:
+            if attempt == attempts:
+                raise
+            continue
+        return outcome
+    raise ValueError("attempts must be at least 1")

@@ -1,0 +1,138 @@
+"""A case state as table rows, and back: the SQL store's mapping, field-driven like `serialize`.
+
+Some fields have a column (to index, filter or diff them); every other field goes, serialised, into
+the row's `extra` JSON, so a new field with a default needs neither code nor a migration. Loading
+assembles the versioned case document from the rows and reads it through `serialize.load_state`,
+which upgrades old formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+
+from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.store.serialize import (
+    FORMAT_VERSION,
+    Document,
+    FormatError,
+    dump,
+    format_datetime,
+    load,
+    load_state,
+    to_utc,
+)
+
+Row = dict[str, Any]
+
+CASE_COLUMNS = {"id": "id", "state": "state", "data": "data"}
+ITEM_COLUMNS = {
+    "id": "instance_id",
+    "item": "plan_item",
+    "stage": "stage_instance",
+    "state": "state",
+    "seq": "seq",
+}
+TIMER_COLUMNS = {
+    "instance": "instance_id",
+    "due": "due",
+    "occurrence": "occurrence",
+    "started": "started",
+}
+HISTORY_COLUMNS = {
+    name: name for name in ("seq", "at", "instance", "item", "event", "state", "cause", "user")
+}
+_TABLES = frozenset({"items", "timers"})  # CaseState fields kept in tables of their own
+
+
+@dataclass(slots=True)
+class CaseRows:
+    """The rows of one case (without case ids): what `save` diffs against what it loaded."""
+
+    case: Row  # id, state, data (the case file), extra
+    items: dict[str, Row]
+    timers: list[Row]
+    format_version: int = FORMAT_VERSION
+
+    @classmethod
+    def of(cls, case: CaseState) -> CaseRows:
+        items = {}
+        for key, instance in case.items.items():
+            if key != instance.id:
+                raise ValueError(f"item instance {instance.id!r} is filed under {key!r}")
+            items[key] = to_row(instance, ITEM_COLUMNS)
+        timers = [
+            {"position": n, **to_row(timer, TIMER_COLUMNS)} for n, timer in enumerate(case.timers)
+        ]
+        try:
+            row = to_row(case, CASE_COLUMNS, skip=_TABLES)
+        except FormatError as exc:
+            raise FormatError(f"case {case.id!r}: {exc}") from None
+        return cls(row, items, timers)
+
+    def document(self) -> Document:
+        """The versioned case document these rows hold."""
+        case = from_row(self.case, CASE_COLUMNS)
+        case["items"] = {key: from_row(row, ITEM_COLUMNS) for key, row in self.items.items()}
+        case["timers"] = [from_row(row, TIMER_COLUMNS) for row in self.timers]
+        return {"format_version": self.format_version, "case": case}
+
+    def to_state(self) -> CaseState:
+        return load_state(self.document())
+
+
+def to_row(obj: Any, columns: dict[str, str], skip: frozenset[str] = frozenset()) -> Row:
+    """The serialised fields of a dataclass instance as columns, the rest in `extra` (None if
+    empty); date-time columns keep `datetime` values (UTC)."""
+    rest = dump(obj, exclude=skip)
+    row: Row = {}
+    for name, column in columns.items():
+        encoded = rest.pop(name)
+        value = getattr(obj, name)
+        row[column] = to_utc(value) if isinstance(value, datetime) else encoded
+    row["extra"] = rest or None
+    return row
+
+
+def from_row(row: RowMapping | Row, columns: dict[str, str]) -> Document:
+    """The document of an object stored as `row` (the inverse of `to_row`)."""
+    document = dict(row["extra"] or {})
+    for name, column in columns.items():
+        value = row[column]
+        document[name] = format_datetime(value) if isinstance(value, datetime) else value
+    return document
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (Python has ``1 == 1.0 == True``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def item_row(row: RowMapping) -> tuple[str, Row]:
+    """(instance id, comparable row) of a `case_items` row as read."""
+    return row["instance_id"], {column: row[column] for column in (*ITEM_COLUMNS.values(), "extra")}
+
+
+def timer_row(row: RowMapping) -> Row:
+    names = ("position", *TIMER_COLUMNS.values(), "extra")
+    return {column: row[column] for column in names}
+
+
+def history_row(event: HistoryEvent) -> Row:
+    return to_row(event, HISTORY_COLUMNS)
+
+
+def history_event(row: RowMapping) -> HistoryEvent:
+    try:
+        return load(HistoryEvent, from_row(row, HISTORY_COLUMNS))
+    except FormatError as exc:
+        raise FormatError(f"history event {row['seq']}: {exc}") from None

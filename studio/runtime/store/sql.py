@@ -1,0 +1,298 @@
+"""`SqlStore`: cases in a relational database through SQLAlchemy Core (SQLite, PostgreSQL).
+
+One transaction per call. `save` bumps the version with
+``UPDATE cases SET version = version + 1 WHERE id = :id AND version = :expected`` and treats a row
+count of 0 as a conflict, then writes only the item and timer rows that differ from what that
+version held. What a version held comes from an identity map of the rows last loaded or saved
+(rows of a version never change: every write makes a new version); on a miss, the rows are read
+inside the transaction, after the version check has locked the case.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine
+
+from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.store import statements as sql
+from studio.runtime.store.base import (
+    CaseExists,
+    CaseNotFound,
+    CaseSummary,
+    ConflictError,
+    StoredCase,
+)
+from studio.runtime.store.database import make_engine
+from studio.runtime.store.migrate import ensure_migrated
+from studio.runtime.store.rows import (
+    CaseRows,
+    Row,
+    history_event,
+    history_row,
+    item_row,
+    same,
+    timer_row,
+)
+from studio.runtime.store.schema import case_history, case_items, case_timers, cases
+from studio.runtime.store.serialize import FORMAT_VERSION
+
+
+def _case_row(found: sa.Row) -> Row:
+    return {"id": found.id, "state": found.state, "data": found.data, "extra": found.extra}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlStore:
+    """A `Store` on a database migrated with `studio db upgrade`."""
+
+    def __init__(
+        self,
+        target: str | URL | Engine,
+        *,
+        cache_size: int = 1_000,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """`target`: a database URL or an engine (see `database.make_engine` for SQLite's)."""
+        self.engine = target if isinstance(target, Engine) else make_engine(target)
+        ensure_migrated(self.engine)
+        self._clock = clock
+        self._snapshots = _Snapshots(cache_size)
+        # Several reads of one load must see one snapshot: PostgreSQL's default, READ COMMITTED,
+        # gives one per statement. SQLite reads inside one BEGIN see one snapshot already.
+        self._read_options = (
+            {"isolation_level": "REPEATABLE READ"}
+            if self.engine.dialect.name == "postgresql"
+            else {}
+        )
+
+    # -- Store ----------------------------------------------------------------------------------
+
+    def create(
+        self,
+        case: CaseState,
+        definition_key: str,
+        version_of_definition: str | None,
+        history: Sequence[HistoryEvent],
+    ) -> int:
+        if not isinstance(case.id, str) or not isinstance(definition_key, str):
+            raise TypeError("a case id and a definition key are text")
+        rows = CaseRows.of(case)
+        events = [history_row(e) for e in history]
+        now = self._clock()
+        with self.engine.begin() as connection:
+            try:
+                connection.execute(
+                    sql.INSERT[cases],
+                    {
+                        **rows.case,
+                        "definition_key": definition_key,
+                        "definition_version": version_of_definition,
+                        "version": 1,
+                        "format_version": FORMAT_VERSION,
+                        "created_at": now,
+                        "updated_at": now,
+                    },
+                )
+            except sa.exc.IntegrityError:  # the primary key: the only constraint left to break
+                raise CaseExists(f"case {case.id!r} exists already") from None
+            self._insert(connection, case_items, case.id, list(rows.items.values()))
+            self._insert(connection, case_timers, case.id, rows.timers)
+            self._insert(connection, case_history, case.id, events)
+        self._snapshots.put(case.id, 1, rows)
+        return 1
+
+    def load(self, case_id: str) -> StoredCase:
+        with self._read() as connection:
+            found = connection.execute(sql.LOAD_CASE, {"case_id": case_id}).one_or_none()
+            if found is None:
+                raise CaseNotFound(f"no case {case_id!r}")
+            items, timers = self._read_rows(connection, case_id)
+        rows = CaseRows(_case_row(found), items, timers, found.format_version)
+        state = rows.to_state()
+        if found.format_version == FORMAT_VERSION:
+            self._snapshots.put(case_id, found.version, rows)
+        return StoredCase(state, found.version)
+
+    def save(
+        self,
+        case_id: str,
+        new_state: CaseState,
+        expected_version: int,
+        history: Sequence[HistoryEvent],
+    ) -> int:
+        if new_state.id != case_id:
+            raise ValueError(f"saving case {new_state.id!r} as {case_id!r}")
+        new = CaseRows.of(new_state)
+        events = [history_row(e) for e in history]
+        old = self._snapshots.get(case_id, expected_version)
+        values = {"new_state": new.case["state"], "new_updated_at": self._clock()}
+        for column in ("data", "extra"):  # the case file is written only when it changed
+            if old is None or not same(old.case[column], new.case[column]):
+                values[f"new_{column}"] = new.case[column]
+        bump = sql.bump(tuple(sorted(name[4:] for name in values)))
+        try:
+            with self.engine.begin() as connection:
+                updated = connection.execute(
+                    bump, {"case_id": case_id, "expected": expected_version, **values}
+                )
+                if updated.rowcount != 1:
+                    self._refuse(connection, case_id, expected_version)
+                if old is None:
+                    old = self._stored_rows(connection, case_id)
+                self._write_items(connection, case_id, old.items, new.items)
+                if not same(old.timers, new.timers):
+                    connection.execute(sql.DELETE_TIMERS, {"case_id": case_id})
+                    self._insert(connection, case_timers, case_id, new.timers)
+                self._insert(connection, case_history, case_id, events)
+        except BaseException:
+            self._snapshots.drop(case_id)
+            raise
+        self._snapshots.put(case_id, expected_version + 1, new)
+        return expected_version + 1
+
+    def history(self, case_id: str) -> list[HistoryEvent]:
+        with self._read() as connection:
+            rows = connection.execute(sql.LOAD_HISTORY, {"case_id": case_id}).mappings().all()
+            if not rows and not self._exists(connection, case_id):
+                raise CaseNotFound(f"no case {case_id!r}")
+        return [history_event(row) for row in rows]
+
+    def due_timers(self, until: datetime, limit: int = 100) -> list[tuple[str, datetime]]:
+        due = sa.func.min(case_timers.c.due).label("due")
+        query = (
+            sa.select(case_timers.c.case_id, due)
+            .join(cases, cases.c.id == case_timers.c.case_id)
+            .where(case_timers.c.due <= until, cases.c.state == "active")
+            .group_by(case_timers.c.case_id)
+            .order_by(due, case_timers.c.case_id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [(case_id, at) for case_id, at in connection.execute(query)]
+
+    def list_cases(
+        self, definition: str | None = None, state: str | None = None
+    ) -> list[CaseSummary]:
+        query = sa.select(
+            cases.c.id,
+            cases.c.definition_key,
+            cases.c.definition_version,
+            cases.c.state,
+            cases.c.version,
+            cases.c.created_at,
+            cases.c.updated_at,
+        ).order_by(cases.c.created_at, cases.c.id)
+        if definition is not None:
+            query = query.where(cases.c.definition_key == definition)
+        if state is not None:
+            query = query.where(cases.c.state == state)
+        with self.engine.connect() as connection:
+            return [CaseSummary(*row) for row in connection.execute(query)]
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(**self._read_options)
+            with connection.begin():
+                yield connection
+
+    @staticmethod
+    def _insert(connection: Connection, table: sa.Table, case_id: str, rows: list[Row]) -> None:
+        if rows:
+            connection.execute(sql.INSERT[table], [{"case_id": case_id, **row} for row in rows])
+
+    @staticmethod
+    def _read_rows(connection: Connection, case_id: str) -> tuple[dict[str, Row], list[Row]]:
+        key = {"case_id": case_id}
+        items = dict(item_row(row) for row in connection.execute(sql.LOAD_ITEMS, key).mappings())
+        timers = [timer_row(row) for row in connection.execute(sql.LOAD_TIMERS, key).mappings()]
+        return items, timers
+
+    def _stored_rows(self, connection: Connection, case_id: str) -> CaseRows:
+        """The rows as stored; rows of an older format are deleted, to be written anew."""
+        # Cached rows are always of the current format; stored ones are checked here.
+        key = {"case_id": case_id}
+        found = connection.execute(sql.LOAD_CASE, key).one()
+        if found.format_version != FORMAT_VERSION:
+            connection.execute(sql.DELETE_ITEMS, key)
+            connection.execute(sql.DELETE_TIMERS, key)
+            connection.execute(sql.SET_FORMAT, {**key, "format_version": FORMAT_VERSION})
+            return CaseRows(_case_row(found), {}, [], found.format_version)
+        items, timers = self._read_rows(connection, case_id)
+        return CaseRows(_case_row(found), items, timers)
+
+    @staticmethod
+    def _write_items(
+        connection: Connection, case_id: str, old: dict[str, Row], new: dict[str, Row]
+    ) -> None:
+        changed = [row for key, row in new.items() if key in old and not same(old[key], row)]
+        added = [row for key, row in new.items() if key not in old]
+        removed = [key for key in old if key not in new]
+        if changed:
+            connection.execute(
+                sql.UPDATE_ITEM,
+                [
+                    {"b_case": case_id, "b_id": row["instance_id"]}
+                    | {f"b_{name}": row[name] for name in sql.ITEM_VALUES}
+                    for row in changed
+                ],
+            )
+        SqlStore._insert(connection, case_items, case_id, added)
+        if removed:
+            connection.execute(
+                case_items.delete().where(
+                    case_items.c.case_id == case_id, case_items.c.instance_id.in_(removed)
+                )
+            )
+
+    @staticmethod
+    def _exists(connection: Connection, case_id: str) -> bool:
+        return connection.execute(sql.CASE_VERSION, {"case_id": case_id}).first() is not None
+
+    @staticmethod
+    def _refuse(connection: Connection, case_id: str, expected: int) -> None:
+        version = connection.execute(sql.CASE_VERSION, {"case_id": case_id}).scalar()
+        if version is None:
+            raise CaseNotFound(f"no case {case_id!r}")
+        raise ConflictError(f"case {case_id!r} is at version {version}, not {expected}")
+
+
+class _Snapshots:
+    """An LRU map case id -> (version, rows as that version stored them); thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[int, CaseRows]] = OrderedDict()
+
+    def get(self, case_id: str, version: int) -> CaseRows | None:
+        with self._lock:
+            entry = self._entries.get(case_id)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(case_id)
+            return entry[1]
+
+    def put(self, case_id: str, version: int, rows: CaseRows) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[case_id] = (version, rows)
+            self._entries.move_to_end(case_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def drop(self, case_id: str) -> None:
+        with self._lock:
+            self._entries.pop(case_id, None)
