@@ -7,6 +7,7 @@ calling task.
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,16 @@ from studio.runtime.engine.engine import (
 )
 from studio.runtime.engine.explain import explain_case, explain_item
 from studio.runtime.engine.state import TERMINAL, CaseState
+from studio.runtime.store import Store
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
 
 
-def open_case_driver(model: Path, case: str | None) -> EngineDriver:
-    """A driver for case `case` of a CMMN model file (raises UnusableScenario)."""
+def open_case_driver(model: Path, case: str | None, store: Store | None = None) -> EngineDriver:
+    """A driver for case `case` of a CMMN model file (raises UnusableScenario).
+
+    With a `store`, every step's state is saved and read back before the next step, so scenarios
+    also prove that what is stored is enough to go on.
+    """
     project = ModelProject(model.parent)
     errors = [p for p in validate_file(model, project) if p.severity == "error"]
     if errors:
@@ -51,7 +57,7 @@ def open_case_driver(model: Path, case: str | None) -> EngineDriver:
         definition = compile_case(definitions, case, project.json_schema)
     except DefinitionError as exc:
         raise UnusableScenario(f"{model.name}: {exc}") from None
-    return EngineDriver(definition, cases)
+    return EngineDriver(definition, cases, store=store)
 
 
 class _Cases:
@@ -77,9 +83,11 @@ class EngineDriver:
 
     def __init__(
         self, definition: CaseDefinition, cases: _Cases | None = None, level: int = 0,
-        prefix: str = "",
+        prefix: str = "", store: Store | None = None,
     ) -> None:  # fmt: skip
         self.definition = definition
+        self.store = store
+        self.version = 0
         self.cases = cases
         self.level = level
         self.prefix = prefix
@@ -93,7 +101,8 @@ class EngineDriver:
 
     def start(self, data: dict[str, Any], at: datetime) -> None:
         self.now = at
-        self._apply(self.engine.start(f"case{self.prefix}", data, at))
+        case_id = f"{self.definition.id}-{next(_CASE_NUMBERS)}"
+        self._apply(self.engine.start(case_id, data, at))
 
     def _state(self) -> CaseState:
         if self.state is None:
@@ -102,6 +111,8 @@ class EngineDriver:
 
     def _apply(self, outcome: Outcome) -> None:
         self.state = outcome.state
+        if self.store is not None:
+            self._save_and_reload(outcome)
         for effect in outcome.effects:
             if isinstance(effect, StartChild):
                 self._start_child(effect)
@@ -111,12 +122,21 @@ class EngineDriver:
                     child.perform("terminate", None)
         self._settle()
 
+    def _save_and_reload(self, outcome: Outcome) -> None:
+        store, state = self.store, outcome.state
+        assert store is not None
+        if self.version == 0:
+            self.version = store.create(state, self.definition.id, None, outcome.history)
+        else:
+            self.version = store.save(state.id, state, self.version, outcome.history)
+        self.state = self.engine.restore(store.load(state.id).state)
+
     def _start_child(self, effect: StartChild) -> None:
         if effect.kind != "case" or self.cases is None:
             return  # processes run once the engine executes BPMN fragments
         child = EngineDriver(
             self.cases.get(effect.target), self.cases, self.level + 1,
-            f"{self.prefix}{effect.instance}/",
+            f"{self.prefix}{effect.instance}/", self.store,
         )  # fmt: skip
         child.start(dict(effect.data), self.now)
         self.children[effect.instance] = (child, dict(effect.data), effect.blocking)
@@ -258,3 +278,4 @@ class EngineDriver:
 
 
 _ABSENT = object()
+_CASE_NUMBERS = itertools.count(1)
