@@ -16,6 +16,7 @@ from studio.expressions.errors import ExpressionError, TimerError
 from studio.notation.cmmn import CmmnIndex
 from studio.notation.cmmn_model import (
     CaseFileItemOnPart,
+    CaseFileItemStartTrigger,
     CaseTask,
     CmmnDefinitions,
     DecisionTask,
@@ -88,7 +89,7 @@ class ItemDefinition:
     discretionary: bool = False
     applicability: tuple[CompiledExpression | str, ...] = ()
     timer: TimerSpec | CompiledExpression | None = None
-    start_trigger: tuple[str, str] | None = None  # (plan item id, event)
+    start_trigger: tuple[str, str, bool] | None = None  # (source, event, on the case file)
     performer: str | None = None
     authorized_roles: tuple[str, ...] = ()
     auto_complete: bool = False
@@ -112,6 +113,9 @@ class CaseDefinition:
     file_listeners: dict[tuple[str, str], tuple[tuple[Criterion, int], ...]]
     data_criteria: tuple[Criterion, ...]  # criteria whose sentry has an if-part (re-read on writes)
     start_triggers: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(plan item, event) -> timer event listeners that start their timer then."""
+    file_start_triggers: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(case file item name, event) -> timer event listeners that start their timer then."""
     case_file_items: tuple[str, ...] = ()
     schema: dict[str, Any] | None = None
 
@@ -285,7 +289,11 @@ def compile_case(
             timer = _timer(definition)
             start = definition.timer_start
             if isinstance(start, PlanItemStartTrigger) and start.source_ref:
-                trigger = (start.source_ref.rpartition(":")[2], start.standard_event or "")
+                trigger = (start.source_ref.rpartition(":")[2], start.standard_event or "", False)
+            elif isinstance(start, CaseFileItemStartTrigger) and start.source_ref:
+                source = index.case_file_items.get(start.source_ref.rpartition(":")[2])
+                name = source.name if source is not None and source.name else start.source_ref
+                trigger = (name, start.standard_event or "", True)
         items[item.id] = ItemDefinition(
             id=item.id,
             name=item.name or definition.name,
@@ -314,6 +322,7 @@ def compile_case(
     file_listeners: dict[tuple[str, str], list] = {}
     data_criteria: list[Criterion] = []
     triggers: dict[tuple[str, str], list[str]] = {}
+    file_triggers: dict[tuple[str, str], list[str]] = {}
     for item in items.values():
         for criterion in (*item.entry, *item.exit):
             for part in criterion.sentry.on_parts:
@@ -322,7 +331,8 @@ def compile_case(
             if criterion.sentry.if_part is not None:
                 data_criteria.append(criterion)
         if item.start_trigger:
-            triggers.setdefault(item.start_trigger, []).append(item.id)
+            source, event, on_file = item.start_trigger
+            (file_triggers if on_file else triggers).setdefault((source, event), []).append(item.id)
     names: tuple[str, ...] = ()
     if case.case_file_model is not None:
         names = tuple(i.name for i in case.case_file_model.items if i.name)
@@ -336,6 +346,7 @@ def compile_case(
         file_listeners={k: tuple(v) for k, v in file_listeners.items()},
         data_criteria=tuple(data_criteria),
         start_triggers={k: tuple(v) for k, v in triggers.items()},
+        file_start_triggers={k: tuple(v) for k, v in file_triggers.items()},
         case_file_items=names,
         schema=schema,
     )

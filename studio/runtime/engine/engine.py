@@ -246,25 +246,27 @@ class _Run:
                 self.push(lambda: self.check_data_criteria(iid))
         return iid
 
-    def activate(self, iid: str) -> None:
+    def activate(self, iid: str, cause: str | None = None) -> None:
+        """An item ready to go: a milestone occurs; work is enabled or starts. `cause`: the entry
+        criterion that fired, for the history."""
         if self.get(iid).state != "available":
             return
         definition = self.item(iid)
         if definition.kind == "milestone":
-            self.emit(iid, "occur", "completed")
+            self.emit(iid, "occur", "completed", cause)
             self.push(lambda: self.repeat(iid))
             return
         if definition.kind in LISTENERS:
             return
         if self.evaluate(definition.manual_activation):
-            self.emit(iid, "enable", "enabled")
+            self.emit(iid, "enable", "enabled", cause)
         else:
-            self.begin(iid, "start")
+            self.begin(iid, "start", cause)
 
-    def begin(self, iid: str, event: str) -> None:
+    def begin(self, iid: str, event: str, cause: str | None = None) -> None:
         """available/enabled -> active (start or manualStart) and what the kind does then."""
         definition = self.item(iid)
-        self.emit(iid, event, "active")
+        self.emit(iid, event, "active", cause)
         if definition.kind == "stage":
             self.unsettled.add(iid)
             for child in definition.children:
@@ -323,7 +325,11 @@ class _Run:
             for waiting in self.waiting_on(criterion, instance):
                 self.edit(waiting).memory.setdefault(criterion.id, set()).add(part)
                 self.push(lambda w=waiting, c=criterion: self.try_criterion(w, c))
-        for item_id in self.definition.start_triggers.get((instance.item, event), ()):
+        self.trigger_timers(self.definition.start_triggers.get((instance.item, event), ()))
+
+    def trigger_timers(self, item_ids: tuple[str, ...]) -> None:
+        """Start the timers of waiting timer event listeners whose start trigger occurred."""
+        for item_id in item_ids:
             for timer in self.state.instances_of(item_id):
                 if timer.state == "available" and not any(
                     t.instance == timer.id for t in self.state.timers
@@ -333,6 +339,7 @@ class _Run:
     def hear_file(self, name: str, event: str, whole: bool) -> None:
         events = [event] + (["replace"] if whole and event == "update" else [])
         for name_event in events:
+            self.trigger_timers(self.definition.file_start_triggers.get((name, name_event), ()))
             for criterion, part in self.definition.file_listeners.get((name, name_event), ()):
                 for waiting in self.waiting_on(criterion, None):
                     self.edit(waiting).memory.setdefault(criterion.id, set()).add(part)
@@ -374,14 +381,14 @@ class _Run:
         if criterion.is_exit:
             self.exit(iid, cause=criterion.id)
         else:
-            self.enter(iid)
+            self.enter(iid, criterion.id)
 
-    def enter(self, iid: str) -> None:
+    def enter(self, iid: str, cause: str) -> None:
         """An entry criterion fired: activate, and prepare the next instance if it repeats."""
         definition = self.item(iid)
         if definition.repetition is not None and self.evaluate(definition.repetition):
             self.create(definition.id, self.get(iid).stage)
-        self.activate(iid)
+        self.activate(iid, cause)
 
     def check_data_criteria(self, iid: str) -> None:
         """Sentries with an if-part and nothing left to wait for: read the data again."""

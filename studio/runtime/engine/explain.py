@@ -62,6 +62,9 @@ def explain_item(definition: CaseDefinition, state: CaseState, key: str, now: da
     if instance.state == "available" and item.entry:
         reasons = "; ".join(_criterion(definition, instance, c, state, now) for c in item.entry)
         return f"{item.label!r} is available: {reasons}"
+    if instance.state == "active" and item.kind == "stage":
+        waiting = _blocking_children(definition, state, instance)
+        return f"{item.label!r} is active: " + ("; ".join(waiting) or "nothing blocks completion")
     if instance.state == "enabled":
         return (
             f"{item.label!r} is enabled: its manual activation rule "
@@ -71,12 +74,12 @@ def explain_item(definition: CaseDefinition, state: CaseState, key: str, now: da
     return f"{item.label!r} is {instance.state}"
 
 
-def explain_case(definition: CaseDefinition, state: CaseState, now: datetime) -> str:
-    if state.state != "active":
-        return f"the case is {state.state}"
-    plan = next(i for i in state.items.values() if i.item == definition.plan)
+def _blocking_children(
+    definition: CaseDefinition, state: CaseState, stage: ItemInstance
+) -> list[str]:
+    auto = definition.items[stage.item].auto_complete
     waiting = []
-    for child in state.children(plan.id):
+    for child in state.children(stage.id):
         if child.state in TERMINAL or child.state == "disabled":
             continue
         item = definition.items[child.item]
@@ -84,6 +87,20 @@ def explain_case(definition: CaseDefinition, state: CaseState, now: datetime) ->
             waiting.append(
                 f"{item.label!r} is {child.state}" + (" (required)" if child.required else "")
             )
-        elif not definition.items[definition.plan].auto_complete:
-            waiting.append(f"{item.label!r} is {child.state} (the plan does not auto-complete)")
+        elif not auto and item.kind not in (
+            "milestone",
+            "user_event",
+            "timer_event",
+            "event_listener",
+        ):
+            waiting.append(f"{item.label!r} is {child.state} (the stage does not auto-complete)")
+    return waiting
+
+
+def explain_case(definition: CaseDefinition, state: CaseState, now: datetime) -> str:
+    """What keeps the case from completing."""
+    if state.state != "active":
+        return f"the case is {state.state}"
+    plan = state.instances_of(definition.plan)[0]
+    waiting = _blocking_children(definition, state, plan)
     return "the case is active: " + ("; ".join(waiting) or "nothing blocks completion")
