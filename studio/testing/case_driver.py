@@ -167,7 +167,7 @@ class EngineDriver:
         except Refused as exc:
             raise ActionRefused(str(exc)) from None
         except Runaway as exc:
-            self._state().incidents.append(str(exc))
+            self._apply(self.engine.record_incident(self._state(), str(exc), self.now))
             raise ActionRefused(f"incident: {exc}") from None
         self._apply(outcome)
         self._fire_timers(self.now)
@@ -258,8 +258,11 @@ class EngineDriver:
             try:
                 fired = self.engine.fire_due_timer(state, self.now)
             except Runaway as exc:
-                state.incidents.append(str(exc))
-                state.timers = [t for t in state.timers if t.due > self.now]
+                timer = min(
+                    (t for t in state.timers if t.due <= self.now),
+                    key=lambda t: (t.due, t.instance),
+                )
+                self._apply(self.engine.record_incident(state, str(exc), self.now, timer))
                 continue
             if fired is None:
                 return

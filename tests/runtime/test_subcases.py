@@ -86,3 +86,35 @@ def test_a_model_that_does_not_validate_is_unusable(tmp_path):
     with pytest.raises(UnusableScenario) as info:
         open_case_driver(path, "Claim")
     assert "cmmn.case-task.unknown-case" in str(info.value)
+
+
+LOOP = """<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" targetNamespace="t">
+  <case id="Loop"><casePlanModel id="plan" autoComplete="true">
+    <planItem id="keep" name="Keep" definitionRef="ht_keep"/><humanTask id="ht_keep"/>
+    <planItem id="t" definitionRef="tl"/>
+    <timerEventListener id="tl"><timerExpression>PT1H</timerExpression></timerEventListener>
+    <planItem id="m1" definitionRef="ms1"><itemControl><repetitionRule/></itemControl>
+      <entryCriterion id="e1" sentryRef="s1"/><entryCriterion id="e1t" sentryRef="st"/></planItem>
+    <planItem id="m2" definitionRef="ms2"><itemControl><repetitionRule/></itemControl>
+      <entryCriterion id="e2" sentryRef="s2"/></planItem>
+    <sentry id="s1"><planItemOnPart id="o1" sourceRef="m2"><standardEvent>occur</standardEvent></planItemOnPart></sentry>
+    <sentry id="s2"><planItemOnPart id="o2" sourceRef="m1"><standardEvent>occur</standardEvent></planItemOnPart></sentry>
+    <sentry id="st"><planItemOnPart id="ot" sourceRef="t"><standardEvent>occur</standardEvent></planItemOnPart></sentry>
+    <milestone id="ms1"/><milestone id="ms2"/>
+  </casePlanModel></case></definitions>"""
+
+
+def test_a_timer_that_sets_off_a_runaway_becomes_an_incident_and_is_parked(tmp_path):
+    from datetime import timedelta
+
+    path = tmp_path / "loop.cmmn"
+    path.write_text(LOOP)
+    case = open_case_driver(path, None)
+    case.start({}, T0)
+    case.advance(timedelta(hours=2))
+    state = case._state()
+    assert len(state.incidents) == 1 and "operations" in state.incidents[0]
+    assert state.timers == []  # parked
+    assert state_of(case, "Keep") == "active"
+    assert {i.state for i in case.items() if i.plan_item_id in ("m1", "m2")} == {"available"}
+    assert [i.state for i in case.items() if i.plan_item_id == "t"] == ["available"]

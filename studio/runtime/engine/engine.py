@@ -103,6 +103,18 @@ class CaseEngine:
         run.drain()
         return Outcome(work, tuple(run.history), tuple(run.effects))
 
+    def record_incident(
+        self, state: CaseState, message: str, now: datetime, timer: Timer | None = None
+    ) -> Outcome:
+        """The case as it was, with an incident recorded (and the timer that caused it parked:
+        taken off the schedule until an admin retries it)."""
+        work = state.copy()
+        work.incidents = [*work.incidents, message]
+        if timer is not None:
+            work.timers = [t for t in work.timers if t is not timer]
+        event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
+        return Outcome(work, (event,) if self.history else ())
+
     def restore(self, state: CaseState) -> CaseState:
         """Rebuild a loaded state's derived indexes."""
         state.reindex()
