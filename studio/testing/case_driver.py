@@ -8,12 +8,13 @@ calling task.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from studio.editor.validation import ModelProject, validate_file
 from studio.notation import NotationError
+from studio.runtime.clock import VirtualClock
 from studio.runtime.engine.definition import CaseDefinition, DefinitionError, compile_case
 from studio.runtime.engine.engine import (
     CaseEngine,
@@ -93,14 +94,18 @@ class EngineDriver:
         self.prefix = prefix
         self.engine = CaseEngine(definition)
         self.state: CaseState | None = None
-        self.now = datetime(2026, 1, 5)
+        self.clock = VirtualClock(datetime(2026, 1, 5, tzinfo=UTC))
         self.children: dict[str, tuple[EngineDriver, dict[str, Any], bool]] = {}
         """Calling task instance -> (the sub-case's driver, its starting data, blocking)."""
 
     # -- the case and its children --------------------------------------------------------------
 
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
     def start(self, data: dict[str, Any], at: datetime) -> None:
-        self.now = at
+        self.clock = VirtualClock(at)
         case_id = f"{self.definition.id}-{next(_CASE_NUMBERS)}"
         self._apply(self.engine.start(case_id, data, at))
 
@@ -139,6 +144,7 @@ class EngineDriver:
             f"{self.prefix}{effect.instance}/", self.store,
         )  # fmt: skip
         child.start(dict(effect.data), self.now)
+        child.clock = self.clock  # one clock for the case and its sub-cases
         self.children[effect.instance] = (child, dict(effect.data), effect.blocking)
 
     def _settle(self) -> None:
@@ -241,12 +247,29 @@ class EngineDriver:
 
     def advance(self, duration: timedelta) -> None:
         target = self.now + duration
-        self._fire_timers(target)
-        for child, _, _ in list(self.children.values()):
-            child.now = self.now
-            child.advance(target - self.now)
-        self._settle()
-        self.now = target
+        self._fire_due(target)
+        self.clock.move_to(target)
+
+    def _fire_due(self, until: datetime) -> None:
+        """Fire the timers of this case and its sub-cases due until `until`, in due order."""
+        while True:
+            found = self._earliest_due()
+            if found is None or found[0] > until:
+                return
+            due, driver = found
+            driver._fire_timers(due)
+            self._settle()
+
+    def _earliest_due(self) -> tuple[datetime, EngineDriver] | None:
+        state = self._state()
+        candidates = []
+        if state.state == "active" and state.timers:
+            candidates.append((min(t.due for t in state.timers), self))
+        for child, _, _ in self.children.values():
+            found = child._earliest_due()
+            if found is not None:
+                candidates.append(found)
+        return min(candidates, key=lambda c: c[0]) if candidates else None
 
     def _fire_timers(self, until: datetime) -> None:
         while True:
@@ -254,7 +277,7 @@ class EngineDriver:
             due = [t.due for t in state.timers if t.due <= until]
             if not due or state.state != "active":
                 return
-            self.now = max(self.now, min(due))
+            self.clock.move_to(min(due))
             try:
                 fired = self.engine.fire_due_timer(state, self.now)
             except Runaway as exc:
