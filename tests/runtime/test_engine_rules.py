@@ -243,3 +243,29 @@ def test_runaway_repetition_is_stopped():
     body = '<planItem id="m" definitionRef="ms">' + rep + '</planItem><milestone id="ms"/>'
     with pytest.raises(Runaway):
         Case(case_xml(body))
+
+
+def test_an_item_ended_by_its_own_exit_criterion_repeats_while_its_rule_holds():
+    rep = "<itemControl><repetitionRule><condition>rounds &lt; 2</condition></repetitionRule></itemControl>"
+    body = task("a", inner=rep + '<exitCriterion id="x" sentryRef="s"/>') + task("b")
+    body += '<planItem id="u" definitionRef="ue"><itemControl><repetitionRule/></itemControl></planItem>'
+    body += '<userEventListener id="ue"/>' + on("u", "occur", "s")
+    case = Case(case_xml(body), {"rounds": 0}).do("occur", "u")
+    assert case.states("a") == ["terminated", "active"]
+    case.do("set", None, {"rounds": 5}).do("occur", "u")
+    assert case.states("a") == ["terminated", "terminated"]
+
+
+def test_a_timer_of_a_suspended_stage_waits_for_its_resume():
+    body = task("keep") + (
+        '<planItem id="st" definitionRef="stage"/><stage id="stage">'
+        + task("inner")
+        + '<planItem id="t" definitionRef="tl"/><timerEventListener id="tl">'
+        "<timerExpression>PT1H</timerExpression></timerEventListener></stage>"
+    )
+    case = Case(case_xml(body)).do("suspend", "st").advance(timedelta(hours=3))
+    assert case.latest("t") == "suspended"
+    case.do("resume", "st")
+    assert case.latest("t") == "available"
+    case.advance(timedelta(0))
+    assert case.latest("t") == "completed"

@@ -127,8 +127,12 @@ class CaseEngine:
 
     def fire_due_timer(self, state: CaseState, now: datetime) -> Outcome | None:
         """Fire the earliest timer due at or before `now` (None when none is due)."""
-        due = [t for t in state.timers if t.due <= now]
-        if not due or state.state != "active":
+        if state.state != "active":
+            return None
+        due = [
+            t for t in state.timers if t.due <= now and state.items[t.instance].state != "suspended"
+        ]  # the timers of suspended listeners wait for their resume
+        if not due:
             return None
         if state.items and not state.by_item:
             self.restore(state)
@@ -392,6 +396,7 @@ class _Run:
         self.edit(iid).memory.pop(criterion.id, None)
         if criterion.is_exit:
             self.exit(iid, cause=criterion.id)
+            self.push(lambda: self.repeat(iid))  # its own exit criterion: it may repeat
         else:
             self.enter(iid, criterion.id)
 
