@@ -1,0 +1,39 @@
+"""Timer event listeners: starting timers and firing them in virtual or wall time."""
+
+from __future__ import annotations
+
+from studio.expressions import CompiledExpression, TimerSpec, next_due
+from studio.runtime.engine.sentries import Sentries
+from studio.runtime.engine.state import Timer
+
+
+class Timers(Sentries):
+    """Timers belong to the case state; whoever drives the clock fires them."""
+
+    def start_timer(self, iid: str) -> None:
+        spec = self.item(iid).timer
+        if isinstance(spec, CompiledExpression):
+            from studio.expressions import timer_from_value
+
+            spec = timer_from_value(spec.evaluate(self.state.data, now=self.now))
+        if spec is None or self.get(iid).state != "available":
+            return
+        due = next_due(spec, self.now, 1)
+        if due is not None:
+            self.state.timers.append(Timer(iid, due, 1, self.now))
+
+    def fire_timer(self, timer: Timer) -> None:
+        self.state.timers = [t for t in self.state.timers if t.instance != timer.instance]
+        iid = timer.instance
+        if self.get(iid).state != "available":
+            return
+        spec = self.item(iid).timer
+        self.edit(iid).occurrences = timer.occurrence
+        following = None
+        if isinstance(spec, TimerSpec) and spec.kind == "cycle":
+            following = next_due(spec, timer.started, timer.occurrence + 1)
+        if following is not None:
+            self.emit(iid, "occur", "available")
+            self.state.timers.append(Timer(iid, following, timer.occurrence + 1, timer.started))
+        else:
+            self.emit(iid, "occur", "completed")
