@@ -56,7 +56,7 @@ class CaseEngine:
         """The case as it was, with an incident recorded (and the timer that caused it parked:
         taken off the schedule until an admin retries it)."""
         work = state.copy()
-        work.incidents = [*work.incidents, message]
+        work.incidents = [*work.incidents, message]  # a new list: the old one stays shared
         if timer is not None:
             work.timers = [t for t in work.timers if t is not timer]
         event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)

@@ -37,8 +37,7 @@ class Lifecycle(UnitOfWork):
         if instance.stage is not None:
             change = self.blocks_after(instance, new_state) - self.blocks(instance)
             if change:
-                counts = self.state.blocking
-                counts[instance.stage] = counts.get(instance.stage, 0) + change
+                self.state.count_blocking(instance.stage, change)
         instance.state = new_state
         if self.record:
             self.history.append(
@@ -61,7 +60,7 @@ class Lifecycle(UnitOfWork):
         instance.required = self.evaluate(definition.required)
         self.state.add(instance)
         if stage is not None and self.blocks(instance):
-            self.state.blocking[stage] = self.state.blocking.get(stage, 0) + 1
+            self.state.count_blocking(stage, 1)
         self.owned.add(iid)
         self.emit(iid, "create", "available")
         if definition.kind == "timer_event" and definition.start_trigger is None:

@@ -51,6 +51,13 @@ class HistoryEvent:
     user: str | None = None
 
 
+_CONTAINERS = ("items", "timers", "incidents", "by_item", "by_stage", "blocking")
+
+
+def copy_container(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else dict(value)
+
+
 DERIVED = {"derived": True}
 """Field metadata: an index rebuilt from the other fields (`CaseState.reindex`), never stored."""
 
@@ -78,14 +85,32 @@ class CaseState:
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
     """Per stage instance: how many children keep it from completing automatically."""
+    owned: set[str] = field(default_factory=lambda: set(_CONTAINERS), metadata=DERIVED)
+    """The containers this state may change in place; the others are shared with the state it
+    was copied from and are copied on their first change (`own`)."""
 
     def copy(self) -> CaseState:
-        """A copy to run a command on (discarded when the command is refused)."""
+        """A copy to run a command on (discarded when the command is refused). It shares every
+        container with this state until it changes one, so copying costs the same for any case."""
         return CaseState(
-            self.id, self.definition, self.state, self.data, dict(self.items), list(self.timers),
-            self.seq, list(self.incidents), self.team, dict(self.by_item), dict(self.by_stage),
-            dict(self.blocking),
+            self.id, self.definition, self.state, self.data, self.items, self.timers, self.seq,
+            self.incidents, self.team, self.by_item, self.by_stage, self.blocking, set(),
         )  # fmt: skip
+
+    def own(self, name: str) -> Any:
+        """The container `name`, copied first if it is still shared."""
+        if name not in self.owned:
+            setattr(self, name, copy_container(getattr(self, name)))
+            self.owned.add(name)
+        return getattr(self, name)
+
+    def put(self, instance: ItemInstance) -> None:
+        """Store a changed (cloned) instance."""
+        self.own("items")[instance.id] = instance
+
+    def count_blocking(self, stage: str, change: int) -> None:
+        counts = self.own("blocking")
+        counts[stage] = counts.get(stage, 0) + change
 
     def reindex(self) -> None:
         """Rebuild the item indexes (after loading a stored state; the engine then recounts
@@ -101,10 +126,12 @@ class CaseState:
 
     def add(self, instance: ItemInstance) -> None:
         """Add a new instance, keeping the indexes."""
-        self.items[instance.id] = instance
-        self.by_item[instance.item] = (*self.by_item.get(instance.item, ()), instance.id)
+        self.own("items")[instance.id] = instance
+        by_item = self.own("by_item")
+        by_item[instance.item] = (*by_item.get(instance.item, ()), instance.id)
         if instance.stage is not None:
-            self.by_stage[instance.stage] = (*self.by_stage.get(instance.stage, ()), instance.id)
+            by_stage = self.own("by_stage")
+            by_stage[instance.stage] = (*by_stage.get(instance.stage, ()), instance.id)
 
     def next_seq(self) -> int:
         self.seq += 1

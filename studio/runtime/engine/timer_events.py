@@ -20,7 +20,7 @@ class Timers(Sentries):
             return
         due = next_due(spec, self.now, 1)
         if due is not None:
-            self.state.timers.append(Timer(iid, due, 1, self.now))
+            self.state.timers = [*self.state.timers, Timer(iid, due, 1, self.now)]
 
     def fire_timer(self, timer: Timer) -> None:
         self.state.timers = [t for t in self.state.timers if t.instance != timer.instance]
@@ -34,6 +34,7 @@ class Timers(Sentries):
             following = next_due(spec, timer.started, timer.occurrence + 1)
         if following is not None:
             self.emit(iid, "occur", "available")
-            self.state.timers.append(Timer(iid, following, timer.occurrence + 1, timer.started))
+            following_timer = Timer(iid, following, timer.occurrence + 1, timer.started)
+            self.state.timers = [*self.state.timers, following_timer]
         else:
             self.emit(iid, "occur", "completed")

@@ -68,7 +68,7 @@ class UnitOfWork:
         if iid in self.owned:
             return self.state.items[iid]
         clone = self.state.items[iid].clone()
-        self.state.items[iid] = clone
+        self.state.put(clone)
         self.owned.add(iid)
         return clone
 
