@@ -1,8 +1,9 @@
-"""The engine behind scenario tests: a synchronous driver of one case on a virtual clock.
+"""The engine behind scenario tests: a synchronous driver of one case (or BPMN process) on a
+virtual clock.
 
 The driver is also the host of the case: it carries out the engine's effects, starting the
-sub-cases that case tasks call (from the same model project) and reporting their end back to the
-calling task.
+sub-cases and BPMN processes that case and process tasks call (from the same model project) and
+reporting their end back to the calling task.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ from studio.runtime.engine.engine import (
     StopChild,
 )
 from studio.runtime.engine.explain import explain_case, explain_item
+from studio.runtime.engine.process_definition import ProcessDefinition, compile_process
+from studio.runtime.engine.process_engine import ProcessEngine
+from studio.runtime.engine.process_explain import explain_process
 from studio.runtime.engine.state import TERMINAL, CaseState
 from studio.runtime.store import Store
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
 
 
 def open_case_driver(model: Path, case: str | None, store: Store | None = None) -> EngineDriver:
-    """A driver for case `case` of a CMMN model file (raises UnusableScenario).
+    """A driver for case `case` of a CMMN model file, or process `case` of a BPMN one (raises
+    UnusableScenario).
 
     With a `store`, every step's state is saved and read back before the next step, so scenarios
     also prove that what is stored is enough to go on.
@@ -49,41 +54,67 @@ def open_case_driver(model: Path, case: str | None, store: Store | None = None) 
     definitions = project.model(model)
     if isinstance(definitions, NotationError):  # pragma: no cover - validation reported it
         raise UnusableScenario(definitions.message)
-    if type(definitions).notation != "cmmn":
-        raise UnusableScenario(
-            f"{model.name}: running BPMN models arrives with the BPMN fragments part of the engine"
-        )
-    cases = _Cases(project)
+    notation = type(definitions).notation
+    if notation not in ("cmmn", "bpmn"):
+        raise UnusableScenario(f"{model.name}: a scenario runs a CMMN case or a BPMN process")
     try:
-        definition = compile_case(definitions, case, project.json_schema)
+        definition: Definition = (
+            compile_case(definitions, case, project.json_schema)
+            if notation == "cmmn"
+            else compile_process(definitions, case)
+        )
     except DefinitionError as exc:
         raise UnusableScenario(f"{model.name}: {exc}") from None
-    return EngineDriver(definition, cases, store=store)
+    return EngineDriver(definition, _Definitions(project), store=store)
 
 
-class _Cases:
-    """The compiled cases of a model project, by case id, compiled on first use."""
+Definition = CaseDefinition | ProcessDefinition
+
+
+class _Definitions:
+    """The compiled cases and processes of a model project, by id, compiled on first use."""
 
     def __init__(self, project: ModelProject) -> None:
         self.project = project
-        self.compiled: dict[str, CaseDefinition] = {}
+        self.compiled: dict[tuple[str, str], Definition] = {}
 
-    def get(self, case_id: str) -> CaseDefinition:
-        if case_id not in self.compiled:
-            for model in self.project.models("cmmn"):
-                if any(c.id == case_id for c in model.cases):
-                    self.compiled[case_id] = compile_case(model, case_id, self.project.json_schema)
+    def get(self, kind: str, ident: str) -> Definition:
+        """The case (kind "case") or BPMN process (kind "process") `ident`."""
+        if (kind, ident) not in self.compiled:
+            notation = "cmmn" if kind == "case" else "bpmn"
+            for model in self.project.models(notation):
+                roots = model.cases if kind == "case" else model.processes
+                if any(r.id == ident for r in roots):
+                    self.compiled[kind, ident] = (
+                        compile_case(model, ident, self.project.json_schema)
+                        if kind == "case"
+                        else compile_process(model, ident)
+                    )
                     break
             else:
-                raise ActionRefused(f"no case {case_id!r} in the model project")
-        return self.compiled[case_id]
+                raise ActionRefused(f"no {kind} {ident!r} in the model project")
+        return self.compiled[kind, ident]
+
+    def all(self) -> list[Definition]:
+        """Every case and process of the project that compiles."""
+        found: list[Definition] = []
+        for kind, notation in (("case", "cmmn"), ("process", "bpmn")):
+            for model in self.project.models(notation):
+                roots = model.cases if kind == "case" else model.processes
+                for ident in (r.id for r in roots if r.id):
+                    try:
+                        found.append(self.get(kind, ident))
+                    except DefinitionError:
+                        continue  # not runnable (yet): its names are unknown
+        return found
 
 
 class EngineDriver:
-    """Runs one case of a compiled definition; the clock is virtual and moves only on advance."""
+    """Runs one case (or process) of a compiled definition; the clock is virtual and moves only
+    on advance."""
 
     def __init__(
-        self, definition: CaseDefinition, cases: _Cases | None = None, level: int = 0,
+        self, definition: Definition, cases: _Definitions | None = None, level: int = 0,
         prefix: str = "", store: Store | None = None,
     ) -> None:  # fmt: skip
         self.definition = definition
@@ -92,11 +123,15 @@ class EngineDriver:
         self.cases = cases
         self.level = level
         self.prefix = prefix
-        self.engine = CaseEngine(definition)
+        self.engine: CaseEngine | ProcessEngine = (
+            CaseEngine(definition)
+            if isinstance(definition, CaseDefinition)
+            else ProcessEngine(definition)
+        )
         self.state: CaseState | None = None
         self.clock = VirtualClock(datetime(2026, 1, 5, tzinfo=UTC))
         self.children: dict[str, tuple[EngineDriver, dict[str, Any], bool]] = {}
-        """Calling task instance -> (the sub-case's driver, its starting data, blocking)."""
+        """Calling task instance -> (the child's driver, its starting data, blocking)."""
 
     # -- the case and its children --------------------------------------------------------------
 
@@ -107,7 +142,10 @@ class EngineDriver:
     def start(self, data: dict[str, Any], at: datetime) -> None:
         self.clock = VirtualClock(at)
         case_id = f"{self.definition.id}-{next(_CASE_NUMBERS)}"
-        self._apply(self.engine.start(case_id, data, at))
+        try:
+            self._apply(self.engine.start(case_id, data, at))
+        except Refused as exc:
+            raise ActionRefused(str(exc)) from None
 
     def _state(self) -> CaseState:
         if self.state is None:
@@ -137,14 +175,19 @@ class EngineDriver:
         self.state = self.engine.restore(store.load(state.id).state)
 
     def _start_child(self, effect: StartChild) -> None:
-        if effect.kind != "case" or self.cases is None:
-            return  # processes run once the engine executes BPMN fragments
+        if self.cases is None:
+            return
         child = EngineDriver(
-            self.cases.get(effect.target), self.cases, self.level + 1,
+            self.cases.get(effect.kind, effect.target), self.cases, self.level + 1,
             f"{self.prefix}{effect.instance}/", self.store,
         )  # fmt: skip
-        child.start(dict(effect.data), self.now)
-        child.clock = self.clock  # one clock for the case and its sub-cases
+        try:
+            child.start(dict(effect.data), self.now)
+        except ActionRefused as exc:  # its automatic work failed before it could wait
+            if effect.blocking:
+                self._run(Command("child_failed", effect.instance, {"reason": str(exc)}))
+            return
+        child.clock = self.clock  # one clock for the case and its children
         self.children[effect.instance] = (child, dict(effect.data), effect.blocking)
 
     def _settle(self) -> None:
@@ -185,11 +228,11 @@ class EngineDriver:
         for instance in self._state().items.values():
             if instance.item == self.definition.plan:
                 continue
-            item = self.definition.items[instance.item]
+            ident, name, definition_id, definition_name = _names(self.definition, instance.item)
             views.append(
                 ItemView(
-                    self.prefix + item.id, item.id, item.name, item.definition_id,
-                    item.definition_name, instance.state, self.level, instance.seq,
+                    self.prefix + ident, ident, name, definition_id, definition_name,
+                    instance.state, self.level, instance.seq,
                 )
             )  # fmt: skip
         for child, _, _ in self.children.values():
@@ -199,6 +242,8 @@ class EngineDriver:
     def discretionary(self) -> list[ItemView]:
         """Discretionary items of the case's and its active stages' planning tables."""
         state = self._state()
+        if isinstance(self.definition, ProcessDefinition):
+            return []
         return [
             ItemView(self.prefix + item.id, item.id, item.name, item.definition_id,
                      item.definition_name, "discretionary", self.level, -1)
@@ -211,13 +256,11 @@ class EngineDriver:
         names: set[str] = set()
         definitions = [self.definition]
         if self.cases is not None:
-            for model in self.cases.project.models("cmmn"):
-                definitions.extend(self.cases.get(c.id) for c in model.cases if c.id)
+            definitions.extend(self.cases.all())
         for definition in definitions:
-            for item in definition.items.values():
-                names.update(
-                    n for n in (item.id, item.name, item.definition_id, item.definition_name) if n
-                )
+            items = definition.items if isinstance(definition, CaseDefinition) else definition.nodes
+            for item in items:
+                names.update(n for n in _names(definition, item) if n)
         return names
 
     def case_state(self) -> str:
@@ -239,7 +282,7 @@ class EngineDriver:
             return None, key
         instance, _, rest = key.partition("/")
         if instance not in self.children:
-            raise ActionRefused(f"no sub-case started by {instance!r}")
+            raise ActionRefused(f"no sub-case or process started by {instance!r}")
         return self.children[instance][0], rest
 
     def set(self, writes: dict[str, Any]) -> None:
@@ -307,9 +350,20 @@ class EngineDriver:
         child, rest = self._route(key) if key else (None, key)
         if child is not None:
             return child.explain(rest)
+        if isinstance(self.definition, ProcessDefinition):
+            return explain_process(self.definition, self._state(), key)
         if key is None:
             return explain_case(self.definition, self._state(), self.now)
         return explain_item(self.definition, self._state(), key, self.now)
+
+
+def _names(definition: Definition, item: str) -> tuple[str, str | None, str | None, str | None]:
+    """(plan item id, name, definition id, definition name) of a plan item or a flow node."""
+    if isinstance(definition, CaseDefinition):
+        found = definition.items[item]
+        return found.id, found.name, found.definition_id, found.definition_name
+    node = definition.nodes[item]
+    return node.id, node.name, node.id, node.name
 
 
 _ABSENT = object()

@@ -1,5 +1,6 @@
-"""Every CMMN acceptance scenario, run again with each step's state saved to the SQL store and
-read back before the next step: the results are identical to the in-memory run."""
+"""Every acceptance scenario (CMMN, BPMN and mixed), run again with each step's state saved to
+the SQL store and read back before the next step: the results are identical to the in-memory
+run."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.conftest import SHARED
 
 @pytest.mark.conformance
 def test_acceptance_scenarios_give_identical_results_with_a_reload_between_steps(tmp_path):
-    folder = SHARED / "acceptance" / "cmmn"
+    folder = SHARED / "acceptance"
     if not folder.exists():
         pytest.skip("../shared/acceptance is not available")
     in_memory = as_json(run_paths([str(folder)], open_case_driver))

@@ -313,7 +313,7 @@ def compile_case(
                 _role(index, r) or r
                 for r in (getattr(definition, "authorized_role_refs", None) or "").split()
             ),
-            called=_called(definition),
+            called=_called(definition, index),
             **_item_base(item, definition),
         )
 
@@ -420,9 +420,15 @@ def _role(index: CmmnIndex, ref: str | None) -> str | None:
     return getattr(role, "name", None) or ref
 
 
-def _called(definition: Any) -> str | None:
+def _called(definition: Any, index: CmmnIndex) -> str | None:
+    """The id of what a task calls; a process task's `<process externalRef>` names the BPMN
+    process."""
     for attribute in ("process_ref", "case_ref", "decision_ref"):
         value = getattr(definition, attribute, None)
         if value:
-            return value.rpartition(":")[2]
+            ident = value.rpartition(":")[2]
+            external = getattr(index.by_id.get(ident), "external_ref", None)
+            if attribute == "process_ref" and external:
+                return external.rpartition(":")[2]
+            return ident
     return None
