@@ -59,7 +59,7 @@ def open_case_driver(model: Path, case: str | None, store: Store | None = None) 
         raise UnusableScenario(f"{model.name}: a scenario runs a CMMN case or a BPMN process")
     try:
         definition: Definition = (
-            compile_case(definitions, case, project.json_schema)
+            compile_case(definitions, case, project.json_schema, project.decision)
             if notation == "cmmn"
             else compile_process(definitions, case)
         )
@@ -79,14 +79,17 @@ class _Definitions:
         self.compiled: dict[tuple[str, str], Definition] = {}
 
     def get(self, kind: str, ident: str) -> Definition:
-        """The case (kind "case") or BPMN process (kind "process") `ident`."""
+        """The case (kind "case") or BPMN process (kind "process") `ident`; a call activity
+        asks for a "process" that may be a case of the project."""
+        if kind == "process" and not self._declares("process", ident):
+            kind = "case" if self._declares("case", ident) else kind
         if (kind, ident) not in self.compiled:
             notation = "cmmn" if kind == "case" else "bpmn"
             for model in self.project.models(notation):
                 roots = model.cases if kind == "case" else model.processes
                 if any(r.id == ident for r in roots):
                     self.compiled[kind, ident] = (
-                        compile_case(model, ident, self.project.json_schema)
+                        compile_case(model, ident, self.project.json_schema, self.project.decision)
                         if kind == "case"
                         else compile_process(model, ident)
                     )
@@ -94,6 +97,13 @@ class _Definitions:
             else:
                 raise ActionRefused(f"no {kind} {ident!r} in the model project")
         return self.compiled[kind, ident]
+
+    def _declares(self, kind: str, ident: str) -> bool:
+        for model in self.project.models("cmmn" if kind == "case" else "bpmn"):
+            roots = model.cases if kind == "case" else model.processes
+            if any(r.id == ident for r in roots):
+                return True
+        return False
 
     def all(self) -> list[Definition]:
         """Every case and process of the project that compiles."""
@@ -226,8 +236,8 @@ class EngineDriver:
     def items(self) -> list[ItemView]:
         views = []
         for instance in self._state().items.values():
-            if instance.item == self.definition.plan:
-                continue
+            if instance.item == self.definition.plan or "loop" in instance.memory:
+                continue  # the process itself, or the body of a looping activity
             ident, name, definition_id, definition_name = _names(self.definition, instance.item)
             views.append(
                 ItemView(
@@ -344,7 +354,23 @@ class EngineDriver:
             self._apply(fired)
 
     def message(self, name: str, data: dict[str, Any] | None = None) -> None:
-        raise ActionRefused(f"no process waits for message {name!r} (BPMN fragments come later)")
+        """Deliver a message to the first process (depth first, this one and the children it
+        started) with a token waiting for it."""
+        target = self._waiting_for(name)
+        if target is None:
+            raise ActionRefused(f"no process waits for message {name!r}")
+        target._run(Command("message", None, {"name": name, "data": data or {}}))
+        self._settle()
+
+    def _waiting_for(self, name: str) -> EngineDriver | None:
+        engine = self.engine
+        if isinstance(engine, ProcessEngine) and engine.waits_for_message(self._state(), name):
+            return self
+        for child, _, _ in self.children.values():
+            found = child._waiting_for(name)
+            if found is not None:
+                return found
+        return None
 
     def explain(self, key: str | None) -> str:
         child, rest = self._route(key) if key else (None, key)

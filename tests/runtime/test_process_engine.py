@@ -17,11 +17,12 @@ from studio.runtime.engine.state import CaseState
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-def process_xml(body: str) -> bytes:
+def process_xml(body: str, roots: str = "") -> bytes:
+    """A model with process P holding `body`, and root elements (messages, signals) `roots`."""
     return (
         '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" targetNamespace="t">'
-        f'<process id="P" isExecutable="true">{body}</process></definitions>'
+        f'{roots}<process id="P" isExecutable="true">{body}</process></definitions>'
     ).encode()
 
 
@@ -43,8 +44,9 @@ def timer(duration: str) -> str:
 class Process:
     """One running process: commands, timers and the events emitted so far."""
 
-    def __init__(self, body: str, variables: dict[str, Any] | None = None) -> None:
-        self.engine = ProcessEngine(compile_process(read_model(process_xml(body), "t.bpmn")))
+    def __init__(self, body: str, variables: dict[str, Any] | None = None, roots: str = "") -> None:
+        model = read_model(process_xml(body, roots), "t.bpmn")
+        self.engine = ProcessEngine(compile_process(model))
         self.now = T0
         outcome = self.engine.start("p", variables or {}, T0)
         self.state: CaseState = outcome.state
@@ -143,16 +145,16 @@ def test_a_script_task_assigns_process_variables_inside_the_command():
     assert process.state.state == "completed"
 
 
-def test_a_failing_script_refuses_the_command_naming_the_element():
+def test_a_failing_script_records_an_incident_and_its_token_waits():
     body = (
         '<startEvent id="s"/>' + flow("f1", "s", "t") + '<userTask id="t"/>' + flow("f2", "t", "x")
         + '<scriptTask id="x" name="Divide"><script>r = 1 / zero</script></scriptTask>'
     )  # fmt: skip
-    process = Process(body, {"zero": 0})
-    before = process.state
-    with pytest.raises(Refused, match="'Divide'"):
-        process.do("complete", "t")
-    assert process.state is before and process.states("t") == ["active"]
+    process = Process(body, {"zero": 0}).do("complete", "t")
+    assert process.states("t") == ["completed"] and process.states("x") == ["active"]
+    assert len(process.state.incidents) == 1 and "'Divide' (x)" in process.state.incidents[0]
+    assert ("P", "incident") in process.events
+    assert process.state.state == "active" and "r" not in process.state.data
 
 
 def test_an_intermediate_timer_is_active_until_it_fires():
@@ -287,7 +289,9 @@ def test_a_process_task_runs_its_bpmn_process_and_gets_the_changed_variables_bac
     assert driver.case_state() == "completed"
 
 
-def test_a_process_whose_script_fails_at_once_makes_the_task_fail(tmp_path):
+def test_a_process_whose_script_fails_at_once_waits_with_an_incident(tmp_path):
     driver = _project(tmp_path, "total = 1 / price")
     driver.start({"price": 0}, T0)
-    assert _states(driver) == {"pi": "failed"}
+    assert _states(driver) == {"pi": "active", "pi#4/s": "completed", "pi#4/calc": "active"}
+    (child, _, _) = next(iter(driver.children.values()))
+    assert "'Calc' (calc)" in child.state.incidents[0]

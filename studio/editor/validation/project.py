@@ -67,6 +67,14 @@ class ModelProject:
                 keys.update(k for k in (decision.id, decision.name) if k)
         return keys
 
+    def decision(self, key: str) -> Any:
+        """The DMN decision (`dmn_model.Decision`) with this id, or else name, if any."""
+        for model in self.models("dmn"):
+            found = model.decision(key)
+            if found is not None:
+                return found
+        return None
+
     def json_schema(self, reference: str) -> dict | None:
         """A JSON Schema file of the project named by `reference` (relative), if readable."""
         if reference in self._schemas:

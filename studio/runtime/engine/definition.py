@@ -34,6 +34,7 @@ from studio.notation.cmmn_model import (
     TimerEventListener,
     UserEventListener,
 )
+from studio.runtime.decisions import CompiledTable, DecisionError, compile_table
 
 TRUE = "true"
 """A rule present without a condition."""
@@ -70,6 +71,14 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionCall:
+    """What a decision task evaluates and where each output goes: (output name, case file key)."""
+
+    table: CompiledTable
+    writes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ItemDefinition:
     """One plan item (or discretionary item, or the case plan model) with its definition."""
 
@@ -95,6 +104,7 @@ class ItemDefinition:
     auto_complete: bool = False
     children: tuple[str, ...] = ()
     called: str | None = None  # process / case / decision id for tasks that call one
+    decision: DecisionCall | None = None  # a decision task's compiled table (with a loader)
 
     @property
     def label(self) -> str:
@@ -160,15 +170,22 @@ def _kind(definition: Any) -> str:
 
 
 SchemaLoader = Callable[[str], "dict[str, Any] | None"]
+DecisionLoader = Callable[[str], Any]
+"""A DMN decision of the model project by id or name (a `dmn_model.Decision`), or None."""
 
 
 def compile_case(
-    model: CmmnDefinitions, case_id: str | None = None, schemas: SchemaLoader | None = None
+    model: CmmnDefinitions,
+    case_id: str | None = None,
+    schemas: SchemaLoader | None = None,
+    decisions: DecisionLoader | None = None,
 ) -> CaseDefinition:
     """Compile one case of a CMMN model (the only one when `case_id` is None).
 
     `schemas` reads a JSON Schema file of the model project by name: `<case id>.schema.json`
     describes the whole case file, a case file item definition's `structureRef` one item.
+    `decisions` finds the DMN decision a decision task calls; its table is compiled here and
+    evaluated when the task starts (without a loader, decision tasks wait to be completed).
     """
     cases = [c for c in model.cases if case_id is None or c.id == case_id]
     if not cases:
@@ -181,6 +198,9 @@ def compile_case(
         raise DefinitionError(f"case {case.id!r} has no case plan model")
     index = CmmnIndex(model)
     sentries: dict[str, CompiledSentry] = {}
+    names: tuple[str, ...] = ()
+    if case.case_file_model is not None:
+        names = tuple(i.name for i in case.case_file_model.items if i.name)
 
     def sentry(ref: str | None, stage_item: str) -> CompiledSentry:
         ident = (ref or "").rpartition(":")[2]
@@ -314,6 +334,7 @@ def compile_case(
                 for r in (getattr(definition, "authorized_role_refs", None) or "").split()
             ),
             called=_called(definition, index),
+            decision=_decision(definition, index, decisions, names) if decisions else None,
             **_item_base(item, definition),
         )
 
@@ -333,9 +354,6 @@ def compile_case(
         if item.start_trigger:
             source, event, on_file = item.start_trigger
             (file_triggers if on_file else triggers).setdefault((source, event), []).append(item.id)
-    names: tuple[str, ...] = ()
-    if case.case_file_model is not None:
-        names = tuple(i.name for i in case.case_file_model.items if i.name)
     schema = _case_file_schema(model, case, schemas) if schemas is not None else None
     return CaseDefinition(
         id=case.id or "case",
@@ -422,13 +440,39 @@ def _role(index: CmmnIndex, ref: str | None) -> str | None:
 
 def _called(definition: Any, index: CmmnIndex) -> str | None:
     """The id of what a task calls; a process task's `<process externalRef>` names the BPMN
-    process."""
+    process, a decision task's `<decision externalRef>` the DMN decision (id or name)."""
     for attribute in ("process_ref", "case_ref", "decision_ref"):
         value = getattr(definition, attribute, None)
         if value:
             ident = value.rpartition(":")[2]
             external = getattr(index.by_id.get(ident), "external_ref", None)
-            if attribute == "process_ref" and external:
+            if attribute in ("process_ref", "decision_ref") and external:
                 return external.rpartition(":")[2]
             return ident
+    if isinstance(definition, DecisionTask) and definition.decision_ref_expression is not None:
+        literal = definition.decision_ref_expression.source
+        return literal if literal.isidentifier() else None
     return None
+
+
+def _decision(
+    definition: Any, index: CmmnIndex, decisions: DecisionLoader, names: tuple[str, ...]
+) -> DecisionCall | None:
+    """A decision task's compiled table; each output is written to the case file item of its
+    name (a single output whose name the case file lacks goes to the decision's variable)."""
+    if not isinstance(definition, DecisionTask):
+        return None
+    label = definition.name or definition.id
+    key = _called(definition, index)
+    found = decisions(key) if key else None
+    if found is None:
+        raise DefinitionError(f"decision task {label!r}: no DMN decision {key!r} in the project")
+    try:
+        table = compile_table(found)
+    except DecisionError as exc:
+        raise DefinitionError(f"decision task {label!r}: {exc.message}") from None
+    writes = [(name, name) for name in table.outputs]
+    variable = found.variable.name if found.variable else None
+    if len(writes) == 1 and names and writes[0][0] not in names and variable in names:
+        writes = [(writes[0][0], variable)]
+    return DecisionCall(table, tuple(writes))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from studio.expressions import to_json_value
+from studio.runtime.decisions import DecisionError
 from studio.runtime.engine.definition import CaseDefinition, ItemDefinition
+from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import StartChild, StopChild
 from studio.runtime.engine.state import TERMINAL, HistoryEvent, ItemInstance
 from studio.runtime.engine.unit import UnitOfWork
@@ -107,6 +110,27 @@ class Lifecycle(UnitOfWork):
                 self.push(lambda: self.complete(iid))
         elif definition.kind in ("human_task", "task") and not definition.blocking:
             self.push(lambda: self.complete(iid))
+        elif definition.kind == "decision_task" and definition.decision is not None:
+            self.push(lambda: self.decide(iid))
+
+    def decide(self, iid: str) -> None:
+        """Evaluate a decision task's table, write its outputs, complete it (automatic work);
+        an evaluation error refuses the command."""
+        if self.get(iid).state != "active":
+            return
+        definition = self.item(iid)
+        call = definition.decision
+        assert call is not None
+        try:
+            outputs = call.table.evaluate(self.state.data, now=self.now)
+        except DecisionError as exc:
+            raise Refused(f"decision task {definition.label!r}: {exc.message}") from None
+        self.write({key: to_json_value(outputs[name]) for name, key in call.writes}, paths=False)
+        self.push(lambda: self.complete(iid))
+
+    def write(self, writes: dict[str, Any], *, paths: bool) -> None:
+        """Write the case file (see `commands.CaseRun.write`)."""
+        raise NotImplementedError
 
     def complete(self, iid: str) -> None:
         if self.get(iid).state != "active":

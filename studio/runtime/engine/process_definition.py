@@ -1,11 +1,14 @@
 """A BPMN process compiled once into an immutable, indexed form the process engine runs.
 
-Each flow node becomes a `NodeDefinition` with its kind, its outgoing flows (conditions compiled
-here, once), its incoming flow count, its boundary events, its timer and its script.
+Each flow node (sub-processes' contents included) becomes a `NodeDefinition` with its kind, its
+outgoing flows (conditions compiled here, once), its incoming flows, its boundary events, its
+trigger (timer, message or signal) and its script; `reach` says which nodes a token can still
+get to.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from studio.expressions import (
@@ -21,6 +24,7 @@ from studio.notation.bpmn import BpmnIndex, local_ref
 from studio.notation.bpmn_model import (
     BoundaryEvent,
     BpmnDefinitions,
+    CallActivity,
     EndEvent,
     ExclusiveGateway,
     FlowNode,
@@ -28,9 +32,15 @@ from studio.notation.bpmn_model import (
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     ManualTask,
+    MessageEventDefinition,
+    MultiInstanceLoopCharacteristics,
     ParallelGateway,
+    ReceiveTask,
     ScriptTask,
+    SignalEventDefinition,
+    StandardLoopCharacteristics,
     StartEvent,
+    SubProcess,
     Task,
     TimerEventDefinition,
     UserTask,
@@ -40,6 +50,8 @@ from studio.runtime.engine.definition import DefinitionError
 WAITING = frozenset({"user_task", "manual_task"})
 """Kinds that wait, active, for a `complete` command."""
 GATEWAYS = frozenset({"exclusive", "parallel", "inclusive"})
+TRIGGERS = ("timer", "message", "signal")
+"""The triggers of catch and boundary events that can run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +65,33 @@ class Flow:
 
 
 @dataclass(frozen=True, slots=True)
+class Loop:
+    """A multi-instance ("parallel", "sequential") or standard ("standard") loop of an activity.
+
+    Instances: `cardinality`, or one per element of `collection` (each written to the variable
+    `element`); `completion` ends them early. A standard loop repeats while `condition` holds
+    (also before the first run when `test_before`), at most `maximum` times.
+    """
+
+    kind: str
+    cardinality: CompiledExpression | None = None
+    collection: CompiledExpression | None = None
+    element: str | None = None
+    completion: CompiledExpression | None = None
+    condition: CompiledExpression | None = None
+    test_before: bool = False
+    maximum: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NodeDefinition:
     """One flow node.
 
     kind: start, end, terminate_end, throw, task, user_task, manual_task, script_task,
-    exclusive, parallel, inclusive, timer_catch, boundary_timer.
+    receive_task, subprocess, call_activity, exclusive, parallel, inclusive, catch, boundary.
+    `trigger` (timer, message, signal) and `event_name` (the message or signal name) belong to
+    catch, boundary, receive-task and signal-throwing events; `parent` is the enclosing
+    sub-process (None: the process itself) and `starts` a sub-process's none start events.
     """
 
     id: str
@@ -71,6 +105,13 @@ class NodeDefinition:
     attached_to: str | None = None
     interrupting: bool = True
     lane: str | None = None  # the lane's name: the performer role
+    trigger: str | None = None
+    event_name: str | None = None
+    correlation: CompiledExpression | None = None  # an optional correlation key (messages)
+    parent: str | None = None
+    starts: tuple[str, ...] = ()
+    called: str | None = None  # a call activity's calledElement
+    loop: Loop | None = None
 
     @property
     def label(self) -> str:
@@ -85,6 +126,8 @@ class ProcessDefinition:
     name: str | None
     nodes: dict[str, NodeDefinition]
     starts: tuple[str, ...]
+    reach: dict[str, frozenset[str]]
+    """Per node, the nodes a token in it can still get to (through flows and boundary events)."""
 
     @property
     def plan(self) -> str:
@@ -106,19 +149,55 @@ def compile_process(model: BpmnDefinitions, process_id: str | None = None) -> Pr
     else:
         raise DefinitionError(f"no process {process_id!r} in {model.source}")
     assert process.id is not None
-    nodes = {}
-    for node in index.flow_nodes_of(process.id):
-        if node.id:
-            nodes[node.id] = _node(node, index)
-    starts = tuple(n.id for n in nodes.values() if n.kind == "start" and not n.incoming)
+    nodes: dict[str, NodeDefinition] = {}
+    _collect(process.id, None, index, nodes)
+    tops = [n for n in nodes.values() if n.kind == "start" and n.parent is None and not n.incoming]
+    starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops)
     if not starts:
-        raise DefinitionError(f"process {process.id!r} has no none start event")
-    return ProcessDefinition(process.id, process.name, nodes, starts)
+        raise DefinitionError(f"process {process.id!r} has no none or message start event")
+    return ProcessDefinition(process.id, process.name, nodes, starts, _reach(nodes))
 
 
-def _node(node: FlowNode, index: BpmnIndex) -> NodeDefinition:
+def _collect(
+    container: str, parent: str | None, index: BpmnIndex, nodes: dict[str, NodeDefinition]
+) -> None:
+    """Compile the flow nodes of a process or sub-process, nested ones included."""
+    for node in index.flow_nodes_of(container):
+        if not node.id:
+            continue
+        if isinstance(node, SubProcess):
+            if node.is_event_sub_process:
+                raise DefinitionError(f"{node.id}: cannot run an event sub-process yet")
+            _collect(node.id, node.id, index, nodes)
+        nodes[node.id] = _node(node, index, parent)
+        if isinstance(node, SubProcess):
+            inner = [n for n in index.flow_nodes_of(node.id) if isinstance(n, StartEvent)]
+            starts = tuple(n.id for n in inner if n.id and not index.incoming(n.id))
+            nodes[node.id] = dataclasses.replace(nodes[node.id], starts=starts)
+
+
+def _reach(nodes: dict[str, NodeDefinition]) -> dict[str, frozenset[str]]:
+    """The nodes reachable from each node, through sequence flows and boundary events."""
+    following = {
+        n.id: {f.target for f in n.outgoing if f.target in nodes} | set(n.boundary)
+        for n in nodes.values()
+    }
+    reach: dict[str, frozenset[str]] = {}
+    for start in nodes:
+        seen: set[str] = set()
+        todo = list(following[start])
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(following.get(current, ()))
+        reach[start] = frozenset(seen)
+    return reach
+
+
+def _node(node: FlowNode, index: BpmnIndex, parent: str | None) -> NodeDefinition:
     assert node.id is not None
-    kind = _kind(node)
+    kind, trigger = _kind(node)
     default = getattr(node, "default", None)
     outgoing = tuple(
         Flow(
@@ -138,41 +217,121 @@ def _node(node: FlowNode, index: BpmnIndex) -> NodeDefinition:
         outgoing=outgoing,
         incoming=tuple(f.id or "" for f in index.incoming(node.id)),
         boundary=tuple(e.id for e in index.boundary_events_of(node.id) if e.id),
-        timer=_timer(node) if kind in ("timer_catch", "boundary_timer") else None,
+        timer=_timer(node) if trigger == "timer" else None,
         script=_script(node) if isinstance(node, ScriptTask) else None,
         attached_to=local_ref(attached) if attached else None,
         interrupting=node.interrupting if isinstance(node, BoundaryEvent) else True,
         lane=(lane.name or lane.id) if lane is not None else None,
+        trigger=trigger,
+        event_name=_event_name(node, trigger, index),
+        correlation=_correlation(node) if trigger == "message" else None,
+        parent=parent,
+        called=local_ref(node.called_element or "") if isinstance(node, CallActivity) else None,
+        loop=_loop(node),
     )
 
 
-def _kind(node: FlowNode) -> str:
+def _kind(node: FlowNode) -> tuple[str, str | None]:
+    """The node's kind and its trigger (None for a none event or an activity)."""
     trigger = getattr(node, "trigger", None)
-    if isinstance(node, StartEvent) and trigger == "none":
-        return "start"
-    if isinstance(node, EndEvent) and trigger in ("none", "terminate"):
-        return "end" if trigger == "none" else "terminate_end"
-    if isinstance(node, IntermediateThrowEvent) and trigger == "none":
-        return "throw"
-    if isinstance(node, IntermediateCatchEvent) and trigger == "timer":
-        return "timer_catch"
-    if isinstance(node, BoundaryEvent) and trigger == "timer":
-        return "boundary_timer"
+    if isinstance(node, StartEvent) and trigger in ("none", "message"):
+        return "start", None if trigger == "none" else trigger
+    if isinstance(node, EndEvent) and trigger in ("none", "message", "signal"):
+        return "end", None if trigger == "none" else trigger
+    if isinstance(node, EndEvent) and trigger == "terminate":
+        return "terminate_end", None
+    if isinstance(node, IntermediateThrowEvent) and trigger in ("none", "message", "signal"):
+        return "throw", None if trigger == "none" else trigger
+    if isinstance(node, IntermediateCatchEvent) and trigger in TRIGGERS:
+        return "catch", trigger
+    if isinstance(node, BoundaryEvent) and trigger in TRIGGERS:
+        return "boundary", trigger
     kinds = (
         (UserTask, "user_task"),
         (ManualTask, "manual_task"),
         (ScriptTask, "script_task"),
+        (ReceiveTask, "receive_task"),
+        (CallActivity, "call_activity"),
         (ExclusiveGateway, "exclusive"),
         (ParallelGateway, "parallel"),
         (InclusiveGateway, "inclusive"),
     )
     for cls, kind in kinds:
         if isinstance(node, cls):
-            return kind
+            return kind, "message" if kind == "receive_task" else None
     if type(node) is Task:
-        return "task"
+        return "task", None
+    if type(node) is SubProcess:
+        return "subprocess", None
     what = type(node).__name__ + (f" ({trigger})" if trigger else "")
     raise DefinitionError(f"{node.id}: cannot run a {what} yet")
+
+
+def _loop(node: FlowNode) -> Loop | None:
+    """The loop of an activity: its multi-instance or standard loop characteristics."""
+    found = getattr(node, "loop_characteristics", None)
+
+    def expression(source: str | None) -> CompiledExpression | None:
+        return _compile(source, node.id) if source and source.strip() else None
+
+    if isinstance(found, StandardLoopCharacteristics):
+        condition = found.loop_condition.source if found.loop_condition else None
+        return Loop(
+            "standard",
+            condition=expression(condition),
+            test_before=bool(found.test_before),
+            maximum=found.loop_maximum,
+        )
+    if not isinstance(found, MultiInstanceLoopCharacteristics):
+        return None
+    extra = {key.rpartition("}")[2]: value for key, value in found.extra_attributes}
+    item = found.input_data_item
+    element = (item.name or item.id) if item is not None else extra.get("elementVariable")
+    collection = found.loop_data_input_ref or extra.get("collection")
+    cardinality = found.loop_cardinality.source if found.loop_cardinality else None
+    if not cardinality and not collection:
+        raise DefinitionError(
+            f"{node.id}: the multi-instance loop has no cardinality or collection"
+        )
+    completion = found.completion_condition.source if found.completion_condition else None
+    return Loop(
+        "sequential" if found.sequential else "parallel",
+        cardinality=expression(cardinality),
+        collection=expression(collection),
+        element=element,
+        completion=expression(completion),
+    )
+
+
+def _event_name(node: FlowNode, trigger: str | None, index: BpmnIndex) -> str | None:
+    """The name of the message or signal an event or receive task names (else its id)."""
+    if trigger == "message":
+        if isinstance(node, ReceiveTask):
+            ref = node.message_ref
+        else:
+            definition = node.definition(MessageEventDefinition)  # type: ignore[attr-defined]
+            ref = definition.message_ref if definition is not None else None
+        table: dict = index.messages
+    elif trigger == "signal":
+        definition = node.definition(SignalEventDefinition)  # type: ignore[attr-defined]
+        ref = definition.signal_ref if definition is not None else None
+        table = index.signals
+    else:
+        return None
+    if not ref and isinstance(node, EndEvent | IntermediateThrowEvent) and trigger == "message":
+        return None  # a message thrown nowhere in particular: nothing is sent yet
+    if not ref:
+        raise DefinitionError(f"{node.id}: the {trigger} event names no {trigger}")
+    found = table.get(local_ref(ref))
+    return (found.name or found.id) if found is not None else local_ref(ref)
+
+
+def _correlation(node: FlowNode) -> CompiledExpression | None:
+    """An optional `correlationKey` attribute (any namespace): an expression on the variables."""
+    for key, value in node.extra_attributes:
+        if key.rpartition("}")[2] == "correlationKey" and value.strip():
+            return _compile(value, node.id)
+    return None
 
 
 def _timer(node: FlowNode) -> TimerSpec | CompiledExpression:

@@ -13,7 +13,8 @@ def explain_process(definition: ProcessDefinition, state: CaseState, key: str | 
             f"{definition.nodes[i.item].label} ({i.state})"
             for i in state.items.values()
             if i.item in definition.nodes
-            and definition.nodes[i.item].kind != "boundary_timer"
+            and definition.nodes[i.item].kind != "boundary"
+            and "loop" not in i.memory  # a looping activity's body: its runs are listed
             and i.state not in TERMINAL
         ]
         where = f"tokens wait in {', '.join(waiting)}" if waiting else "no token is left"
@@ -21,12 +22,16 @@ def explain_process(definition: ProcessDefinition, state: CaseState, key: str | 
     node = definition.nodes.get(key)
     if node is None:
         return f"no element {key!r} in process {definition.id!r}"
-    instances = state.instances_of(key)
+    instances = [i for i in state.instances_of(key) if "loop" not in i.memory]
     if not instances:
         return f"{node.label!r}: no token has reached it yet"
     last = instances[-1]
-    if node.kind == "parallel" and last.state == "available":
+    if node.kind in ("parallel", "inclusive") and last.state == "available":
         arrived = last.memory.get("in", set())
         missing = [flow for n, flow in enumerate(node.incoming) if n not in arrived]
+        if node.kind == "inclusive":
+            return f"{node.label!r} waits for live branches that can still reach it"
         return f"{node.label!r} waits for tokens on {', '.join(missing)}"
+    if last.state in ("active", "available") and node.trigger in ("message", "signal"):
+        return f"{node.label!r} waits for {node.trigger} {node.event_name!r}"
     return f"{node.label!r} is {last.state}"

@@ -1,0 +1,303 @@
+"""One unit of work of a BPMN process: token flow through activities, gateways and scopes, and
+the commands a process takes."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from studio.expressions.errors import ExpressionError
+from studio.runtime.engine.casefile import apply_writes
+from studio.runtime.engine.errors import Refused
+from studio.runtime.engine.outcome import Command, StartChild
+from studio.runtime.engine.process_definition import WAITING, Flow, NodeDefinition
+from studio.runtime.engine.process_loops import Loops, is_body
+from studio.runtime.engine.process_tokens import TOKEN_STATES, is_token
+from studio.runtime.engine.state import TERMINAL
+
+CHILD_ENDS = frozenset({"child_completed", "child_terminated", "child_failed"})
+
+
+class ProcessRun(Loops):
+    """The agenda of one command, run on a copy of the state."""
+
+    def settle(self) -> bool:
+        """Once the agenda is stable: fire inclusive joins no live token can still reach, complete
+        sub-processes and then the process once no token is left in them."""
+        if self.state.state != "active":
+            return False
+        if self.fire_inclusive_join():
+            return True
+        for scope, count in list(self.state.blocking.items()):
+            if count == 0 and scope != self.root and self.live_in(scope):
+                self.complete(scope)
+                return True
+        if self.state.blocking.get(self.root, 0):
+            return False
+        self.emit(self.root, "complete", "completed", "no token left")
+        return True
+
+    # -- token flow -----------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the process: the root instance active, a token on each start event."""
+        root = self.create(self.definition.plan, None)
+        self.emit(root, "start", "active")
+        self.start_tokens(self.definition.starts, root)
+
+    def start_tokens(self, starts: tuple[str, ...], scope: str) -> None:
+        for start in starts:
+            iid = self.create(start, scope)
+            self.emit(iid, "occur", "completed")
+            self.push(lambda iid=iid: self.leave(iid))
+
+    def arrive(self, flow: Flow, scope: str) -> None:
+        """A token arrives at a flow's target: a join collects it, any other node gets a new
+        instance (nothing happens in a scope that ended meanwhile)."""
+        if not self.live_in(scope):
+            return
+        node = self.definition.nodes[flow.target]
+        if node.kind in ("parallel", "inclusive") and len(node.incoming) > 1:
+            self.join(node, flow, scope)
+            return
+        self.enter(self.create(node.id, scope))
+
+    def join(self, node: NodeDefinition, flow: Flow, scope: str) -> None:
+        """Keep the arrival in the waiting join instance's memory; a parallel join goes on once
+        every incoming flow has brought a token (an inclusive one: see `fire_inclusive_join`)."""
+        position = node.incoming.index(flow.id)
+        for instance in self.state.instances_of(node.id):
+            if (
+                instance.stage == scope
+                and instance.state == "available"
+                and position not in instance.memory.get("in", ())
+            ):
+                iid = instance.id
+                break
+        else:
+            iid = self.create(node.id, scope)
+        arrived = self.edit(iid).memory.setdefault("in", set())
+        arrived.add(position)
+        if node.kind == "parallel" and len(arrived) == len(node.incoming):
+            self.enter(iid)
+
+    def fire_inclusive_join(self) -> bool:
+        """Enter the oldest waiting inclusive join that no live token can reach any more."""
+        for node in self.definition.nodes.values():
+            if node.kind != "inclusive" or len(node.incoming) < 2:
+                continue
+            for instance in self.state.instances_of(node.id):
+                if instance.state == "available" and not self.reachable(instance.id):
+                    self.enter(instance.id)
+                    return True
+        return False
+
+    def reachable(self, join: str) -> bool:
+        """Whether a live token (or the activity holding it) in the join's scope can get to it."""
+        target, scope = self.get(join).item, self.get(join).stage
+        reach = self.definition.reach
+        for instance in self.state.items.values():
+            if instance.state not in TOKEN_STATES or instance.item == target:
+                continue
+            if instance.stage is None or not is_token(self.definition.nodes[instance.item]):
+                continue
+            outer = instance
+            while outer.stage is not None and outer.stage != scope:
+                outer = self.get(outer.stage)
+            if outer.stage == scope and target in reach[outer.item]:
+                return True
+        return False
+
+    def enter(self, iid: str) -> None:
+        """What a node does when a token enters it."""
+        node = self.node(iid)
+        kind = node.kind
+        if kind in ("end", "throw", "start"):
+            self.emit(iid, "occur", "completed")
+            if node.trigger == "signal" and node.event_name:
+                name = node.event_name
+                self.push(lambda: self.broadcast(name))
+            if kind != "end":
+                self.push(lambda: self.leave(iid))
+        elif kind == "terminate_end":
+            self.emit(iid, "occur", "completed")
+            self.push(lambda: self.terminate_scope(self.get(iid).stage or self.root, node.id))
+        elif kind == "catch":
+            self.emit(iid, "start", "active")
+            if node.trigger == "timer":
+                self.start_timer(iid)
+        else:  # activities and gateways
+            self.emit(iid, "start", "active")
+            self.arm(iid)
+            if node.loop is not None:
+                self.start_loop(iid)
+            else:
+                self.act(iid)
+
+    def act(self, iid: str) -> None:
+        """What an active activity (or gateway) does: run, start its inside, or wait."""
+        kind = self.node(iid).kind
+        if kind == "script_task":
+            self.push(lambda: self.run_script(iid))
+        elif kind == "subprocess":
+            self.state.count_blocking(iid, 0)
+            self.start_tokens(self.node(iid).starts, iid)
+        elif kind == "call_activity":
+            self.call(iid)
+        elif kind not in WAITING and kind != "receive_task":
+            self.push(lambda: self.complete(iid))
+
+    def complete(self, iid: str) -> None:
+        if self.get(iid).state != "active":
+            return
+        self.emit(iid, "complete", "completed")
+        self.push(lambda: self.leave(iid))
+
+    def leave(self, iid: str) -> None:
+        """Follow the outgoing flows (a loop's run goes back to its body instead)."""
+        stage = self.get(iid).stage
+        if stage is not None and is_body(self.get(stage)) and self.node(iid).kind != "boundary":
+            self.push(lambda: self.next_run(stage))
+            return
+        scope = self.scope_of(iid)
+        for flow in self.choose(self.node(iid)):
+            self.push(lambda flow=flow: self.arrive(flow, scope))
+
+    def choose(self, node: NodeDefinition) -> list[Flow]:
+        """The flows a token leaving `node` takes."""
+        if node.kind == "parallel" or not node.outgoing:
+            return list(node.outgoing)
+        default = [f for f in node.outgoing if f.is_default]
+        taken = []
+        for flow in node.outgoing:
+            if not flow.is_default and self.holds(flow):
+                taken.append(flow)
+                if node.kind == "exclusive":
+                    break
+        if taken or default:
+            return taken or default
+        raise Refused(
+            f"no outgoing flow of {node.label!r} ({node.id}) can be taken: no condition holds "
+            "and there is no default flow"
+        )
+
+    def holds(self, flow: Flow) -> bool:
+        if flow.condition is None:
+            return True
+        try:
+            return bool(flow.condition.evaluate(self.state.data, now=self.now))
+        except ExpressionError as exc:
+            if exc.code == "expr.unknown-name":
+                return False  # a variable not set yet: the condition is false
+            raise Refused(
+                f"the condition of sequence flow {flow.id!r} failed: {exc.message}"
+            ) from None
+
+    def run_script(self, iid: str) -> None:
+        """Run a script task's assignments into the process variables, then complete it; a
+        failing script records an incident and the token waits in the task."""
+        if self.get(iid).state != "active":
+            return
+        node = self.node(iid)
+        assert node.script is not None
+        try:
+            writes = node.script.run(self.state.data, now=self.now)
+        except ExpressionError as exc:  # an incident: the token waits in the script task
+            line = f" at line {exc.line}" if exc.line else ""
+            self.incident(f"script task {node.label!r} ({node.id}) failed{line}: {exc.message}")
+            return
+        self.write(writes, paths=False)
+        self.push(lambda: self.complete(iid))
+
+    def call(self, iid: str) -> None:
+        """A call activity asks its host to start the process or case it calls."""
+        node = self.node(iid)
+        assert node.called is not None
+        data = copy.deepcopy(self.state.data)
+        self.effects.append(StartChild(iid, "process", node.called, data, True))
+
+    def terminate_scope(self, scope: str, cause: str) -> None:
+        """A terminate end event: in a sub-process it ends the sub-process's tokens and the
+        sub-process completes; at the top the whole process completes (as Flowable does)."""
+        if scope == self.root:
+            self.terminate_all(cause, ending="completed")
+            return
+        for inner in self.state.children(scope):
+            if inner.state not in TERMINAL and self.counts(inner):
+                self.emit(inner.id, "terminate", "terminated", cause)
+        self.complete(scope)
+
+    def terminate_all(self, cause: str, ending: str = "terminated") -> None:
+        """End every token, then the process itself: `terminated` when a user terminates it,
+        `completed` when a terminate end event is reached (as Flowable does)."""
+        for instance in sorted(self.state.items.values(), key=lambda i: i.seq):
+            if instance.id != self.root and self.get(instance.id).state not in TERMINAL:
+                self.emit(instance.id, "terminate", "terminated", cause)
+        event = "complete" if ending == "completed" else "terminate"
+        self.emit(self.root, event, ending, cause)
+        self.agenda.clear()  # the process ended: what was still to do is dropped
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def command(self, command: Command) -> None:
+        action = command.action
+        if action == "set":
+            self.write(command.data or {}, paths=True)
+        elif action == "terminate":
+            if command.item is not None:
+                raise Refused("only the whole process can be terminated (aim at @case)")
+            self.terminate_all("by a user")
+        elif action == "complete":
+            if command.item is None:
+                raise Refused("a process completes by itself once no token is left")
+            iid = self.target(command.item)
+            if command.data:
+                self.write(command.data, paths=False)
+            self.push(lambda: self.complete(iid))
+        elif action == "message":
+            body = command.data or {}
+            name = body.get("name")
+            if not isinstance(name, str) or not name:
+                raise Refused("a message needs a name")
+            self.deliver(name, body.get("data") or {}, body.get("correlation"))
+        elif action in CHILD_ENDS and command.item is not None:
+            self.child_ended(action, command.item, command.data or {})
+        else:
+            raise Refused(f"a BPMN process does not take {action!r}")
+
+    def child_ended(self, action: str, iid: str, data: dict[str, Any]) -> None:
+        """The process or case a call activity started ended: write back what it changed and
+        go on; a terminated child terminates the activity, a failed one records an incident."""
+        instance = self.state.items.get(iid)
+        if instance is None or instance.state != "active":
+            raise Refused(f"no active call activity {iid!r}")
+        if action == "child_completed":
+            if data:
+                self.write(data, paths=False)
+            self.push(lambda: self.complete(iid))
+        elif action == "child_terminated":
+            self.emit(iid, "terminate", "terminated", "its called element was terminated")
+        else:
+            reason = data.get("reason", "it failed")
+            self.incident(f"call activity {self.node(iid).label!r} ({iid}): {reason}")
+
+    def target(self, item: str) -> str:
+        """The oldest active instance of a user or manual task."""
+        node = self.definition.nodes.get(item)
+        if node is None:
+            raise Refused(f"no element {item!r} in process {self.definition.id!r}")
+        if node.kind not in WAITING:
+            raise Refused(f"{node.label!r} is not a user or manual task")
+        instances = self.state.instances_of(item)
+        for instance in instances:
+            if instance.state == "active" and not is_body(instance):
+                return instance.id
+        states = sorted({i.state for i in instances}) or ["absent"]
+        raise Refused(f"cannot complete {node.label!r}: it is {' / '.join(states)}")
+
+    def write(self, writes: dict[str, Any], *, paths: bool) -> None:
+        """Write the process variables; each variable written is recorded."""
+        data, events = apply_writes(self.state.data, writes, paths=paths)
+        self.state.data = data
+        for name, event, _ in events:
+            self.log(None, name, event, None, "process variables")
