@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SHARED ?= ../shared
 
-.PHONY: serve test lint unit bench setup graphviz clean help
+.PHONY: serve test lint unit bench bench-peers setup graphviz clean help
 
 help:
 	@echo "make serve   set up, then run the studio on http://127.0.0.1:5000"
 	@echo "make test    set up, then lint and run every test (PYTEST_ARGS='-m \"not slow\"' to skip slow suites)"
 	@echo "make bench   run the benchmarks under benchmarks/"
+	@echo "make bench-peers  Case Studio against SpiffWorkflow 3.2.0 (own venv .peer-venv) on its benchmark"
 
 setup: $(STAMPS)/venv graphviz
 
@@ -52,6 +53,14 @@ test: setup lint unit
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# The peer (SpiffWorkflow 3.2.0) gets its own venv, never a project dependency.
+PEER_VENV := .peer-venv
+bench-peers: setup
+	@test -x $(PEER_VENV)/bin/python || { $(PYTHON) -m venv $(PEER_VENV) \
+	  && $(PEER_VENV)/bin/python -m pip install --quiet 'SpiffWorkflow==3.2.0'; } \
+	  || { rm -rf $(PEER_VENV); echo "Could not create $(PEER_VENV) with SpiffWorkflow 3.2.0"; exit 1; }
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_bpmn_vs_spiff.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache

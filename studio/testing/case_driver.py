@@ -31,6 +31,7 @@ from studio.runtime.engine.process_definition import ProcessDefinition, compile_
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.process_explain import explain_process
 from studio.runtime.engine.state import TERMINAL, CaseState
+from studio.runtime.services import ServiceRegistry
 from studio.runtime.store import Store
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
 
@@ -61,7 +62,7 @@ def open_case_driver(model: Path, case: str | None, store: Store | None = None) 
         definition: Definition = (
             compile_case(definitions, case, project.json_schema, project.decision)
             if notation == "cmmn"
-            else compile_process(definitions, case)
+            else compile_process(definitions, case, project.decision)
         )
     except DefinitionError as exc:
         raise UnusableScenario(f"{model.name}: {exc}") from None
@@ -91,7 +92,7 @@ class _Definitions:
                     self.compiled[kind, ident] = (
                         compile_case(model, ident, self.project.json_schema, self.project.decision)
                         if kind == "case"
-                        else compile_process(model, ident)
+                        else compile_process(model, ident, self.project.decision)
                     )
                     break
             else:
@@ -136,7 +137,7 @@ class EngineDriver:
         self.engine: CaseEngine | ProcessEngine = (
             CaseEngine(definition)
             if isinstance(definition, CaseDefinition)
-            else ProcessEngine(definition)
+            else ProcessEngine(definition, services=ServiceRegistry.installed())
         )
         self.state: CaseState | None = None
         self.clock = VirtualClock(datetime(2026, 1, 5, tzinfo=UTC))

@@ -201,3 +201,18 @@ def test_decision_table_rules(tmp_path):
     assert "dmn.rule.shape" in codes(problems_of(tmp_path, "risk.dmn", bad))
     odd = DMN.format(policy="RULE ORDER", extra="")
     assert "dmn.hit-policy.unsupported" in codes(problems_of(tmp_path, "risk.dmn", odd))
+
+
+def test_service_handlers_must_be_installed(tmp_path):
+    def service(attributes):
+        body = SPLIT.replace(
+            '<userTask id="big" name="Big"/>', f'<serviceTask id="big" name="Pay" {attributes}/>'
+        )
+        return check(tmp_path, bpmn_process(body))
+
+    (unknown,) = only(service('implementation="nope"'), "bpmn.service.unknown-handler")
+    assert unknown.severity == "error" and unknown.element == "big"
+    assert "no service handler 'nope'" in unknown.message and "echo" in unknown.message
+    assert not codes(service('implementation="echo"'))
+    (unnamed,) = only(service(""), "unsupported.element")
+    assert "names no handler" in unnamed.message

@@ -11,7 +11,10 @@ from studio.runtime.engine.process_explain import explain_process
 from tests.runtime.test_process_engine import Process as BareProcess
 from tests.runtime.test_process_engine import flow, timer
 
-MESSAGES = '<message id="m_paid" name="paid"/><signal id="s_stop" name="stop"/>'
+MESSAGES = (
+    '<message id="m_paid" name="paid"/><signal id="s_stop" name="stop"/>'
+    '<message id="m_answer" name="answer"/>'
+)
 
 
 class Process(BareProcess):

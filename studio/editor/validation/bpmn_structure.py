@@ -20,9 +20,12 @@ from studio.notation.bpmn_model import (
     ReceiveTask,
     SendTask,
     SequenceFlow,
+    ServiceTask,
     SubProcess,
     Transaction,
 )
+from studio.runtime.engine.process_tasks import service_name
+from studio.runtime.services import ServiceRegistry
 
 _RUNNABLE_TRIGGERS = {
     "start": {"none", "timer", "message", "signal"},
@@ -106,6 +109,8 @@ def _check_node_references(ctx: ModelContext, element) -> None:
                 "not a process of the project",
                 element,
             )
+    if isinstance(element, ServiceTask):
+        _check_service(ctx, element)
     if (
         isinstance(element, SendTask | ReceiveTask)
         and element.message_ref
@@ -134,6 +139,20 @@ def _check_node_references(ctx: ModelContext, element) -> None:
                         f"event {_label(element)} names no known {kind} ({ref!r})",
                         element,
                     )
+
+
+def _check_service(ctx: ModelContext, element: ServiceTask) -> None:
+    """A service task's handler must be installed (entry-point group `studio.services`)."""
+    name = service_name(element)
+    installed = ServiceRegistry.installed().names()
+    if name is not None and name not in installed:
+        ctx.report(
+            "bpmn.service.unknown-handler",
+            ERROR,
+            f"service task {_label(element)}: no service handler {name!r} is installed "
+            f"(installed: {', '.join(installed) or 'none'})",
+            element,
+        )
 
 
 def check_bpmn_gateways(ctx: ModelContext) -> None:
@@ -189,6 +208,8 @@ def _unsupported(element) -> str | None:
         return "transactions run as plain sub-processes: cancel and compensation are not supported"
     if isinstance(element, AdHocSubProcess):
         return "ad-hoc sub-processes cannot run here; model the optional work in CMMN"
+    if isinstance(element, ServiceTask) and service_name(element) is None:
+        return 'the service task names no handler (implementation="name" of studio.services)'
     if isinstance(element, SubProcess) or not isinstance(element, Event):
         if isinstance(element, Activity) and element.is_for_compensation:
             return "compensation handlers cannot run here"

@@ -9,7 +9,7 @@ get to.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from studio.expressions import (
     CompiledExpression,
@@ -24,8 +24,10 @@ from studio.notation.bpmn import BpmnIndex, local_ref
 from studio.notation.bpmn_model import (
     BoundaryEvent,
     BpmnDefinitions,
+    BusinessRuleTask,
     CallActivity,
     EndEvent,
+    EventBasedGateway,
     ExclusiveGateway,
     FlowNode,
     InclusiveGateway,
@@ -37,6 +39,7 @@ from studio.notation.bpmn_model import (
     ParallelGateway,
     ReceiveTask,
     ScriptTask,
+    ServiceTask,
     SignalEventDefinition,
     StandardLoopCharacteristics,
     StartEvent,
@@ -45,7 +48,8 @@ from studio.notation.bpmn_model import (
     TimerEventDefinition,
     UserTask,
 )
-from studio.runtime.engine.definition import DefinitionError
+from studio.runtime.engine.definition import DecisionCall, DecisionLoader, DefinitionError
+from studio.runtime.engine.process_tasks import compile_decision, compile_service
 
 WAITING = frozenset({"user_task", "manual_task"})
 """Kinds that wait, active, for a `complete` command."""
@@ -88,7 +92,8 @@ class NodeDefinition:
     """One flow node.
 
     kind: start, end, terminate_end, throw, task, user_task, manual_task, script_task,
-    receive_task, subprocess, call_activity, exclusive, parallel, inclusive, catch, boundary.
+    rule_task, service_task, receive_task, subprocess, call_activity, exclusive, parallel,
+    inclusive, event_gateway, catch, boundary.
     `trigger` (timer, message, signal) and `event_name` (the message or signal name) belong to
     catch, boundary, receive-task and signal-throwing events; `parent` is the enclosing
     sub-process (None: the process itself) and `starts` a sub-process's none start events.
@@ -112,6 +117,8 @@ class NodeDefinition:
     starts: tuple[str, ...] = ()
     called: str | None = None  # a call activity's calledElement
     loop: Loop | None = None
+    decision: DecisionCall | None = None  # a business-rule task's table
+    service: str | None = None  # a service task's handler name
 
     @property
     def label(self) -> str:
@@ -128,14 +135,21 @@ class ProcessDefinition:
     starts: tuple[str, ...]
     reach: dict[str, frozenset[str]]
     """Per node, the nodes a token in it can still get to (through flows and boundary events)."""
+    event_starts: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
+    """Per scope (None: the process, else a sub-process id), its event sub-processes' starts."""
 
     @property
     def plan(self) -> str:
         return self.id
 
 
-def compile_process(model: BpmnDefinitions, process_id: str | None = None) -> ProcessDefinition:
-    """Compile one process of a BPMN model (the only executable one when `process_id` is None)."""
+def compile_process(
+    model: BpmnDefinitions,
+    process_id: str | None = None,
+    decisions: DecisionLoader | None = None,
+) -> ProcessDefinition:
+    """Compile one process of a BPMN model (the only executable one when `process_id` is None);
+    `decisions` finds the DMN decisions business-rule tasks name."""
     index = BpmnIndex(model)
     if process_id is None:
         candidates = [p for p in model.processes if p.is_executable is not False and p.id]
@@ -150,30 +164,78 @@ def compile_process(model: BpmnDefinitions, process_id: str | None = None) -> Pr
         raise DefinitionError(f"no process {process_id!r} in {model.source}")
     assert process.id is not None
     nodes: dict[str, NodeDefinition] = {}
-    _collect(process.id, None, index, nodes)
+    _collect(process.id, None, index, nodes, decisions)
     tops = [n for n in nodes.values() if n.kind == "start" and n.parent is None and not n.incoming]
     starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops)
     if not starts:
         raise DefinitionError(f"process {process.id!r} has no none or message start event")
-    return ProcessDefinition(process.id, process.name, nodes, starts, _reach(nodes))
+    _check_event_gateways(nodes)
+    event_starts: dict[str | None, tuple[str, ...]] = {}
+    for node in nodes.values():
+        if node.kind == "event_subprocess":
+            event_starts[node.parent] = (*event_starts.get(node.parent, ()), *node.starts)
+    return ProcessDefinition(process.id, process.name, nodes, starts, _reach(nodes), event_starts)
+
+
+def _check_event_gateways(nodes: dict[str, NodeDefinition]) -> None:
+    """An event-based gateway leads only to catch events and receive tasks."""
+    for node in nodes.values():
+        if node.kind != "event_gateway":
+            continue
+        for flow in node.outgoing:
+            target = nodes.get(flow.target)
+            if target is None or target.kind not in ("catch", "receive_task"):
+                raise DefinitionError(
+                    f"{node.id}: an event-based gateway must lead to catch events or receive "
+                    f"tasks, not to {flow.target!r}"
+                )
 
 
 def _collect(
-    container: str, parent: str | None, index: BpmnIndex, nodes: dict[str, NodeDefinition]
+    container: str,
+    parent: str | None,
+    index: BpmnIndex,
+    nodes: dict[str, NodeDefinition],
+    decisions: DecisionLoader | None,
+    event_sub: bool = False,
 ) -> None:
-    """Compile the flow nodes of a process or sub-process, nested ones included."""
+    """Compile the flow nodes of a process or sub-process, nested ones included (the start
+    events of an event sub-process wait, armed, for their timer or message)."""
     for node in index.flow_nodes_of(container):
         if not node.id:
             continue
         if isinstance(node, SubProcess):
-            if node.is_event_sub_process:
-                raise DefinitionError(f"{node.id}: cannot run an event sub-process yet")
-            _collect(node.id, node.id, index, nodes)
-        nodes[node.id] = _node(node, index, parent)
+            _collect(node.id, node.id, index, nodes, decisions, node.is_event_sub_process)
+        if isinstance(node, StartEvent) and event_sub:
+            nodes[node.id] = _event_start(node, index, parent)
+        else:
+            nodes[node.id] = _node(node, index, parent, decisions)
         if isinstance(node, SubProcess):
             inner = [n for n in index.flow_nodes_of(node.id) if isinstance(n, StartEvent)]
             starts = tuple(n.id for n in inner if n.id and not index.incoming(n.id))
-            nodes[node.id] = dataclasses.replace(nodes[node.id], starts=starts)
+            kind = "event_subprocess" if node.is_event_sub_process else "subprocess"
+            if kind == "event_subprocess" and (node.loop_characteristics or not starts):
+                raise DefinitionError(f"{node.id}: an event sub-process needs one start event")
+            nodes[node.id] = dataclasses.replace(nodes[node.id], starts=starts, kind=kind)
+
+
+def _event_start(node: StartEvent, index: BpmnIndex, parent: str | None) -> NodeDefinition:
+    """The timer or message start event of an event sub-process (kind `event_start`)."""
+    if node.trigger not in ("timer", "message"):
+        raise DefinitionError(
+            f"{node.id}: cannot run a {node.trigger} start event of an event sub-process yet"
+        )
+    base = _node(dataclasses.replace(node, event_definitions=()), index, parent, None)
+    trigger = node.trigger
+    return dataclasses.replace(
+        base,
+        kind="event_start",
+        trigger=trigger,
+        timer=_timer(node) if trigger == "timer" else None,
+        event_name=_event_name(node, trigger, index),
+        correlation=_correlation(node) if trigger == "message" else None,
+        interrupting=node.interrupting,
+    )
 
 
 def _reach(nodes: dict[str, NodeDefinition]) -> dict[str, frozenset[str]]:
@@ -195,7 +257,9 @@ def _reach(nodes: dict[str, NodeDefinition]) -> dict[str, frozenset[str]]:
     return reach
 
 
-def _node(node: FlowNode, index: BpmnIndex, parent: str | None) -> NodeDefinition:
+def _node(
+    node: FlowNode, index: BpmnIndex, parent: str | None, decisions: DecisionLoader | None
+) -> NodeDefinition:
     assert node.id is not None
     kind, trigger = _kind(node)
     default = getattr(node, "default", None)
@@ -228,6 +292,8 @@ def _node(node: FlowNode, index: BpmnIndex, parent: str | None) -> NodeDefinitio
         parent=parent,
         called=local_ref(node.called_element or "") if isinstance(node, CallActivity) else None,
         loop=_loop(node),
+        decision=compile_decision(node, decisions) if isinstance(node, BusinessRuleTask) else None,
+        service=compile_service(node) if isinstance(node, ServiceTask) else None,
     )
 
 
@@ -250,15 +316,20 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
         (UserTask, "user_task"),
         (ManualTask, "manual_task"),
         (ScriptTask, "script_task"),
+        (BusinessRuleTask, "rule_task"),
+        (ServiceTask, "service_task"),
         (ReceiveTask, "receive_task"),
         (CallActivity, "call_activity"),
         (ExclusiveGateway, "exclusive"),
         (ParallelGateway, "parallel"),
         (InclusiveGateway, "inclusive"),
+        (EventBasedGateway, "event_gateway"),
     )
     for cls, kind in kinds:
         if isinstance(node, cls):
             return kind, "message" if kind == "receive_task" else None
+    if isinstance(node, EventBasedGateway) and node.instantiate:
+        raise DefinitionError(f"{node.id}: cannot run an instantiating event-based gateway yet")
     if type(node) is Task:
         return "task", None
     if type(node) is SubProcess:

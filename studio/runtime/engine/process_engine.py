@@ -23,14 +23,23 @@ from studio.runtime.engine.process_events import waiting
 from studio.runtime.engine.process_run import ProcessRun
 from studio.runtime.engine.process_tokens import count_tokens
 from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, Timer
+from studio.runtime.services import ServiceRegistry
 
 
 class ProcessEngine:
     """Runs commands of one compiled process definition (same shape as CaseEngine)."""
 
-    def __init__(self, definition: ProcessDefinition, *, history: bool = True) -> None:
+    def __init__(
+        self,
+        definition: ProcessDefinition,
+        *,
+        history: bool = True,
+        services: ServiceRegistry | None = None,
+    ) -> None:
         self.definition = definition
         self.history = history
+        self.services = services if services is not None else ServiceRegistry()
+        """The handlers service tasks call (injected: empty unless the host gives them)."""
 
     def start(
         self, instance_id: str, variables: dict[str, Any], now: datetime, user: str | None = None
@@ -71,7 +80,9 @@ class ProcessEngine:
         return Outcome(work, tuple(run.history), tuple(run.effects))
 
     def _run(self, state: CaseState, now: datetime, user: str | None = None) -> ProcessRun:
-        return ProcessRun(self.definition, state, now, user, self.history)
+        run = ProcessRun(self.definition, state, now, user, self.history)
+        run.services = self.services
+        return run
 
     def waits_for_message(self, state: CaseState, name: str) -> bool:
         """Whether a token of this active process waits for message `name`."""

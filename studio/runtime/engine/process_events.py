@@ -9,8 +9,8 @@ from studio.expressions import CompiledExpression, TimerSpec, next_due, timer_fr
 from studio.expressions.errors import ExpressionError, TimerError
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.process_definition import ProcessDefinition
-from studio.runtime.engine.process_tokens import Tokens
-from studio.runtime.engine.state import CaseState, Timer
+from studio.runtime.engine.process_tokens import ARMED, Tokens
+from studio.runtime.engine.state import TERMINAL, CaseState, Timer
 
 CATCHING = frozenset({"catch", "receive_task"})
 """Kinds whose token waits, active, for its trigger."""
@@ -22,8 +22,8 @@ def waiting(definition: ProcessDefinition, state: CaseState, trigger: str, name:
     for node in definition.nodes.values():
         if node.trigger != trigger or node.event_name != name:
             continue
-        wanted = "available" if node.kind == "boundary" else "active"
-        if node.kind in CATCHING or node.kind == "boundary":
+        wanted = "available" if node.kind in ARMED else "active"
+        if node.kind in CATCHING or node.kind in ARMED:
             found.extend(
                 i
                 for i in state.instances_of(node.id)
@@ -38,12 +38,80 @@ class Events(Tokens):
     def leave(self, iid: str) -> None:  # pragma: no cover - token flow implements it
         raise NotImplementedError
 
+    def enter(self, iid: str) -> None:  # pragma: no cover - token flow implements it
+        raise NotImplementedError
+
+    def race(self, gateway: str) -> None:
+        """An event-based gateway: its token moves on to every following catch event (or
+        receive task) at once; the first to occur wins and cancels the others (`trigger`)."""
+        self.emit(gateway, "start", "active")
+        scope = self.scope_of(gateway)
+        for flow in self.node(gateway).outgoing:
+            iid = self.create(flow.target, scope)
+            self.edit(iid).memory["race"] = {self.get(gateway).seq}
+            self.enter(iid)
+        self.emit(gateway, "complete", "completed")
+
+    def cancel_race(self, winner: str) -> None:
+        """The other events of the winner's event-based gateway are cancelled."""
+        gateway = self.get(winner).memory.get("race")
+        if not gateway:
+            return
+        for instance in self.state.children(self.get(winner).stage or self.root):
+            if (
+                instance.id != winner
+                and instance.memory.get("race") == gateway
+                and instance.state == "active"
+            ):
+                self.emit(instance.id, "terminate", "terminated", f"{winner} occurred first")
+
     def arm(self, iid: str) -> None:
         """Create the boundary events of an activity that became active, their timers started."""
         for boundary in self.node(iid).boundary:
             event = self.create(boundary, iid)
             if self.node(event).trigger == "timer":
                 self.start_timer(event)
+
+    # -- event sub-processes ------------------------------------------------------------------
+
+    def arm_event_subs(self, scope: str) -> None:
+        """Arm the start events of a scope's event sub-processes (their timers started)."""
+        node = None if scope == self.root else self.get(scope).item
+        for start in self.definition.event_starts.get(node, ()):
+            iid = self.create(start, scope)
+            if self.node(iid).trigger == "timer":
+                self.start_timer(iid)
+
+    def disarm(self, scope: str) -> None:
+        """A scope ends: its armed event sub-process starts wait no more."""
+        for inner in self.state.children(scope):
+            if inner.state == "available" and self.node(inner.id).kind == "event_start":
+                self.emit(inner.id, "terminate", "terminated", "its scope ended")
+
+    def start_event_sub(self, iid: str, again: bool) -> bool:
+        """An armed start occurred: an interrupting one ends everything else in its scope; then
+        the event sub-process runs in that scope (a non-interrupting start stays armed when
+        `again`)."""
+        instance, node = self.get(iid), self.node(iid)
+        if instance.state != "available" or instance.stage is None:
+            return False
+        scope = instance.stage
+        if node.interrupting:
+            self.emit(iid, "occur", "completed")
+            for inner in self.state.children(scope):
+                if inner.state not in TERMINAL:
+                    self.emit(inner.id, "terminate", "terminated", f"event {node.id} interrupted")
+        else:
+            self.emit(iid, "occur", "available" if again else "completed")
+        assert node.parent is not None
+        sub = self.create(node.parent, scope)
+        self.emit(sub, "start", "active")
+        self.state.count_blocking(sub, 0)
+        self.arm_event_subs(sub)
+        start = self.create(node.id, sub)
+        self.emit(start, "occur", "completed")
+        self.push(lambda: self.leave(start))
+        return True
 
     # -- timers ---------------------------------------------------------------------------------
 
@@ -64,7 +132,7 @@ class Events(Tokens):
         self.state.timers = [t for t in self.state.timers if t.instance != iid]
         node = self.node(iid)
         self.edit(iid).occurrences = timer.occurrence
-        if node.kind != "boundary":
+        if node.kind not in ARMED:
             self.trigger(iid)
             return
         following, spec = None, node.timer
@@ -82,11 +150,14 @@ class Events(Tokens):
         A catch event occurs, a receive task completes, a boundary event occurs and, when
         interrupting, terminates its activity (`again`: a non-interrupting one stays armed)."""
         instance, node = self.get(iid), self.node(iid)
+        if node.kind == "event_start":
+            return self.start_event_sub(iid, again)
         if node.kind != "boundary":
             if instance.state != "active":
                 return False
             event = "complete" if node.kind == "receive_task" else "occur"
             self.emit(iid, event, "completed")
+            self.cancel_race(iid)
         else:
             if instance.state != "available" or instance.stage is None:
                 return False

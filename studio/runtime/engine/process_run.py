@@ -11,14 +11,15 @@ from studio.runtime.engine.casefile import apply_writes
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Command, StartChild
 from studio.runtime.engine.process_definition import WAITING, Flow, NodeDefinition
-from studio.runtime.engine.process_loops import Loops, is_body
+from studio.runtime.engine.process_loops import is_body
 from studio.runtime.engine.process_tokens import TOKEN_STATES, is_token
+from studio.runtime.engine.process_work import Work
 from studio.runtime.engine.state import TERMINAL
 
 CHILD_ENDS = frozenset({"child_completed", "child_terminated", "child_failed"})
 
 
-class ProcessRun(Loops):
+class ProcessRun(Work):
     """The agenda of one command, run on a copy of the state."""
 
     def settle(self) -> bool:
@@ -34,6 +35,7 @@ class ProcessRun(Loops):
                 return True
         if self.state.blocking.get(self.root, 0):
             return False
+        self.disarm(self.root)
         self.emit(self.root, "complete", "completed", "no token left")
         return True
 
@@ -43,6 +45,7 @@ class ProcessRun(Loops):
         """Start the process: the root instance active, a token on each start event."""
         root = self.create(self.definition.plan, None)
         self.emit(root, "start", "active")
+        self.arm_event_subs(root)
         self.start_tokens(self.definition.starts, root)
 
     def start_tokens(self, starts: tuple[str, ...], scope: str) -> None:
@@ -122,6 +125,8 @@ class ProcessRun(Loops):
         elif kind == "terminate_end":
             self.emit(iid, "occur", "completed")
             self.push(lambda: self.terminate_scope(self.get(iid).stage or self.root, node.id))
+        elif kind == "event_gateway":
+            self.race(iid)
         elif kind == "catch":
             self.emit(iid, "start", "active")
             if node.trigger == "timer":
@@ -139,8 +144,13 @@ class ProcessRun(Loops):
         kind = self.node(iid).kind
         if kind == "script_task":
             self.push(lambda: self.run_script(iid))
+        elif kind == "rule_task":
+            self.push(lambda: self.run_decision(iid))
+        elif kind == "service_task":
+            self.push(lambda: self.run_service(iid))
         elif kind == "subprocess":
             self.state.count_blocking(iid, 0)
+            self.arm_event_subs(iid)
             self.start_tokens(self.node(iid).starts, iid)
         elif kind == "call_activity":
             self.call(iid)
@@ -251,9 +261,12 @@ class ProcessRun(Loops):
             if command.item is None:
                 raise Refused("a process completes by itself once no token is left")
             iid = self.target(command.item)
+            self.authorize(self.node(iid), command)
             if command.data:
                 self.write(command.data, paths=False)
             self.push(lambda: self.complete(iid))
+        elif action == "bind":
+            self.bind(command.data or {})
         elif action == "message":
             body = command.data or {}
             name = body.get("name")
@@ -264,6 +277,25 @@ class ProcessRun(Loops):
             self.child_ended(action, command.item, command.data or {})
         else:
             raise Refused(f"a BPMN process does not take {action!r}")
+
+    def bind(self, data: dict[str, Any]) -> None:
+        """Bind a performer role (a lane's name) to users and groups, as a case does:
+        {"role": name, "members": [...]}."""
+        role, members = data.get("role"), data.get("members")
+        if not isinstance(role, str) or not isinstance(members, list):
+            raise Refused('bind takes {"role": name, "members": [users or groups]}')
+        self.state.team = {**self.state.team, role: tuple(str(m) for m in members)}
+
+    def authorize(self, node: NodeDefinition, command: Command) -> None:
+        """A task in a lane may be completed only by the case team's members of the lane's role
+        (the system, user None, may act)."""
+        if command.user is None or node.lane is None:
+            return
+        if {command.user, *command.groups} & set(self.state.team.get(node.lane, ())):
+            return
+        raise Refused(
+            f"{command.user} may not complete {node.label!r}: only the case team's {node.lane} may"
+        )
 
     def child_ended(self, action: str, iid: str, data: dict[str, Any]) -> None:
         """The process or case a call activity started ended: write back what it changed and

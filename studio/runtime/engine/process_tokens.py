@@ -11,11 +11,14 @@ from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, ItemI
 from studio.runtime.engine.unit import UnitOfWork
 
 TOKEN_STATES = frozenset({"available", "active"})
+ARMED = frozenset({"boundary", "event_start"})
+"""Kinds whose instances wait, `available`, for their trigger without being tokens."""
 
 
 def is_token(node: NodeDefinition) -> bool:
-    """Boundary events wait on their activity; they are not tokens of their own."""
-    return node.kind != "boundary"
+    """Boundary events wait on their activity, event sub-processes' starts on their scope;
+    they are not tokens of their own."""
+    return node.kind not in ARMED
 
 
 def count_tokens(definition: ProcessDefinition, state: CaseState) -> dict[str, int]:
