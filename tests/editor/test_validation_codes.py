@@ -297,3 +297,19 @@ def test_every_documented_code_has_a_test():
     tests = "".join(p.read_text() for p in (REPO / "tests").rglob("test_*.py"))
     assert documented
     assert sorted(c for c in documented if f'"{c}"' not in tests) == []
+
+
+def test_what_validates_runs(tmp_path):
+    send = bpmn_process(FLOW.replace('<userTask id="t"/>', '<sendTask id="t"/>'))
+    problem = [
+        p for p in problems_of(tmp_path, "m.bpmn", send) if p.code == "bpmn.process.cannot-run"
+    ]
+    assert problem and "SendTask" in problem[0].message and problem[0].severity == "error"
+    assert "bpmn.process.cannot-run" not in codes(
+        problems_of(tmp_path, "m.bpmn", bpmn_process(FLOW))
+    )
+    juel = cmmn_case(
+        _sentry("<ifPart><condition>${vars:getOrDefault('x', false)}</condition></ifPart>")
+    )
+    assert "cmmn.case.cannot-run" in codes(problems_of(tmp_path, "m.cmmn", juel))
+    assert "cmmn.case.cannot-run" not in codes(problems_of(tmp_path, "m.cmmn", cmmn_case(TASK)))

@@ -17,6 +17,7 @@ from studio.editor.validation.context import ModelContext
 from studio.editor.validation.dmn_tables import check_decision_tables
 from studio.editor.validation.expressions import check_cmmn_expressions
 from studio.editor.validation.identity import check_ids
+from studio.editor.validation.runnable import check_cases_compile, check_processes_compile
 from studio.editor.validation.timers import check_cmmn_timers
 from studio.editor.validation.vendor import check_vendor_extensions
 
@@ -32,6 +33,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         check_cmmn_expressions,
         check_cmmn_timers,
         check_vendor_extensions,
+        check_cases_compile,
     ),
     "bpmn": (
         check_ids,
@@ -40,6 +42,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         check_bpmn_expressions,
         check_bpmn_unsupported,
         check_vendor_extensions,
+        check_processes_compile,
     ),
     "dmn": (check_ids, check_decision_tables),
 }

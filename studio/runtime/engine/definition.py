@@ -24,6 +24,7 @@ from studio.notation.cmmn_model import (
     EventListener,
     HumanTask,
     Milestone,
+    PlanFragment,
     PlanItemOnPart,
     PlanItemStartTrigger,
     ProcessTask,
@@ -133,12 +134,13 @@ class CaseDefinition:
         return self.items[key]
 
 
-def _rule(rule: Rule | None) -> CompiledExpression | str | None:
+def _rule(rule: Rule | None, owner: str | None = None) -> CompiledExpression | str | None:
     if rule is None:
         return None
     if rule.condition is None or not rule.condition.source:
         return TRUE
-    return _compile(rule.condition.source, rule.id)
+    where = rule.id or (f"the {type(rule).__name__} of {owner}" if owner else None)
+    return _compile(rule.condition.source, where)
 
 
 def _compile(source: str, element: str | None) -> CompiledExpression:
@@ -230,7 +232,7 @@ def compile_case(
                 ident,
                 stage_item,
                 tuple(parts),
-                _compile(source, found.if_part.id) if source else None,
+                _compile(source, found.if_part.id or f"the if-part of {ident}") if source else None,
                 source,
             )
         return sentries[ident]
@@ -266,6 +268,8 @@ def compile_case(
             info = index.plan_items.get(child.id or "")
             if info is None or info.definition is None:
                 raise DefinitionError(f"plan item {child.id!r} has no definition")
+            if isinstance(info.definition, PlanFragment) and not isinstance(info.definition, Stage):
+                continue  # a plan fragment has no runtime effect: its items belong to this stage
             children.append(child.id)
             add_item(child, info.definition, item_id, isinstance(child, DiscretionaryItem))
         entry, _ = criteria(item_id, parent or item_id, item.entry_criteria if item else (), ())
@@ -407,7 +411,7 @@ def _item_base(item, definition) -> dict[str, Any]:
             getattr(definition, "default_control", None),
         ):
             if control is not None and getattr(control, name) is not None:
-                rules[key] = _rule(getattr(control, name))
+                rules[key] = _rule(getattr(control, name), getattr(item, "id", None))
                 break
     return rules
 
