@@ -164,7 +164,7 @@ def bpmn_model(elements: int = 1000) -> bytes:
         flow(f"f_{b}_j2", f"review_{b}", f"join_{b}")
         node("parallelGateway", f"fork_{b}", w=50, h=50)
         flow(f"f_{b}_p", f"join_{b}", f"fork_{b}")
-        node("serviceTask", f"notify_{b}", ' name="Notify"')
+        node("serviceTask", f"notify_{b}", ' name="Notify" implementation="echo"')
         node("task", f"file_{b}", ' name="File"')
         flow(f"f_{b}_p1", f"fork_{b}", f"notify_{b}")
         flow(f"f_{b}_p2", f"fork_{b}", f"file_{b}")

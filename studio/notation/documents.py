@@ -118,6 +118,16 @@ def without_diagrams(model: Any) -> Any:
     return dataclasses.replace(model, **changes) if changes else model
 
 
+def diagrams_of(model: Any) -> list[Any]:
+    """The diagram interchange parts of a model (what `without_diagrams` leaves out)."""
+    found: list[Any] = []
+    for name in _DIAGRAM_FIELDS:
+        value = getattr(model, name, None)
+        if value:
+            found.extend(value if isinstance(value, tuple) else (value,))
+    return found
+
+
 def canonical(model: Any) -> Any:
     """The model with the repairs the writer makes (schema-required labels, valid ids)."""
     for fix in _CANONICALIZERS.get(notation_of(model), ()):

@@ -10,7 +10,7 @@ from typing import Any
 from studio.editor.validation.problems import Problem, Severity
 from studio.editor.validation.project import ModelProject
 from studio.notation.binding import iter_elements
-from studio.notation.documents import without_diagrams
+from studio.notation.documents import diagrams_of, without_diagrams
 
 
 @dataclass
@@ -32,8 +32,11 @@ class ModelContext:
 
     @cached_property
     def elements(self) -> list[Any]:
-        """Every element of the model, diagram interchange included, in document order."""
-        return list(iter_elements(self.model))
+        """Every element of the model, diagram interchange included (the model's first)."""
+        found = list(self.model_elements)
+        for diagram in diagrams_of(self.model):
+            found.extend(iter_elements(diagram))
+        return found
 
     @cached_property
     def model_elements(self) -> list[Any]:

@@ -38,7 +38,9 @@ def check_cases_compile(ctx: ModelContext) -> None:
         if not case.id:
             continue
         try:
-            compile_case(ctx.model, case.id, ctx.project.json_schema, ctx.project.decision)
+            compile_case(
+                ctx.model, case.id, ctx.project.json_schema, ctx.project.decision, ctx.cmmn_index
+            )
         except DefinitionError as exc:
             ctx.report(
                 "cmmn.case.cannot-run",

@@ -181,9 +181,11 @@ def compile_case(
     case_id: str | None = None,
     schemas: SchemaLoader | None = None,
     decisions: DecisionLoader | None = None,
+    index: CmmnIndex | None = None,
 ) -> CaseDefinition:
     """Compile one case of a CMMN model (the only one when `case_id` is None).
 
+    `index` may pass the model's index when the caller has one already (validation does).
     `schemas` reads a JSON Schema file of the model project by name: `<case id>.schema.json`
     describes the whole case file, a case file item definition's `structureRef` one item.
     `decisions` finds the DMN decision a decision task calls; its table is compiled here and
@@ -198,7 +200,7 @@ def compile_case(
     plan = case.case_plan_model
     if plan is None or not plan.id:
         raise DefinitionError(f"case {case.id!r} has no case plan model")
-    index = CmmnIndex(model)
+    index = index if index is not None else CmmnIndex(model)
     sentries: dict[str, CompiledSentry] = {}
     names: tuple[str, ...] = ()
     if case.case_file_model is not None:

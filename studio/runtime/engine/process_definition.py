@@ -134,7 +134,7 @@ class ProcessDefinition:
     nodes: dict[str, NodeDefinition]
     starts: tuple[str, ...]
     reach: dict[str, frozenset[str]]
-    """Per node, the nodes a token in it can still get to (through flows and boundary events)."""
+    """Per inclusive join, the nodes it can be reached from: a token there keeps it waiting."""
     event_starts: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
     """Per scope (None: the process, else a sub-process id), its event sub-processes' starts."""
 
@@ -239,21 +239,25 @@ def _event_start(node: StartEvent, index: BpmnIndex, parent: str | None) -> Node
 
 
 def _reach(nodes: dict[str, NodeDefinition]) -> dict[str, frozenset[str]]:
-    """The nodes reachable from each node, through sequence flows and boundary events."""
-    following = {
-        n.id: {f.target for f in n.outgoing if f.target in nodes} | set(n.boundary)
-        for n in nodes.values()
-    }
+    """For each inclusive join, the nodes it can be reached from (through sequence flows and
+    boundary events): what the join must wait for while a token sits there."""
+    preceding: dict[str, set[str]] = {n: set() for n in nodes}
+    for node in nodes.values():
+        for target in {f.target for f in node.outgoing} | set(node.boundary):
+            if target in preceding:
+                preceding[target].add(node.id)
     reach: dict[str, frozenset[str]] = {}
-    for start in nodes:
+    for join in nodes.values():
+        if join.kind != "inclusive" or len(join.incoming) < 2:
+            continue
         seen: set[str] = set()
-        todo = list(following[start])
+        todo = list(preceding[join.id])
         while todo:
             current = todo.pop()
             if current not in seen:
                 seen.add(current)
-                todo.extend(following.get(current, ()))
-        reach[start] = frozenset(seen)
+                todo.extend(preceding[current])
+        reach[join.id] = frozenset(seen)
     return reach
 
 

@@ -98,7 +98,7 @@ class ProcessRun(Work):
     def reachable(self, join: str) -> bool:
         """Whether a live token (or the activity holding it) in the join's scope can get to it."""
         target, scope = self.get(join).item, self.get(join).stage
-        reach = self.definition.reach
+        sources = self.definition.reach.get(target, frozenset())
         for instance in self.state.items.values():
             if instance.state not in TOKEN_STATES or instance.item == target:
                 continue
@@ -107,7 +107,7 @@ class ProcessRun(Work):
             outer = instance
             while outer.stage is not None and outer.stage != scope:
                 outer = self.get(outer.stage)
-            if outer.stage == scope and target in reach[outer.item]:
+            if outer.stage == scope and outer.item in sources:
                 return True
         return False
 
