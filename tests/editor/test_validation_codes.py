@@ -300,11 +300,17 @@ def test_every_documented_code_has_a_test():
 
 
 def test_what_validates_runs(tmp_path):
-    send = bpmn_process(FLOW.replace('<userTask id="t"/>', '<sendTask id="t"/>'))
+    waits_for_a_condition = (
+        '<intermediateCatchEvent id="t"><conditionalEventDefinition><condition>ready</condition>'
+        "</conditionalEventDefinition></intermediateCatchEvent>"
+    )
+    conditional = bpmn_process(FLOW.replace('<userTask id="t"/>', waits_for_a_condition))
     problem = [
-        p for p in problems_of(tmp_path, "m.bpmn", send) if p.code == "bpmn.process.cannot-run"
+        p
+        for p in problems_of(tmp_path, "m.bpmn", conditional)
+        if p.code == "bpmn.process.cannot-run"
     ]
-    assert problem and "SendTask" in problem[0].message and problem[0].severity == "error"
+    assert problem and "conditional" in problem[0].message and problem[0].severity == "error"
     assert "bpmn.process.cannot-run" not in codes(
         problems_of(tmp_path, "m.bpmn", bpmn_process(FLOW))
     )

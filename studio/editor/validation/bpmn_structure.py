@@ -29,7 +29,7 @@ from studio.runtime.services import ServiceRegistry
 
 _RUNNABLE_TRIGGERS = {
     "start": {"none", "timer", "message", "signal"},
-    "end": {"none", "terminate", "error", "message", "signal"},
+    "end": {"none", "terminate", "error", "message", "signal", "escalation"},
     "intermediate": {"none", "timer", "message", "signal", "link"},
     "boundary": {"timer", "message", "signal", "error", "escalation"},
 }
@@ -224,6 +224,8 @@ def _unsupported(element) -> str | None:
         else "intermediate"
     )
     trigger = element.trigger
+    if trigger == "escalation" and type(element).__name__ == "IntermediateThrowEvent":
+        return None
     if trigger not in _RUNNABLE_TRIGGERS[kind]:
         return f"{trigger} {kind} events cannot run here"
     return None

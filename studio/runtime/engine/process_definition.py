@@ -27,6 +27,8 @@ from studio.notation.bpmn_model import (
     BusinessRuleTask,
     CallActivity,
     EndEvent,
+    ErrorEventDefinition,
+    EscalationEventDefinition,
     EventBasedGateway,
     ExclusiveGateway,
     FlowNode,
@@ -39,6 +41,7 @@ from studio.notation.bpmn_model import (
     ParallelGateway,
     ReceiveTask,
     ScriptTask,
+    SendTask,
     ServiceTask,
     SignalEventDefinition,
     StandardLoopCharacteristics,
@@ -56,6 +59,8 @@ WAITING = frozenset({"user_task", "manual_task"})
 GATEWAYS = frozenset({"exclusive", "parallel", "inclusive"})
 TRIGGERS = ("timer", "message", "signal")
 """The triggers of catch and boundary events that can run."""
+CAUGHT = ("error", "escalation")
+"""Triggers only boundary events catch: thrown inside the activity they are attached to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +96,14 @@ class Loop:
 class NodeDefinition:
     """One flow node.
 
-    kind: start, end, terminate_end, throw, task, user_task, manual_task, script_task,
-    rule_task, service_task, receive_task, subprocess, call_activity, exclusive, parallel,
-    inclusive, event_gateway, catch, boundary.
-    `trigger` (timer, message, signal) and `event_name` (the message or signal name) belong to
-    catch, boundary, receive-task and signal-throwing events; `parent` is the enclosing
-    sub-process (None: the process itself) and `starts` a sub-process's none start events.
+    kind: start, end, terminate_end, error_end, throw, task, send_task, user_task, manual_task,
+    script_task, rule_task, service_task, receive_task, subprocess, call_activity, exclusive,
+    parallel, inclusive, event_gateway, catch, boundary.
+    `trigger` (timer, message, signal, error, escalation) and `event_name` (the message or
+    signal name) belong to catch, boundary, receive-task and throwing events (a send task's
+    message too); an error or escalation event's `event_name` is its code (None: a catch-all
+    boundary); `parent` is the enclosing sub-process (None: the process itself) and `starts` a
+    sub-process's none start events.
     """
 
     id: str
@@ -288,10 +295,12 @@ def _node(
         timer=_timer(node) if trigger == "timer" else None,
         script=_script(node) if isinstance(node, ScriptTask) else None,
         attached_to=local_ref(attached) if attached else None,
-        interrupting=node.interrupting if isinstance(node, BoundaryEvent) else True,
+        interrupting=(
+            node.interrupting if isinstance(node, BoundaryEvent) and trigger != "error" else True
+        ),  # an error boundary event always interrupts
         lane=(lane.name or lane.id) if lane is not None else None,
         trigger=trigger,
-        event_name=_event_name(node, trigger, index),
+        event_name=_event_name(node, "message" if kind == "send_task" else trigger, index),
         correlation=_correlation(node) if trigger == "message" else None,
         parent=parent,
         called=local_ref(node.called_element or "") if isinstance(node, CallActivity) else None,
@@ -306,15 +315,17 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
     trigger = getattr(node, "trigger", None)
     if isinstance(node, StartEvent) and trigger in ("none", "message"):
         return "start", None if trigger == "none" else trigger
-    if isinstance(node, EndEvent) and trigger in ("none", "message", "signal"):
+    if isinstance(node, EndEvent) and trigger == "error":
+        return "error_end", trigger
+    if isinstance(node, EndEvent) and trigger in ("none", "message", "signal", "escalation"):
         return "end", None if trigger == "none" else trigger
     if isinstance(node, EndEvent) and trigger == "terminate":
         return "terminate_end", None
-    if isinstance(node, IntermediateThrowEvent) and trigger in ("none", "message", "signal"):
+    if isinstance(node, IntermediateThrowEvent) and trigger in THROWN:
         return "throw", None if trigger == "none" else trigger
     if isinstance(node, IntermediateCatchEvent) and trigger in TRIGGERS:
         return "catch", trigger
-    if isinstance(node, BoundaryEvent) and trigger in TRIGGERS:
+    if isinstance(node, BoundaryEvent) and trigger in (*TRIGGERS, *CAUGHT):
         return "boundary", trigger
     kinds = (
         (UserTask, "user_task"),
@@ -323,6 +334,7 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
         (BusinessRuleTask, "rule_task"),
         (ServiceTask, "service_task"),
         (ReceiveTask, "receive_task"),
+        (SendTask, "send_task"),
         (CallActivity, "call_activity"),
         (ExclusiveGateway, "exclusive"),
         (ParallelGateway, "parallel"),
@@ -340,6 +352,9 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
         return "subprocess", None
     what = type(node).__name__ + (f" ({trigger})" if trigger else "")
     raise DefinitionError(f"{node.id}: cannot run a {what} yet")
+
+
+THROWN = ("none", "message", "signal", "escalation")
 
 
 def _loop(node: FlowNode) -> Loop | None:
@@ -379,9 +394,12 @@ def _loop(node: FlowNode) -> Loop | None:
 
 
 def _event_name(node: FlowNode, trigger: str | None, index: BpmnIndex) -> str | None:
-    """The name of the message or signal an event or receive task names (else its id)."""
+    """The name of the message or signal an event or receive / send task names (else its id);
+    the code of an error or escalation (else its id; None when it names none)."""
+    if trigger in CAUGHT:
+        return _code(node, trigger, index)
     if trigger == "message":
-        if isinstance(node, ReceiveTask):
+        if isinstance(node, ReceiveTask | SendTask):
             ref = node.message_ref
         else:
             definition = node.definition(MessageEventDefinition)  # type: ignore[attr-defined]
@@ -393,12 +411,28 @@ def _event_name(node: FlowNode, trigger: str | None, index: BpmnIndex) -> str | 
         table = index.signals
     else:
         return None
-    if not ref and isinstance(node, EndEvent | IntermediateThrowEvent) and trigger == "message":
+    thrown = EndEvent | IntermediateThrowEvent | SendTask
+    if not ref and isinstance(node, thrown) and trigger == "message":
         return None  # a message thrown nowhere in particular: nothing is sent yet
     if not ref:
         raise DefinitionError(f"{node.id}: the {trigger} event names no {trigger}")
     found = table.get(local_ref(ref))
     return (found.name or found.id) if found is not None else local_ref(ref)
+
+
+def _code(node: FlowNode, trigger: str, index: BpmnIndex) -> str | None:
+    """The code of the error or escalation an event names (its id when it has no code)."""
+    if trigger == "error":
+        definition = node.definition(ErrorEventDefinition)  # type: ignore[attr-defined]
+        ref = definition.error_ref if definition is not None else None
+        error = index.errors.get(local_ref(ref)) if ref else None
+        return (error.error_code or error.id) if error is not None else ref and local_ref(ref)
+    definition = node.definition(EscalationEventDefinition)  # type: ignore[attr-defined]
+    ref = definition.escalation_ref if definition is not None else None
+    escalation = index.escalations.get(local_ref(ref)) if ref else None
+    if escalation is not None:
+        return escalation.escalation_code or escalation.id
+    return local_ref(ref) if ref else None
 
 
 def _correlation(node: FlowNode) -> CompiledExpression | None:

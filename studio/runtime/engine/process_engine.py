@@ -55,7 +55,7 @@ class ProcessEngine:
 
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
-        if state.state in TERMINAL:
+        if state.state in TERMINAL or state.state == "failed":
             raise Refused(f"the process is {state.state}")
         if state.items and not state.by_item:
             self.restore(state)

@@ -169,6 +169,55 @@ class Events(Tokens):
         self.push(lambda: self.leave(iid))
         return True
 
+    # -- thrown inside the process ------------------------------------------------------------
+
+    def fail(self, cause: str) -> None:  # pragma: no cover - token flow implements it
+        raise NotImplementedError
+
+    def catcher(self, iid: str, trigger: str, code: str | None) -> str | None:
+        """The armed error or escalation boundary event that catches `code` thrown at `iid`: on
+        the innermost enclosing activity that has one, one naming the code before a catch-all."""
+        scope = self.get(iid).stage
+        while scope is not None and scope != self.root:
+            armed = [
+                i.id
+                for i in self.state.children(scope)
+                if i.state == "available"
+                and self.node(i.id).kind == "boundary"
+                and self.node(i.id).trigger == trigger
+            ]
+            for wanted in (code, None):
+                for event in armed:
+                    if self.node(event).event_name == wanted:
+                        return event
+            scope = self.get(scope).stage
+        return None
+
+    def throw_error(self, iid: str) -> None:
+        """An error end event: an error boundary event of an enclosing activity catches it
+        (interrupting); uncaught, the process fails."""
+        node = self.node(iid)
+        caught = self.catcher(iid, "error", node.event_name)
+        if caught is not None:
+            self.trigger(caught)
+            return
+        code = f" {node.event_name!r}" if node.event_name else ""
+        self.fail(f"error{code} thrown by {node.label!r} ({node.id}) was not caught")
+
+    def escalate(self, iid: str) -> None:
+        """An escalation reaches the escalation boundary event of an enclosing activity
+        (interrupting or not); uncaught, it is ignored."""
+        caught = self.catcher(iid, "escalation", self.node(iid).event_name)
+        if caught is not None:
+            self.trigger(caught, again=not self.node(caught).interrupting)
+
+    def send(self, name: str) -> None:
+        """A message thrown inside the process reaches the oldest catch of the instance waiting
+        for it (none waiting: it goes nowhere yet)."""
+        for iid in waiting(self.definition, self.state, "message", name):
+            self.trigger(iid, again=not self.node(iid).interrupting)
+            return
+
     def deliver(self, name: str, data: dict[str, Any], key: Any = None) -> None:
         """Deliver message `name` to the oldest instance waiting for it (data written first)."""
         for iid in waiting(self.definition, self.state, "message", name):

@@ -17,6 +17,8 @@ from studio.runtime.engine.process_work import Work
 from studio.runtime.engine.state import TERMINAL
 
 CHILD_ENDS = frozenset({"child_completed", "child_terminated", "child_failed"})
+RETRIED = frozenset({"script_task", "rule_task", "service_task"})
+"""Kinds whose failures are incidents a `retry` command runs again."""
 
 
 class ProcessRun(Work):
@@ -117,14 +119,21 @@ class ProcessRun(Work):
         kind = node.kind
         if kind in ("end", "throw", "start"):
             self.emit(iid, "occur", "completed")
-            if node.trigger == "signal" and node.event_name:
-                name = node.event_name
+            name = node.event_name
+            if node.trigger == "signal" and name:
                 self.push(lambda: self.broadcast(name))
+            elif node.trigger == "message" and name:
+                self.push(lambda: self.send(name))
+            elif node.trigger == "escalation":
+                self.escalate(iid)
             if kind != "end":
                 self.push(lambda: self.leave(iid))
         elif kind == "terminate_end":
             self.emit(iid, "occur", "completed")
             self.push(lambda: self.terminate_scope(self.get(iid).stage or self.root, node.id))
+        elif kind == "error_end":
+            self.emit(iid, "occur", "completed")
+            self.throw_error(iid)
         elif kind == "event_gateway":
             self.race(iid)
         elif kind == "catch":
@@ -154,6 +163,10 @@ class ProcessRun(Work):
             self.start_tokens(self.node(iid).starts, iid)
         elif kind == "call_activity":
             self.call(iid)
+        elif kind == "send_task" and self.node(iid).event_name:
+            name = self.node(iid).event_name or ""
+            self.push(lambda: self.send(name))
+            self.push(lambda: self.complete(iid))
         elif kind not in WAITING and kind != "receive_task":
             self.push(lambda: self.complete(iid))
 
@@ -214,7 +227,8 @@ class ProcessRun(Work):
             writes = node.script.run(self.state.data, now=self.now)
         except ExpressionError as exc:  # an incident: the token waits in the script task
             line = f" at line {exc.line}" if exc.line else ""
-            self.incident(f"script task {node.label!r} ({node.id}) failed{line}: {exc.message}")
+            message = f"script task {node.label!r} ({node.id}) failed{line}: {exc.message}"
+            self.incident(message, iid)
             return
         self.write(writes, paths=False)
         self.push(lambda: self.complete(iid))
@@ -243,9 +257,13 @@ class ProcessRun(Work):
         for instance in sorted(self.state.items.values(), key=lambda i: i.seq):
             if instance.id != self.root and self.get(instance.id).state not in TERMINAL:
                 self.emit(instance.id, "terminate", "terminated", cause)
-        event = "complete" if ending == "completed" else "terminate"
+        event = {"completed": "complete", "failed": "fault"}.get(ending, "terminate")
         self.emit(self.root, event, ending, cause)
         self.agenda.clear()  # the process ended: what was still to do is dropped
+
+    def fail(self, cause: str) -> None:
+        """An uncaught error: every token ends and the process fails."""
+        self.terminate_all(cause, ending="failed")
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -273,6 +291,10 @@ class ProcessRun(Work):
             if not isinstance(name, str) or not name:
                 raise Refused("a message needs a name")
             self.deliver(name, body.get("data") or {}, body.get("correlation"))
+        elif action == "retry":
+            if command.item is None:
+                raise Refused("retry names the task (or its instance) whose incident to retry")
+            self.retry(self.incident_of(command.item))
         elif action in CHILD_ENDS and command.item is not None:
             self.child_ended(action, command.item, command.data or {})
         else:
@@ -312,6 +334,40 @@ class ProcessRun(Work):
         else:
             reason = data.get("reason", "it failed")
             self.incident(f"call activity {self.node(iid).label!r} ({iid}): {reason}")
+
+    def incident_of(self, item: str) -> str:
+        """The oldest script, service or business-rule task instance (`item`: it or its node)
+        whose token waits with an incident."""
+        found = self.state.items.get(item)
+        candidates = [found] if found is not None else self.state.instances_of(item)
+        for instance in candidates:
+            if (
+                instance.state == "active"
+                and instance.memory.get("incident")
+                and self.node(instance.id).kind in RETRIED
+            ):
+                return instance.id
+        raise Refused(f"no script, service or business-rule task {item!r} waits with an incident")
+
+    def retry(self, iid: str) -> None:
+        """Run the task again: its incidents are cleared when it succeeds; a new failure records
+        a new incident and the token keeps waiting."""
+        node = self.node(iid)
+        self.log(iid, node.id, "retry", "active", None)
+        before = len(self.state.incidents)
+        {"script_task": self.run_script, "rule_task": self.run_decision}.get(
+            node.kind, self.run_service
+        )(iid)
+        if len(self.state.incidents) > before:
+            return
+        left = max(self.edit(iid).memory.pop("incident"))
+        kept: list[str] = []
+        for message in reversed(self.state.incidents):
+            if left and f"({node.id})" in message:
+                left -= 1
+            else:
+                kept.append(message)
+        self.state.incidents = kept[::-1]
 
     def target(self, item: str) -> str:
         """The oldest active instance of a user or manual task."""

@@ -108,9 +108,13 @@ class Tokens(UnitOfWork):
                 )
             )
 
-    def incident(self, message: str) -> None:
-        """Record an incident on the process (the token that caused it keeps waiting)."""
+    def incident(self, message: str, iid: str | None = None) -> None:
+        """Record an incident on the process (the token that caused it, `iid`, keeps waiting
+        and counts its incidents in its memory, for `retry`)."""
         self.state.incidents = [*self.state.incidents, message]
+        if iid is not None:
+            memory = self.edit(iid).memory
+            memory["incident"] = {max(memory.get("incident", ()), default=0) + 1}
         self.log(None, self.definition.id, "incident", None, message)
 
     def live_in(self, scope: str) -> bool:

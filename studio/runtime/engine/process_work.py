@@ -35,7 +35,8 @@ class Work(Loops):
         try:
             outputs = node.decision.table.evaluate(self.state.data, now=self.now)
         except DecisionError as exc:
-            self.incident(f"business-rule task {node.label!r} ({node.id}) failed: {exc.message}")
+            message = f"business-rule task {node.label!r} ({node.id}) failed: {exc.message}"
+            self.incident(message, iid)
             return
         writes = {key: to_json_value(outputs.get(name)) for name, key in node.decision.writes}
         self.write(writes, paths=False)
@@ -63,5 +64,6 @@ class Work(Loops):
             return
         self.incident(
             f"service task {node.label!r} ({node.id}) failed after {self.services.retries} "
-            f"attempt{'s' if self.services.retries > 1 else ''}: {failure}"
+            f"attempt{'s' if self.services.retries > 1 else ''}: {failure}",
+            iid,
         )
