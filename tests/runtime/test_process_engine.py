@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from studio.notation import read_model
+from studio.runtime.engine.definition import DefinitionError
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Command
 from studio.runtime.engine.process_definition import compile_process
@@ -295,3 +296,26 @@ def test_a_process_whose_script_fails_at_once_waits_with_an_incident(tmp_path):
     assert _states(driver) == {"pi": "active", "pi#4/s": "completed", "pi#4/calc": "active"}
     (child, _, _) = next(iter(driver.children.values()))
     assert "'Calc' (calc)" in child.state.incidents[0]
+
+
+def test_a_link_event_jumps_to_the_catching_link_of_the_same_name():
+    body = (
+        '<startEvent id="s"/>' + flow("f1", "s", "go")
+        + '<intermediateThrowEvent id="go"><linkEventDefinition name="page2"/></intermediateThrowEvent>'
+        + '<intermediateCatchEvent id="land"><linkEventDefinition name="page2"/></intermediateCatchEvent>'
+        + flow("f2", "land", "t") + '<userTask id="t"/>' + flow("f3", "t", "e") + '<endEvent id="e"/>'
+    )  # fmt: skip
+    process = Process(body)
+    assert process.states("go") == ["completed"] and process.states("land") == ["completed"]
+    assert process.states("t") == ["active"]
+    process.do("complete", "t")
+    assert process.state.state == "completed"
+
+
+def test_a_link_without_its_catching_link_cannot_run():
+    body = (
+        '<startEvent id="s"/>' + flow("f1", "s", "go")
+        + '<intermediateThrowEvent id="go"><linkEventDefinition name="nowhere"/></intermediateThrowEvent>'
+    )  # fmt: skip
+    with pytest.raises(DefinitionError, match="nowhere"):
+        Process(body)

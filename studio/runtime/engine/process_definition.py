@@ -35,6 +35,7 @@ from studio.notation.bpmn_model import (
     InclusiveGateway,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
+    LinkEventDefinition,
     ManualTask,
     MessageEventDefinition,
     MultiInstanceLoopCharacteristics,
@@ -176,12 +177,33 @@ def compile_process(
     starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops)
     if not starts:
         raise DefinitionError(f"process {process.id!r} has no none or message start event")
+    _link(nodes)
     _check_event_gateways(nodes)
     event_starts: dict[str | None, tuple[str, ...]] = {}
     for node in nodes.values():
         if node.kind == "event_subprocess":
             event_starts[node.parent] = (*event_starts.get(node.parent, ()), *node.starts)
     return ProcessDefinition(process.id, process.name, nodes, starts, _reach(nodes), event_starts)
+
+
+def _link(nodes: dict[str, NodeDefinition]) -> None:
+    """Link events: a throw link jumps to the catch link of the same name in its (sub-)process,
+    modelled as a flow between them; both pass the token straight through."""
+    catches: dict[tuple[str | None, str], str] = {}
+    for node in nodes.values():
+        if node.kind == "link_catch" and node.event_name:
+            catches[(node.parent, node.event_name)] = node.id
+    for node in list(nodes.values()):
+        if node.kind == "link_catch":
+            nodes[node.id] = dataclasses.replace(node, kind="throw", trigger=None)
+        elif node.kind == "link_throw":
+            target = catches.get((node.parent, node.event_name or ""))
+            if target is None:
+                raise DefinitionError(
+                    f"{node.id}: no catching link event named {node.event_name!r} in its process"
+                )
+            jump = Flow(f"{node.id}->{target}", target, None, False)
+            nodes[node.id] = dataclasses.replace(node, kind="throw", trigger=None, outgoing=(jump,))
 
 
 def _check_event_gateways(nodes: dict[str, NodeDefinition]) -> None:
@@ -321,6 +343,10 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
         return "end", None if trigger == "none" else trigger
     if isinstance(node, EndEvent) and trigger == "terminate":
         return "terminate_end", None
+    if isinstance(node, IntermediateThrowEvent) and trigger == "link":
+        return "link_throw", trigger
+    if isinstance(node, IntermediateCatchEvent) and trigger == "link":
+        return "link_catch", trigger
     if isinstance(node, IntermediateThrowEvent) and trigger in THROWN:
         return "throw", None if trigger == "none" else trigger
     if isinstance(node, IntermediateCatchEvent) and trigger in TRIGGERS:
@@ -398,6 +424,9 @@ def _event_name(node: FlowNode, trigger: str | None, index: BpmnIndex) -> str | 
     the code of an error or escalation (else its id; None when it names none)."""
     if trigger in CAUGHT:
         return _code(node, trigger, index)
+    if trigger == "link":
+        definition = node.definition(LinkEventDefinition)  # type: ignore[attr-defined]
+        return (definition.name if definition is not None else None) or node.name
     if trigger == "message":
         if isinstance(node, ReceiveTask | SendTask):
             ref = node.message_ref
