@@ -116,6 +116,28 @@ class CmmnIndex:
                     if sentry.id:
                         self.stage_of_sentry[sentry.id] = stage
 
+    def called_element(self, task: Any) -> str | None:
+        """What a process, case or decision task calls: the id its *Ref names, following a
+        `<process>` / `<decision>` element's externalRef to the BPMN process or DMN decision, else
+        a *RefExpression holding a plain identifier; None when nothing names it statically."""
+        for attribute in ("process_ref", "case_ref", "decision_ref"):
+            value = getattr(task, attribute, None)
+            if value:
+                ident = value.rpartition(":")[2]
+                external = getattr(self.by_id.get(ident), "external_ref", None)
+                if attribute != "case_ref" and external:
+                    return external.rpartition(":")[2]
+                return ident
+        for attribute in (
+            "process_ref_expression",
+            "case_ref_expression",
+            "decision_ref_expression",
+        ):
+            expression = getattr(task, attribute, None)
+            if expression is not None and expression.source.isidentifier():
+                return expression.source
+        return None
+
     def sentries(self) -> Iterator[tuple[Sentry, Stage]]:
         """Every sentry with the stage it belongs to."""
         for sentry_id, stage in self.stage_of_sentry.items():

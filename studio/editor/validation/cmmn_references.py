@@ -192,52 +192,37 @@ def _called_key(ctx: ModelContext, task, ref: str | None, expression, kind: str)
     return literal
 
 
-def _check_process_task(ctx: ModelContext, task: ProcessTask) -> None:
-    """The process called is a BPMN process of the project (through a <process> element whose
-    externalRef names it, or, Flowable-style, named directly)."""
-    from studio.notation.cmmn_model import Process
-
-    key = _called_key(ctx, task, task.process_ref, task.process_ref_expression, "process")
-    if key is None:
-        return
-    target = ctx.cmmn_index.by_id.get(key)
-    if isinstance(target, Process):
-        key = local_name(target.external_ref or target.id or "")
-    if key not in ctx.project.process_ids:
+def _check_called(ctx: ModelContext, task, ref, expression, kind: str, known, what: str) -> None:
+    """The element a process, case or decision task calls is one of the project's."""
+    if _called_key(ctx, task, ref, expression, kind) is None:
+        return  # missing or computed: reported
+    key = ctx.cmmn_index.called_element(task)
+    if key not in known:
         ctx.report(
-            "cmmn.process-task.unknown-process",
+            f"cmmn.{kind}-task.unknown-{kind}",
             ERROR,
-            f"process task {task.name or task.id!r} calls {key!r}, which is not a BPMN process "
-            "of the project",
+            f"{kind} task {task.name or task.id!r} calls {key!r}, which is not {what}",
             task,
         )
+
+
+def _check_process_task(ctx: ModelContext, task: ProcessTask) -> None:
+    """Through a <process> element whose externalRef names it, or, Flowable-style, directly."""
+    _check_called(
+        ctx, task, task.process_ref, task.process_ref_expression, "process",
+        ctx.project.process_ids, "a BPMN process of the project",
+    )  # fmt: skip
 
 
 def _check_case_task(ctx: ModelContext, task: CaseTask) -> None:
-    key = _called_key(ctx, task, task.case_ref, task.case_ref_expression, "case")
-    if key is not None and key not in ctx.project.case_ids | {c.id for c in ctx.model.cases}:
-        ctx.report(
-            "cmmn.case-task.unknown-case",
-            ERROR,
-            f"case task {task.name or task.id!r} calls {key!r}, which is not a case of the project",
-            task,
-        )
+    _check_called(
+        ctx, task, task.case_ref, task.case_ref_expression, "case",
+        ctx.project.case_ids | {c.id for c in ctx.model.cases}, "a case of the project",
+    )  # fmt: skip
 
 
 def _check_decision_task(ctx: ModelContext, task: DecisionTask) -> None:
-    from studio.notation.cmmn_model import Decision
-
-    key = _called_key(ctx, task, task.decision_ref, task.decision_ref_expression, "decision")
-    if key is None:
-        return
-    target = ctx.cmmn_index.by_id.get(key)
-    if isinstance(target, Decision):
-        key = local_name(target.external_ref or target.id or "")
-    if key not in ctx.project.decision_keys:
-        ctx.report(
-            "cmmn.decision-task.unknown-decision",
-            ERROR,
-            f"decision task {task.name or task.id!r} calls {key!r}, which is not a DMN decision "
-            "of the project",
-            task,
-        )
+    _check_called(
+        ctx, task, task.decision_ref, task.decision_ref_expression, "decision",
+        ctx.project.decision_keys, "a DMN decision of the project",
+    )  # fmt: skip

@@ -339,7 +339,7 @@ def compile_case(
                 _role(index, r) or r
                 for r in (getattr(definition, "authorized_role_refs", None) or "").split()
             ),
-            called=_called(definition, index),
+            called=index.called_element(definition),
             decision=_decision(definition, index, decisions, names) if decisions else None,
             **_item_base(item, definition),
         )
@@ -444,23 +444,6 @@ def _role(index: CmmnIndex, ref: str | None) -> str | None:
     return getattr(role, "name", None) or ref
 
 
-def _called(definition: Any, index: CmmnIndex) -> str | None:
-    """The id of what a task calls; a process task's `<process externalRef>` names the BPMN
-    process, a decision task's `<decision externalRef>` the DMN decision (id or name)."""
-    for attribute in ("process_ref", "case_ref", "decision_ref"):
-        value = getattr(definition, attribute, None)
-        if value:
-            ident = value.rpartition(":")[2]
-            external = getattr(index.by_id.get(ident), "external_ref", None)
-            if attribute in ("process_ref", "decision_ref") and external:
-                return external.rpartition(":")[2]
-            return ident
-    if isinstance(definition, DecisionTask) and definition.decision_ref_expression is not None:
-        literal = definition.decision_ref_expression.source
-        return literal if literal.isidentifier() else None
-    return None
-
-
 def _decision(
     definition: Any, index: CmmnIndex, decisions: DecisionLoader, names: tuple[str, ...]
 ) -> DecisionCall | None:
@@ -469,7 +452,7 @@ def _decision(
     if not isinstance(definition, DecisionTask):
         return None
     label = definition.name or definition.id
-    key = _called(definition, index)
+    key = index.called_element(definition)
     found = decisions(key) if key else None
     if found is None:
         raise DefinitionError(f"decision task {label!r}: no DMN decision {key!r} in the project")
