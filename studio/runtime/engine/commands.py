@@ -9,7 +9,7 @@ from studio.runtime.engine.completion import Completion
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.lifecycle import WORK
 from studio.runtime.engine.outcome import Command
-from studio.runtime.engine.state import TERMINAL, HistoryEvent
+from studio.runtime.engine.state import TERMINAL
 
 
 class CaseRun(Completion):
@@ -96,13 +96,7 @@ class CaseRun(Completion):
             check_schema(self.definition.schema, data)
         self.state.data = data
         for name, event, whole in events:
-            if self.record:
-                self.history.append(
-                    HistoryEvent(
-                        self.state.next_seq(), self.now, None, name, event, None, "case file",
-                        self.user,
-                    )
-                )  # fmt: skip
+            self.log(None, name, event, None, "case file")
             self.push(lambda n=name, e=event, w=whole: self.hear_file(n, e, w))
         if events:
             self.push(self.data_changed)

@@ -13,8 +13,15 @@ from typing import Any
 from studio.runtime.engine.commands import CaseRun
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.errors import Refused, Runaway
-from studio.runtime.engine.outcome import Command, Effect, Outcome, StartChild, StopChild
-from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, Timer
+from studio.runtime.engine.outcome import (
+    Command,
+    Effect,
+    Outcome,
+    StartChild,
+    StopChild,
+    with_incident,
+)
+from studio.runtime.engine.state import TERMINAL, CaseState, Timer
 
 __all__ = [
     "CaseEngine", "Command", "Effect", "Outcome", "Refused", "Runaway", "StartChild", "StopChild",
@@ -53,14 +60,8 @@ class CaseEngine:
     def record_incident(
         self, state: CaseState, message: str, now: datetime, timer: Timer | None = None
     ) -> Outcome:
-        """The case as it was, with an incident recorded (and the timer that caused it parked:
-        taken off the schedule until an admin retries it)."""
-        work = state.copy()
-        work.incidents = [*work.incidents, message]  # a new list: the old one stays shared
-        if timer is not None:
-            work.timers = [t for t in work.timers if t is not timer]
-        event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
-        return Outcome(work, (event,) if self.history else ())
+        """The case as it was, with an incident recorded (and the timer that caused it parked)."""
+        return with_incident(state, message, now, timer, self.history)
 
     def _unit(self, state: CaseState, now: datetime, user: str | None = None) -> CaseRun:
         return CaseRun(self.definition, state, now, user, self.history)

@@ -9,7 +9,7 @@ from studio.runtime.decisions import DecisionError
 from studio.runtime.engine.definition import CaseDefinition, ItemDefinition
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import StartChild, StopChild
-from studio.runtime.engine.state import TERMINAL, HistoryEvent, ItemInstance
+from studio.runtime.engine.state import TERMINAL, ItemInstance
 from studio.runtime.engine.unit import UnitOfWork
 
 WORK = frozenset({"human_task", "task", "process_task", "case_task", "decision_task", "stage"})
@@ -42,13 +42,7 @@ class Lifecycle(UnitOfWork):
             if change:
                 self.state.count_blocking(instance.stage, change)
         instance.state = new_state
-        if self.record:
-            self.history.append(
-                HistoryEvent(
-                    self.state.next_seq(), self.now, iid, instance.item, event, new_state, cause,
-                    self.user,
-                )
-            )  # fmt: skip
+        self.log(iid, instance.item, event, new_state, cause)
         if instance.item == self.definition.plan:
             self.state.state = new_state
         if instance.stage is not None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.engine.state import CaseState, HistoryEvent, Timer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +53,16 @@ class Outcome:
     state: CaseState
     history: tuple[HistoryEvent, ...]
     effects: tuple[Effect, ...] = ()
+
+
+def with_incident(
+    state: CaseState, message: str, now: datetime, timer: Timer | None, record: bool
+) -> Outcome:
+    """The state as it was, with an incident recorded and the timer that caused it (if any)
+    parked: taken off the schedule until an admin retries it."""
+    work = state.copy()
+    work.incidents = [*work.incidents, message]  # a new list: the old one stays shared
+    if timer is not None:
+        work.timers = [t for t in work.timers if t is not timer]
+    event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
+    return Outcome(work, (event,) if record else ())

@@ -17,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from studio.runtime.engine.errors import Refused
-from studio.runtime.engine.outcome import Command, Outcome
+from studio.runtime.engine.outcome import Command, Outcome, with_incident
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_events import waiting
 from studio.runtime.engine.process_run import ProcessRun
 from studio.runtime.engine.process_tokens import count_tokens
-from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, Timer
+from studio.runtime.engine.state import TERMINAL, CaseState, Timer
 from studio.runtime.services import ServiceRegistry
 
 
@@ -93,12 +93,7 @@ class ProcessEngine:
     ) -> Outcome:
         """The process as it was, with an incident recorded (and the timer that caused it
         parked)."""
-        work = state.copy()
-        work.incidents = [*work.incidents, message]
-        if timer is not None:
-            work.timers = [t for t in work.timers if t is not timer]
-        event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
-        return Outcome(work, (event,) if self.history else ())
+        return with_incident(state, message, now, timer, self.history)
 
     def restore(self, state: CaseState) -> CaseState:
         """Rebuild a loaded state's indexes and its token counts."""

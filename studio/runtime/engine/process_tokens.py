@@ -7,7 +7,7 @@ from datetime import datetime
 
 from studio.runtime.engine.outcome import StopChild
 from studio.runtime.engine.process_definition import NodeDefinition, ProcessDefinition
-from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent, ItemInstance
+from studio.runtime.engine.state import TERMINAL, CaseState, ItemInstance
 from studio.runtime.engine.unit import UnitOfWork
 
 TOKEN_STATES = frozenset({"available", "active"})
@@ -97,16 +97,6 @@ class Tokens(UnitOfWork):
                 self.emit(inner.id, "terminate", "terminated", f"{instance.item} ended")
         if new_state == "terminated" and self.node(iid).kind == "call_activity":
             self.effects.append(StopChild(iid))
-
-    def log(
-        self, iid: str | None, item: str, event: str, state: str | None, cause: str | None
-    ) -> None:
-        if self.record:
-            self.history.append(
-                HistoryEvent(
-                    self.state.next_seq(), self.now, iid, item, event, state, cause, self.user
-                )
-            )
 
     def incident(self, message: str, iid: str | None = None) -> None:
         """Record an incident on the process (the token that caused it, `iid`, keeps waiting

@@ -56,6 +56,17 @@ class UnitOfWork:
             if not self.settle():
                 return
 
+    def log(
+        self, iid: str | None, item: str | None, event: str, state: str | None, cause: str | None
+    ) -> None:
+        """Append a history event (when history is kept)."""
+        if self.record:
+            self.history.append(
+                HistoryEvent(
+                    self.state.next_seq(), self.now, iid, item, event, state, cause, self.user
+                )
+            )
+
     def settle(self) -> bool:
         """Work that waits for a stable agenda (completion checks); True if it pushed any."""
         return False
