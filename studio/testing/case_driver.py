@@ -317,9 +317,9 @@ class EngineDriver:
     def _earliest_due(self) -> tuple[datetime, EngineDriver] | None:
         state = self._state()
         candidates = []
-        waiting = [t.due for t in state.timers if state.items[t.instance].state != "suspended"]
-        if state.state == "active" and waiting:
-            candidates.append((min(waiting), self))
+        timer = state.next_timer()
+        if state.state == "active" and timer is not None:
+            candidates.append((timer.due, self))
         for child, _, _ in self.children.values():
             found = child._earliest_due()
             if found is not None:
@@ -329,25 +329,13 @@ class EngineDriver:
     def _fire_timers(self, until: datetime) -> None:
         while True:
             state = self._state()
-            due = [
-                t.due
-                for t in state.timers
-                if t.due <= until and state.items[t.instance].state != "suspended"
-            ]
-            if not due or state.state != "active":
+            timer = state.next_timer(until)
+            if timer is None or state.state != "active":
                 return
-            self.clock.move_to(min(due))
+            self.clock.move_to(timer.due)
             try:
                 fired = self.engine.fire_due_timer(state, self.now)
             except Runaway as exc:
-                timer = min(
-                    (
-                        t
-                        for t in state.timers
-                        if t.due <= self.now and state.items[t.instance].state != "suspended"
-                    ),
-                    key=lambda t: (t.due, t.instance),
-                )
                 self._apply(self.engine.record_incident(state, str(exc), self.now, timer))
                 continue
             if fired is None:

@@ -80,14 +80,11 @@ class CaseEngine:
         """Fire the earliest timer due at or before `now` (None when none is due)."""
         if state.state != "active":
             return None
-        due = [
-            t for t in state.timers if t.due <= now and state.items[t.instance].state != "suspended"
-        ]  # the timers of suspended listeners wait for their resume
-        if not due:
+        timer = state.next_timer(now)
+        if timer is None:
             return None
         if state.items and not state.by_item:
             self.restore(state)
-        timer = min(due, key=lambda t: (t.due, t.instance))
         work = state.copy()
         run = self._unit(work, timer.due)
         run.fire_timer(timer)

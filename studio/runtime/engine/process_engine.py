@@ -67,12 +67,11 @@ class ProcessEngine:
 
     def fire_due_timer(self, state: CaseState, now: datetime) -> Outcome | None:
         """Fire the earliest timer due at or before `now` (None when none is due)."""
-        due = [t for t in state.timers if t.due <= now]
-        if state.state != "active" or not due:
+        timer = state.next_timer(now)
+        if state.state != "active" or timer is None:
             return None
         if state.items and not state.by_item:
             self.restore(state)
-        timer = min(due, key=lambda t: (t.due, t.instance))
         work = state.copy()
         run = self._run(work, timer.due)
         run.fire_timer(timer)

@@ -133,6 +133,16 @@ class CaseState:
             by_stage = self.own("by_stage")
             by_stage[instance.stage] = (*by_stage.get(instance.stage, ()), instance.id)
 
+    def next_timer(self, until: datetime | None = None) -> Timer | None:
+        """The timer to fire next (due first, by instance to break ties), if it is due by
+        `until`; the timers of suspended listeners wait for their resume."""
+        waiting = [
+            t
+            for t in self.timers
+            if (until is None or t.due <= until) and self.items[t.instance].state != "suspended"
+        ]
+        return min(waiting, key=lambda t: (t.due, t.instance)) if waiting else None
+
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
