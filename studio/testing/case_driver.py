@@ -8,6 +8,7 @@ reporting their end back to the calling task.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from studio.runtime.engine.engine import (
     CaseEngine,
     Command,
     Outcome,
+    Publish,
     Refused,
     Runaway,
     StartChild,
@@ -30,7 +32,7 @@ from studio.runtime.engine.explain import explain_case, explain_item
 from studio.runtime.engine.process_definition import ProcessDefinition, compile_process
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.process_explain import explain_process
-from studio.runtime.engine.state import TERMINAL, CaseState
+from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent
 from studio.runtime.services import ServiceRegistry
 from studio.runtime.store import Store
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
@@ -142,7 +144,15 @@ class EngineDriver:
         self.state: CaseState | None = None
         self.clock = VirtualClock(datetime(2026, 1, 5, tzinfo=UTC))
         self.children: dict[str, tuple[EngineDriver, dict[str, Any], bool]] = {}
-        """Calling task instance -> (the child's driver, its starting data, blocking)."""
+        """Calling task instance -> (the child's driver, its starting data, blocking); also the
+        processes a message or signal started (keyed `@message:NAME#n`, not blocking)."""
+        self.root: EngineDriver = self
+        """The driver of the scenario's case: the host that delivers messages and signals."""
+        self.outbox: list[Publish] = []
+        self.delivering = False
+        self.spawned = 0
+        self.events: list[tuple[int, HistoryEvent]] = []
+        """This instance's history events, numbered in the order of the whole run."""
 
     # -- the case and its children --------------------------------------------------------------
 
@@ -150,11 +160,17 @@ class EngineDriver:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def start(self, data: dict[str, Any], at: datetime) -> None:
+    def start(self, data: dict[str, Any], at: datetime, start_event: str | None = None) -> None:
+        """Start the case or process (a process at `start_event` when a message or signal
+        starts it)."""
         self.clock = VirtualClock(at)
         case_id = f"{self.definition.id}-{next(_CASE_NUMBERS)}"
         try:
-            self._apply(self.engine.start(case_id, data, at))
+            if start_event is not None:
+                assert isinstance(self.engine, ProcessEngine)
+                self._apply(self.engine.start(case_id, data, at, at=start_event))
+            else:
+                self._apply(self.engine.start(case_id, data, at))
         except Refused as exc:
             raise ActionRefused(str(exc)) from None
 
@@ -165,6 +181,7 @@ class EngineDriver:
 
     def _apply(self, outcome: Outcome) -> None:
         self.state = outcome.state
+        self.events.extend((next(_HISTORY_ORDER), event) for event in outcome.history)
         if self.store is not None:
             self._save_and_reload(outcome)
         for effect in outcome.effects:
@@ -172,9 +189,12 @@ class EngineDriver:
                 self._start_child(effect)
             elif isinstance(effect, StopChild) and effect.instance in self.children:
                 child = self.children[effect.instance][0]
-                if child.case_state() not in TERMINAL:
+                if child.case_state() not in TERMINAL and child.case_state() != "failed":
                     child.perform("terminate", None)
+            elif isinstance(effect, Publish):
+                self.root.outbox.append(effect)
         self._settle()
+        self.root._deliver_outbox()
 
     def _save_and_reload(self, outcome: Outcome) -> None:
         store, state = self.store, outcome.state
@@ -192,6 +212,7 @@ class EngineDriver:
             self.cases.get(effect.kind, effect.target), self.cases, self.level + 1,
             f"{self.prefix}{effect.instance}/", self.store,
         )  # fmt: skip
+        child.root = self.root
         try:
             child.start(dict(effect.data), self.now)
         except ActionRefused as exc:  # its automatic work failed before it could wait
@@ -211,14 +232,19 @@ class EngineDriver:
             task = self._state().items.get(instance)
             if task is None or task.state != "active":
                 continue
+            if ended == "failed":
+                error = child._state().error
+                reason = f"{child.definition.id} failed" + (
+                    f" with error {error!r}" if error else ""
+                )
+                self._run(Command("child_failed", instance, {"reason": reason, "error": error}))
+                continue
             changed = {
                 key: value
                 for key, value in child.data().items()
                 if started_with.get(key, _ABSENT) != value
             }
-            action = {"completed": "child_completed", "terminated": "child_terminated"}.get(
-                ended, "child_failed"
-            )
+            action = "child_completed" if ended == "completed" else "child_terminated"
             self._run(Command(action, instance, changed))
 
     def _run(self, command: Command) -> None:
@@ -342,34 +368,147 @@ class EngineDriver:
                 return
             self._apply(fired)
 
-    def message(self, name: str, data: dict[str, Any] | None = None) -> None:
-        """Deliver a message to the first process (depth first, this one and the children it
-        started) with a token waiting for it."""
-        target = self._waiting_for(name)
-        if target is None:
-            raise ActionRefused(f"no process waits for message {name!r}")
-        target._run(Command("message", None, {"name": name, "data": data or {}}))
-        self._settle()
+    # -- messages and signals -------------------------------------------------------------------
 
-    def _waiting_for(self, name: str) -> EngineDriver | None:
-        engine = self.engine
-        if isinstance(engine, ProcessEngine) and engine.waits_for_message(self._state(), name):
-            return self
+    def message(
+        self, name: str, data: dict[str, Any] | None = None, correlation: Any = None
+    ) -> None:
+        """Deliver a message to the first process (this one, then the ones it started, depth
+        first) with a token waiting for it (and, given a `correlation` key, whose key matches);
+        when none waits, start the processes of the project with a message start event of that
+        name, with `data` as their variables. Refused when neither exists."""
+        target = self._waiting_for("message", name, correlation)
+        if target is not None:
+            body = {"name": name, "data": data or {}, "correlation": correlation}
+            target._run(Command("message", None, body))
+        elif not self.root._start_by("message", name, data or {}):
+            raise ActionRefused(f"no process waits for message {name!r} or starts with it")
+        self.root._settle()
+
+    def signal(self, name: str) -> None:
+        """Broadcast a signal: every process waiting for it catches it, and every process of the
+        project with a signal start event of that name starts. Refused when nothing does."""
+        waiting = [d for d in self._drivers() if d._waits("signal", name)]
+        for driver in waiting:
+            driver._run(Command("signal", None, {"name": name}))
+        started = self.root._start_by("signal", name, {})
+        if not waiting and not started:
+            raise ActionRefused(f"no process waits for signal {name!r} or starts with it")
+        self.root._settle()
+
+    def _drivers(self) -> list[EngineDriver]:
+        """This driver and every driver below it, depth first."""
+        found = [self]
         for child, _, _ in self.children.values():
-            found = child._waiting_for(name)
-            if found is not None:
-                return found
+            found.extend(child._drivers())
+        return found
+
+    def _waits(self, trigger: str, name: str, correlation: Any = None) -> bool:
+        engine = self.engine
+        return isinstance(engine, ProcessEngine) and engine.waits_for(
+            self._state(), trigger, name, self.now, correlation
+        )
+
+    def _waiting_for(self, trigger: str, name: str, correlation: Any = None) -> EngineDriver | None:
+        for driver in self._drivers():
+            if driver._waits(trigger, name, correlation):
+                return driver
         return None
 
+    def _start_by(self, trigger: str, name: str, data: dict[str, Any]) -> int:
+        """Start (as detached children of this root) the processes of the project that a
+        message or signal `name` starts: every one for a signal, the first for a message.
+        Returns how many started."""
+        if self.cases is None:
+            return 0
+        started = 0
+        for definition in self.cases.all():
+            if not isinstance(definition, ProcessDefinition):
+                continue
+            start_event = definition.started_by.get((trigger, name))
+            if start_event is None:
+                continue
+            self.spawned += 1
+            if self.spawned > SPAWN_LIMIT:
+                raise ActionRefused(
+                    f"more than {SPAWN_LIMIT} processes started by messages and signals: "
+                    "processes that keep starting each other"
+                )
+            key = f"@{trigger}:{name}#{self.spawned}"
+            child = EngineDriver(definition, self.cases, 1, f"{key}/", self.store)
+            child.root = self
+            child.start(copy.deepcopy(data), self.now, start_event)
+            child.clock = self.clock
+            self.children[key] = (child, {}, False)
+            started += 1
+            if trigger == "message":
+                break
+        return started
+
+    def _deliver_outbox(self) -> None:
+        """Deliver the messages and signals instances threw, in the order they were thrown (a
+        message nothing waits for and nothing starts with is dropped: the sender's history
+        says it left)."""
+        if self.delivering:
+            return
+        self.delivering = True
+        try:
+            while self.outbox:
+                effect = self.outbox.pop(0)
+                if effect.kind == "signal":
+                    for driver in self._drivers():
+                        if driver._state().id != effect.sender and driver._waits(
+                            "signal", effect.name
+                        ):
+                            driver._run(Command("signal", None, {"name": effect.name}))
+                    self._start_by("signal", effect.name, {})
+                else:
+                    target = self._waiting_for("message", effect.name, effect.correlation)
+                    if target is not None:
+                        body = {"name": effect.name, "correlation": effect.correlation}
+                        target._run(Command("message", None, body))
+                    else:
+                        self._start_by("message", effect.name, {})
+                self._settle()
+        finally:
+            self.delivering = False
+
     def explain(self, key: str | None) -> str:
+        """Why an item is not active, or what keeps the case from completing; for the case, and
+        for a task that started a process or sub-case, what that child waits for too."""
         child, rest = self._route(key) if key else (None, key)
         if child is not None:
             return child.explain(rest)
         if isinstance(self.definition, ProcessDefinition):
-            return explain_process(self.definition, self._state(), key)
-        if key is None:
-            return explain_case(self.definition, self._state(), self.now)
-        return explain_item(self.definition, self._state(), key, self.now)
+            own = explain_process(self.definition, self._state(), key)
+        elif key is None:
+            own = explain_case(self.definition, self._state(), self.now)
+        else:
+            own = explain_item(self.definition, self._state(), key, self.now)
+        parts = [own]
+        for instance, (driver, _, blocking) in self.children.items():
+            task = self._state().items.get(instance)
+            if not blocking or task is None or task.state != "active":
+                continue
+            if key is None or task.item == key:
+                label = _names(self.definition, task.item)[1] or task.item
+                parts.append(
+                    f"{label!r} waits for {driver.definition.id} "
+                    f"({driver.case_state()}): {driver.explain(None)}"
+                )
+        return "\n".join(parts)
+
+    def history(self) -> list[tuple[str, HistoryEvent]]:
+        """The audit trail of the case and of every process and sub-case it started, in the
+        order things happened; each event with the key prefix of the instance it belongs to
+        ("" for the case itself)."""
+        return [entry for _, entry in sorted(self._numbered(), key=lambda found: found[0])]
+
+    def _numbered(self) -> list[tuple[int, tuple[str, HistoryEvent]]]:
+        found = [(n, (self.prefix, event)) for n, event in self.events]
+        for child, _, _ in self.children.values():
+            found.extend(child._numbered())
+        return found
 
 
 def _names(definition: Definition, item: str) -> tuple[str, str | None, str | None, str | None]:
@@ -382,4 +521,7 @@ def _names(definition: Definition, item: str) -> tuple[str, str | None, str | No
 
 
 _ABSENT = object()
+SPAWN_LIMIT = 1000
+"""Processes messages and signals may start in one scenario before it is stopped as a runaway."""
 _CASE_NUMBERS = itertools.count(1)
+_HISTORY_ORDER = itertools.count(1)

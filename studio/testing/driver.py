@@ -62,8 +62,16 @@ class CaseDriver(Protocol):
     def advance(self, duration: timedelta) -> None:
         """Move the virtual clock, firing every timer due on the way, in due order."""
 
-    def message(self, name: str, data: dict[str, Any] | None = None) -> None:
-        """Deliver a BPMN message. Raises ActionRefused when nothing waits for it."""
+    def message(
+        self, name: str, data: dict[str, Any] | None = None, correlation: Any = None
+    ) -> None:
+        """Deliver a BPMN message (to a catch whose correlation key matches, given one), or
+        start a process with a message start event of that name. Raises ActionRefused when
+        nothing waits for it or starts with it."""
+
+    def signal(self, name: str) -> None:
+        """Broadcast a BPMN signal to every process waiting for it and start every process with
+        a signal start event of that name. Raises ActionRefused when nothing does."""
 
     def explain(self, key: str | None) -> str:
         """Why an item is not active (or, for None, why the case has not completed)."""

@@ -133,7 +133,9 @@ def _perform(step: ActionStep, key: str | None, driver: CaseDriver) -> None:
     else:
         data = copy.deepcopy(step.data) if step.data is not None else None
         if step.action == "message":
-            driver.message(step.target, data)
+            driver.message(step.target, data, step.correlation)
+        elif step.action == "signal":
+            driver.signal(step.target)
         else:
             driver.perform(step.action, key, data)
 

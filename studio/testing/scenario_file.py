@@ -36,6 +36,8 @@ class ActionStep:
     target: Any
     data: dict[str, Any] | None = None
     rejected: bool = False
+    correlation: Any = None
+    """The correlation key a `message` carries (None: correlated by name only)."""
     duration: timedelta | None = None
     """The parsed `advance` duration (`target` keeps its text)."""
 
@@ -185,6 +187,7 @@ def _step(number: int, raw: dict[str, Any], unusable) -> Step:
         data=raw.get("data") if action in WITH_DATA else None,
         rejected=raw.get("rejected", False),
         duration=duration,
+        correlation=raw.get("correlation"),
     )
 
 
@@ -224,6 +227,8 @@ def _describe(error: ValidationError) -> str:
         key = error.schema_path[error.schema_path.index("dependentSchemas") + 1]
         if key == "data":
             return f'{where}"data" goes only with {" or ".join(WITH_DATA)}'
+        if key == "correlation":
+            return f'{where}"correlation" goes only with "message"'
         return f'{where}"rejected" goes only with an action, not with "expect"'
     if kind == "oneOf" and in_steps:
         present = [key for key in (*ACTIONS, "expect") if key in instance]

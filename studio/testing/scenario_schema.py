@@ -17,7 +17,7 @@ ITEM_ACTIONS = (
 )
 """Actions aimed at a plan item (or `@case`), carried out by `CaseDriver.perform`."""
 
-ACTIONS = (*ITEM_ACTIONS, "set", "advance", "message")
+ACTIONS = (*ITEM_ACTIONS, "set", "advance", "message", "signal")
 WITH_DATA = ("complete", "message")
 """The actions that may carry `data`."""
 
@@ -73,6 +73,8 @@ _STEP: dict[str, Any] = {
         "set": {"type": "object", "minProperties": 1},
         "advance": _NAME,
         "message": _NAME,
+        "correlation": {"type": ["string", "number", "boolean"]},
+        "signal": _NAME,
         "data": _OBJECT,
         "rejected": {"type": "boolean"},
         "expect": _EXPECT,
@@ -80,6 +82,7 @@ _STEP: dict[str, Any] = {
     "oneOf": [{"required": [key]} for key in (*ACTIONS, "expect")],
     "dependentSchemas": {
         "data": {"anyOf": [{"required": [action]} for action in WITH_DATA]},
+        "correlation": {"required": ["message"]},
         "rejected": {"not": {"required": ["expect"]}},
     },
 }

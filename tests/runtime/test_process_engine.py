@@ -52,11 +52,14 @@ class Process:
         outcome = self.engine.start("p", variables or {}, T0)
         self.state: CaseState = outcome.state
         self.events = [(e.item, e.event) for e in outcome.history]
+        self.effects = list(outcome.effects)
+        """The effects of the last command."""
 
     def do(self, action: str, item: str | None = None, data: dict | None = None) -> Process:
         outcome = self.engine.execute(self.state, Command(action, item, data), self.now)
         self.state = outcome.state
         self.events += [(e.item, e.event) for e in outcome.history]
+        self.effects = list(outcome.effects)
         return self
 
     def advance(self, duration: timedelta) -> Process:

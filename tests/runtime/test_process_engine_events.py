@@ -95,11 +95,11 @@ def test_a_message_catch_is_active_until_its_message_arrives_with_data(kind):
     process = Process(catch_message(kind))
     assert process.states("wait") == ["active"]
     assert "message 'paid'" in explain_process(process.engine.definition, process.state, "wait")
-    assert process.engine.waits_for_message(process.state, "paid")
+    assert process.engine.waits_for(process.state, "message", "paid", process.now)
     message(process, "paid", {"amount": 10})
     assert process.states("wait") == ["completed"] and process.states("t") == ["active"]
     assert process.state.data == {"amount": 10}
-    assert not process.engine.waits_for_message(process.state, "paid")
+    assert not process.engine.waits_for(process.state, "message", "paid", process.now)
 
 
 @pytest.mark.parametrize("name", ["other", "paid"])

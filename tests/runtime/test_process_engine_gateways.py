@@ -59,7 +59,7 @@ def test_the_timer_wins_when_nothing_else_happens_first():
     race = Race().advance(timedelta(hours=1))
     assert race.states("late") == ["completed"] and race.states("paid") == ["terminated"]
     assert race.states("remind") == ["active"]
-    assert not race.engine.waits_for_message(race.state, "paid")
+    assert not race.engine.waits_for(race.state, "message", "paid", race.now)
 
 
 def test_a_receive_task_can_win_and_the_process_completes():
@@ -139,6 +139,11 @@ def test_an_event_sub_process_inside_a_sub_process_interrupts_only_its_scope():
     assert process.states("sub") == ["completed"] and process.states("after") == ["active"]
 
 
-def test_an_event_sub_process_with_a_signal_start_is_refused():
-    with pytest.raises(DefinitionError, match="es: cannot run a signal start event"):
-        Process(event_sub(signal_def("s_stop"), interrupting=True))
+def test_a_signal_starts_an_event_sub_process_and_a_non_interrupting_one_stays_armed():
+    process = Process(event_sub(signal_def("s_stop"), interrupting=False))
+    process.do("signal", None, {"name": "stop"})
+    assert process.states("work") == ["active"] and process.states("handle") == ["active"]
+    process.do("signal", None, {"name": "stop"})
+    assert process.states("handle") == ["active", "active"]
+    with pytest.raises(Refused, match="waits for signal 'go'"):
+        process.do("signal", None, {"name": "go"})

@@ -18,7 +18,7 @@ from studio.runtime.store import NotMigrated, serialize
 from studio.runtime.store.database import make_engine, sqlite_settings
 from studio.runtime.store.migrate import downgrade, head_revision, upgrade
 from studio.runtime.store.schema import metadata
-from studio.runtime.store.serialize import dump_state
+from studio.runtime.store.serialize import FORMAT_VERSION, dump_state
 from studio.runtime.store.sql import SqlStore
 from tests.runtime.test_store import T0, postgres_engine, run, sqlite_url, started
 
@@ -154,7 +154,7 @@ def test_a_case_in_an_older_format_is_upgraded_and_rewritten(
         extra = connection.execute(sa.select(cases.c.extra)).scalar_one()
         extra["counter"] = extra.pop("seq")
         connection.execute(cases.update().values(format_version=0, extra=extra))
-    monkeypatch.setattr(serialize, "UPGRADERS", {})
+    monkeypatch.setattr(serialize, "UPGRADERS", dict(serialize.UPGRADERS))
 
     @serialize.upgrader(from_version=0)
     def rename_counter(document: dict) -> dict:
@@ -170,7 +170,10 @@ def test_a_case_in_an_older_format_is_upgraded_and_rewritten(
     verbs = dict(writes(seen))
     assert verbs["INSERT case_items"] == len(after.state.items)  # all rows anew
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT format_version FROM cases")).scalar() == 1
+        assert (
+            connection.execute(sa.text("SELECT format_version FROM cases")).scalar()
+            == FORMAT_VERSION
+        )
     assert dump_state(SqlStore(engine, cache_size=0).load("c1").state) == dump_state(after.state)
 
 

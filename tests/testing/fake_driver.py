@@ -149,13 +149,18 @@ class FakeDriver:
                 instance.state = "completed"
                 self._completed(instance)
 
-    def message(self, name: str, data: dict[str, Any] | None = None) -> None:
+    def message(
+        self, name: str, data: dict[str, Any] | None = None, correlation: Any = None
+    ) -> None:
         waiting = [i for i in self.instances if i.spec.message == name and i.state == "active"]
         if not waiting:
             raise ActionRefused(f"nothing waits for {name}")
         self.file.update(data or {})
         waiting[0].state = "completed"
         self._completed(waiting[0])
+
+    def signal(self, name: str) -> None:
+        raise ActionRefused(f"nothing waits for signal {name}")
 
     def explain(self, key: str | None) -> str:
         return f"{key or 'the case'} waits for\nsomething"

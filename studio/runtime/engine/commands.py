@@ -200,7 +200,10 @@ class CaseRun(Completion):
         self.push(lambda: self.repeat(iid))
 
     def do_child_failed(self, iid: str, command: Command) -> None:
-        self.emit(iid, "fault", "failed", "its child failed")
+        reason = (command.data or {}).get("reason")
+        self.emit(
+            iid, "fault", "failed", f"its child failed: {reason}" if reason else "its child failed"
+        )
 
     def do_fault(self, iid: str, command: Command) -> None:
         """An item's work failed (a called process or sub-case failed, a script raised)."""

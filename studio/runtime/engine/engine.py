@@ -17,6 +17,7 @@ from studio.runtime.engine.outcome import (
     Command,
     Effect,
     Outcome,
+    Publish,
     StartChild,
     StopChild,
     with_incident,
@@ -24,7 +25,8 @@ from studio.runtime.engine.outcome import (
 from studio.runtime.engine.state import TERMINAL, CaseState, Timer
 
 __all__ = [
-    "CaseEngine", "Command", "Effect", "Outcome", "Refused", "Runaway", "StartChild", "StopChild",
+    "CaseEngine", "Command", "Effect", "Outcome", "Publish", "Refused", "Runaway", "StartChild",
+    "StopChild",
 ]  # fmt: skip
 
 

@@ -42,7 +42,22 @@ class StopChild:
     instance: str
 
 
-Effect = StartChild | StopChild
+@dataclass(frozen=True, slots=True)
+class Publish:
+    """Effect: a message or signal leaves the instance for its host to deliver.
+
+    A signal reaches every other instance waiting for it and starts every process of the project
+    with a signal start event of that name; a message reaches the oldest instance waiting for it
+    (with `correlation`, only one whose key matches), or else starts a process of the project
+    with a message start event of that name. Thrown messages and signals carry no data."""
+
+    kind: str  # "message" or "signal"
+    name: str
+    sender: str  # the id of the instance that threw it
+    correlation: Any = None
+
+
+Effect = StartChild | StopChild | Publish
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,10 @@ class ProcessDefinition:
     """Per inclusive join, the nodes it can be reached from: a token there keeps it waiting."""
     event_starts: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
     """Per scope (None: the process, else a sub-process id), its event sub-processes' starts."""
+    started_by: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(message or signal, its name) -> the start event a message or signal starts it at."""
+    timer_starts: tuple[str, ...] = ()
+    """Timer start events: the runtime starts an instance at each of their due times."""
 
     @property
     def plan(self) -> str:
@@ -174,16 +178,25 @@ def compile_process(
     nodes: dict[str, NodeDefinition] = {}
     _collect(process.id, None, index, nodes, decisions)
     tops = [n for n in nodes.values() if n.kind == "start" and n.parent is None and not n.incoming]
-    starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops)
+    starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops[:1])
     if not starts:
-        raise DefinitionError(f"process {process.id!r} has no none or message start event")
+        raise DefinitionError(f"process {process.id!r} has no start event")
+    started_by = {
+        (n.trigger, n.event_name): n.id
+        for n in tops
+        if n.trigger in ("message", "signal") and n.event_name
+    }
+    timer_starts = tuple(n.id for n in tops if n.trigger == "timer")
     _link(nodes)
     _check_event_gateways(nodes)
     event_starts: dict[str | None, tuple[str, ...]] = {}
     for node in nodes.values():
         if node.kind == "event_subprocess":
             event_starts[node.parent] = (*event_starts.get(node.parent, ()), *node.starts)
-    return ProcessDefinition(process.id, process.name, nodes, starts, _reach(nodes), event_starts)
+    return ProcessDefinition(
+        process.id, process.name, nodes, starts, _reach(nodes), event_starts, started_by,
+        timer_starts,
+    )  # fmt: skip
 
 
 def _link(nodes: dict[str, NodeDefinition]) -> None:
@@ -249,8 +262,8 @@ def _collect(
 
 
 def _event_start(node: StartEvent, index: BpmnIndex, parent: str | None) -> NodeDefinition:
-    """The timer or message start event of an event sub-process (kind `event_start`)."""
-    if node.trigger not in ("timer", "message"):
+    """The timer, message or signal start event of an event sub-process (kind `event_start`)."""
+    if node.trigger not in ("timer", "message", "signal"):
         raise DefinitionError(
             f"{node.id}: cannot run a {node.trigger} start event of an event sub-process yet"
         )
@@ -335,7 +348,7 @@ def _node(
 def _kind(node: FlowNode) -> tuple[str, str | None]:
     """The node's kind and its trigger (None for a none event or an activity)."""
     trigger = getattr(node, "trigger", None)
-    if isinstance(node, StartEvent) and trigger in ("none", "message"):
+    if isinstance(node, StartEvent) and trigger in ("none", "message", "signal", "timer"):
         return "start", None if trigger == "none" else trigger
     if isinstance(node, EndEvent) and trigger == "error":
         return "error_end", trigger

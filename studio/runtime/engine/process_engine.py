@@ -42,14 +42,20 @@ class ProcessEngine:
         """The handlers service tasks call (injected: empty unless the host gives them)."""
 
     def start(
-        self, instance_id: str, variables: dict[str, Any], now: datetime, user: str | None = None
+        self,
+        instance_id: str,
+        variables: dict[str, Any],
+        now: datetime,
+        user: str | None = None,
+        at: str | None = None,
     ) -> Outcome:
-        """A new process instance: active, with a token leaving each none start event."""
+        """A new process instance: active, with a token leaving each none start event (or the
+        start event `at`, the one a message or signal triggered: see `start_event_for`)."""
         state = CaseState(
             id=instance_id, definition=self.definition.id, data=copy.deepcopy(variables)
         )
         run = self._run(state, now, user)
-        run.push(run.begin)
+        run.push(lambda: run.begin(at))
         run.drain()
         return Outcome(state, tuple(run.history), tuple(run.effects))
 
@@ -83,9 +89,24 @@ class ProcessEngine:
         run.services = self.services
         return run
 
-    def waits_for_message(self, state: CaseState, name: str) -> bool:
-        """Whether a token of this active process waits for message `name`."""
-        return state.state == "active" and bool(waiting(self.definition, state, "message", name))
+    def start_event_for(self, trigger: str, name: str) -> str | None:
+        """The start event a message or signal `name` starts this process at (None: none)."""
+        return self.definition.started_by.get((trigger, name))
+
+    def waits_for(
+        self, state: CaseState, trigger: str, name: str, now: datetime, correlation: Any = None
+    ) -> bool:
+        """Whether a token of this active process waits for message or signal `name` (for a
+        message with a `correlation` key, at a catch whose key matches)."""
+        if state.state != "active":
+            return False
+        found = waiting(self.definition, state, trigger, name)
+        if correlation is None or not found:
+            return bool(found)
+        if state.items and not state.by_item:
+            self.restore(state)
+        probe = self._run(state, now)
+        return any(probe.correlates(iid, correlation) for iid in found)
 
     def record_incident(
         self, state: CaseState, message: str, now: datetime, timer: Timer | None = None

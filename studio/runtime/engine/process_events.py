@@ -8,6 +8,7 @@ from typing import Any
 from studio.expressions import CompiledExpression, TimerSpec, next_due, timer_from_value
 from studio.expressions.errors import ExpressionError, TimerError
 from studio.runtime.engine.errors import Refused
+from studio.runtime.engine.outcome import Publish
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_tokens import ARMED, Tokens
 from studio.runtime.engine.state import TERMINAL, CaseState, Timer
@@ -174,10 +175,13 @@ class Events(Tokens):
     def fail(self, cause: str) -> None:  # pragma: no cover - token flow implements it
         raise NotImplementedError
 
-    def catcher(self, iid: str, trigger: str, code: str | None) -> str | None:
+    def catcher(
+        self, iid: str, trigger: str, code: str | None, within: str | None = None
+    ) -> str | None:
         """The armed error or escalation boundary event that catches `code` thrown at `iid`: on
-        the innermost enclosing activity that has one, one naming the code before a catch-all."""
-        scope = self.get(iid).stage
+        the innermost enclosing activity that has one (from activity `within` outwards when
+        given), one naming the code before a catch-all."""
+        scope = within or self.get(iid).stage
         while scope is not None and scope != self.root:
             armed = [
                 i.id
@@ -202,7 +206,21 @@ class Events(Tokens):
             self.trigger(caught)
             return
         code = f" {node.event_name!r}" if node.event_name else ""
+        self.state.error = node.event_name or ""
         self.fail(f"error{code} thrown by {node.label!r} ({node.id}) was not caught")
+
+    def rethrow(self, activity: str, code: str) -> None:
+        """An error a called process ended with reaches its call activity: an error boundary
+        event of the activity or of an enclosing one catches it; uncaught, this process fails
+        too (as an error end event here would)."""
+        caught = self.catcher(activity, "error", code or None, within=activity)
+        if caught is not None:
+            self.trigger(caught)
+            return
+        node = self.node(activity)
+        shown = f" {code!r}" if code else ""
+        self.state.error = code
+        self.fail(f"error{shown} from the process {node.label!r} ({node.id}) calls was not caught")
 
     def escalate(self, iid: str) -> None:
         """An escalation reaches the escalation boundary event of an enclosing activity
@@ -211,12 +229,25 @@ class Events(Tokens):
         if caught is not None:
             self.trigger(caught, again=not self.node(caught).interrupting)
 
-    def send(self, name: str) -> None:
+    def send(self, thrower: str) -> None:
         """A message thrown inside the process reaches the oldest catch of the instance waiting
-        for it (none waiting: it goes nowhere yet)."""
+        for it; when none waits, it leaves the instance for the host to deliver (`Publish`,
+        with the thrower's correlation key when it has one)."""
+        node = self.node(thrower)
+        name = node.event_name or ""
         for iid in waiting(self.definition, self.state, "message", name):
             self.trigger(iid, again=not self.node(iid).interrupting)
             return
+        key = None
+        if node.correlation is not None:
+            try:
+                key = node.correlation.evaluate(self.state.data, now=self.now)
+            except ExpressionError as exc:
+                raise Refused(
+                    f"the correlation key of {node.label!r} ({node.id}) failed: {exc.message}"
+                ) from None
+        self.effects.append(Publish("message", name, self.state.id, key))
+        self.log(thrower, node.id, "send", None, f"message {name!r} leaves the process")
 
     def deliver(self, name: str, data: dict[str, Any], key: Any = None) -> None:
         """Deliver message `name` to the oldest instance waiting for it (data written first)."""
@@ -238,10 +269,14 @@ class Events(Tokens):
         except ExpressionError:
             return False
 
-    def broadcast(self, name: str) -> None:
-        """A signal thrown inside the process reaches every catch waiting for it."""
+    def broadcast(self, name: str, thrower: str | None = None) -> None:
+        """A signal reaches every catch waiting for it: those of this instance now, those of
+        other instances through the host (`Publish`) when thrown here (`thrower`)."""
         for iid in waiting(self.definition, self.state, "signal", name):
             self.trigger(iid, again=not self.node(iid).interrupting)
+        if thrower is not None:
+            self.effects.append(Publish("signal", name, self.state.id))
+            self.log(thrower, self.node(thrower).id, "send", None, f"signal {name!r} thrown")
 
     def write(self, writes: dict[str, Any], *, paths: bool) -> None:  # pragma: no cover
         raise NotImplementedError

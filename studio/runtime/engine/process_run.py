@@ -11,6 +11,7 @@ from studio.runtime.engine.casefile import apply_writes
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Command, StartChild
 from studio.runtime.engine.process_definition import WAITING, Flow, NodeDefinition
+from studio.runtime.engine.process_events import waiting
 from studio.runtime.engine.process_loops import is_body
 from studio.runtime.engine.process_tokens import TOKEN_STATES, is_token
 from studio.runtime.engine.process_work import Work
@@ -43,12 +44,13 @@ class ProcessRun(Work):
 
     # -- token flow -----------------------------------------------------------------------------
 
-    def begin(self) -> None:
-        """Start the process: the root instance active, a token on each start event."""
+    def begin(self, at: str | None = None) -> None:
+        """Start the process: the root instance active, a token on each none start event (or
+        on the start event `at` a message or signal triggered)."""
         root = self.create(self.definition.plan, None)
         self.emit(root, "start", "active")
         self.arm_event_subs(root)
-        self.start_tokens(self.definition.starts, root)
+        self.start_tokens((at,) if at else self.definition.starts, root)
 
     def start_tokens(self, starts: tuple[str, ...], scope: str) -> None:
         for start in starts:
@@ -121,9 +123,9 @@ class ProcessRun(Work):
             self.emit(iid, "occur", "completed")
             name = node.event_name
             if node.trigger == "signal" and name:
-                self.push(lambda: self.broadcast(name))
+                self.push(lambda: self.broadcast(name, iid))
             elif node.trigger == "message" and name:
-                self.push(lambda: self.send(name))
+                self.push(lambda: self.send(iid))
             elif node.trigger == "escalation":
                 self.escalate(iid)
             if kind != "end":
@@ -164,8 +166,7 @@ class ProcessRun(Work):
         elif kind == "call_activity":
             self.call(iid)
         elif kind == "send_task" and self.node(iid).event_name:
-            name = self.node(iid).event_name or ""
-            self.push(lambda: self.send(name))
+            self.push(lambda: self.send(iid))
             self.push(lambda: self.complete(iid))
         elif kind not in WAITING and kind != "receive_task":
             self.push(lambda: self.complete(iid))
@@ -291,6 +292,15 @@ class ProcessRun(Work):
             if not isinstance(name, str) or not name:
                 raise Refused("a message needs a name")
             self.deliver(name, body.get("data") or {}, body.get("correlation"))
+        elif action == "signal":
+            name = (command.data or {}).get("name")
+            if not isinstance(name, str) or not name:
+                raise Refused("a signal needs a name")
+            if not waiting(self.definition, self.state, "signal", name):
+                raise Refused(
+                    f"no token of process {self.definition.id!r} waits for signal {name!r}"
+                )
+            self.broadcast(name)
         elif action == "retry":
             if command.item is None:
                 raise Refused("retry names the task (or its instance) whose incident to retry")
@@ -331,6 +341,8 @@ class ProcessRun(Work):
             self.push(lambda: self.complete(iid))
         elif action == "child_terminated":
             self.emit(iid, "terminate", "terminated", "its called element was terminated")
+        elif isinstance(data.get("error"), str):
+            self.rethrow(iid, data["error"])
         else:
             reason = data.get("reason", "it failed")
             self.incident(f"call activity {self.node(iid).label!r} ({iid}): {reason}")

@@ -81,6 +81,8 @@ class CaseState:
     incidents: list[str] = field(default_factory=list)
     team: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The case team: case role name -> users and groups bound to it."""
+    error: str | None = None
+    """The code of the BPMN error that failed the process ("" for an error without one)."""
     by_item: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
@@ -94,7 +96,8 @@ class CaseState:
         container with this state until it changes one, so copying costs the same for any case."""
         return CaseState(
             self.id, self.definition, self.state, self.data, self.items, self.timers, self.seq,
-            self.incidents, self.team, self.by_item, self.by_stage, self.blocking, set(),
+            self.incidents, self.team, self.error, self.by_item, self.by_stage, self.blocking,
+            set(),
         )  # fmt: skip
 
     def own(self, name: str) -> Any:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from studio.runtime.engine.state import CaseState
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The version of the documents `dump_state` writes."""
 
 Document = dict[str, Any]
@@ -288,6 +288,13 @@ def upgrade(document: Document) -> Document:
         document = step(_json_decode(document))
         version += 1
         document["format_version"] = version
+    return document
+
+
+@upgrader(from_version=1)
+def _add_process_error(document: Document) -> Document:
+    """Version 2 records the BPMN error a failed process ended with (none before)."""
+    document["case"].setdefault("error", None)
     return document
 
 
