@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.editor.validation import ModelProject, validate_file
+from studio.editor.validation.compiled import CompiledProject, Definition, UnknownDefinition
 from studio.notation import NotationError
 from studio.runtime.clock import VirtualClock
 from studio.runtime.engine.definition import CaseDefinition, DefinitionError, compile_case
@@ -71,55 +72,14 @@ def open_case_driver(model: Path, case: str | None, store: Store | None = None) 
     return EngineDriver(definition, _Definitions(project), store=store)
 
 
-Definition = CaseDefinition | ProcessDefinition
-
-
-class _Definitions:
-    """The compiled cases and processes of a model project, by id, compiled on first use."""
-
-    def __init__(self, project: ModelProject) -> None:
-        self.project = project
-        self.compiled: dict[tuple[str, str], Definition] = {}
+class _Definitions(CompiledProject):
+    """The project's compiled definitions; an unknown one refuses the action that needs it."""
 
     def get(self, kind: str, ident: str) -> Definition:
-        """The case (kind "case") or BPMN process (kind "process") `ident`; a call activity
-        asks for a "process" that may be a case of the project."""
-        if kind == "process" and not self._declares("process", ident):
-            kind = "case" if self._declares("case", ident) else kind
-        if (kind, ident) not in self.compiled:
-            notation = "cmmn" if kind == "case" else "bpmn"
-            for model in self.project.models(notation):
-                roots = model.cases if kind == "case" else model.processes
-                if any(r.id == ident for r in roots):
-                    self.compiled[kind, ident] = (
-                        compile_case(model, ident, self.project.json_schema, self.project.decision)
-                        if kind == "case"
-                        else compile_process(model, ident, self.project.decision)
-                    )
-                    break
-            else:
-                raise ActionRefused(f"no {kind} {ident!r} in the model project")
-        return self.compiled[kind, ident]
-
-    def _declares(self, kind: str, ident: str) -> bool:
-        for model in self.project.models("cmmn" if kind == "case" else "bpmn"):
-            roots = model.cases if kind == "case" else model.processes
-            if any(r.id == ident for r in roots):
-                return True
-        return False
-
-    def all(self) -> list[Definition]:
-        """Every case and process of the project that compiles."""
-        found: list[Definition] = []
-        for kind, notation in (("case", "cmmn"), ("process", "bpmn")):
-            for model in self.project.models(notation):
-                roots = model.cases if kind == "case" else model.processes
-                for ident in (r.id for r in roots if r.id):
-                    try:
-                        found.append(self.get(kind, ident))
-                    except DefinitionError:
-                        continue  # not runnable (yet): its names are unknown
-        return found
+        try:
+            return super().get(kind, ident)
+        except UnknownDefinition as exc:
+            raise ActionRefused(str(exc)) from None
 
 
 class EngineDriver:
@@ -422,12 +382,7 @@ class EngineDriver:
         if self.cases is None:
             return 0
         started = 0
-        for definition in self.cases.all():
-            if not isinstance(definition, ProcessDefinition):
-                continue
-            start_event = definition.started_by.get((trigger, name))
-            if start_event is None:
-                continue
+        for definition, start_event in self.cases.started_by(trigger, name):
             self.spawned += 1
             if self.spawned > SPAWN_LIMIT:
                 raise ActionRefused(

@@ -13,6 +13,7 @@ IO-free like the case engine: a command runs on a copy; a refused command raises
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -35,11 +36,19 @@ class ProcessEngine:
         *,
         history: bool = True,
         services: ServiceRegistry | None = None,
+        held: frozenset[str] = frozenset(),
+        branches: Mapping[str, Callable[[], Iterable[str]]] | None = None,
     ) -> None:
         self.definition = definition
         self.history = history
         self.services = services if services is not None else ServiceRegistry()
         """The handlers service tasks call (injected: empty unless the host gives them)."""
+        self.held = held
+        """Plain tasks that wait, active, until completed like user tasks (simulation binds
+        them to resources); elsewhere a plain task passes the token straight through."""
+        self.branches = dict(branches or {})
+        """Gateways the host decides: gateway id -> a function naming the flows to take
+        (simulation's branch probabilities); elsewhere conditions decide."""
 
     def start(
         self,
@@ -87,6 +96,8 @@ class ProcessEngine:
     def _run(self, state: CaseState, now: datetime, user: str | None = None) -> ProcessRun:
         run = ProcessRun(self.definition, state, now, user, self.history)
         run.services = self.services
+        run.held = self.held
+        run.branches = self.branches
         return run
 
     def start_event_for(self, trigger: str, name: str) -> str | None:

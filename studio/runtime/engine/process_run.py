@@ -4,6 +4,8 @@ the commands a process takes."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from studio.expressions.errors import ExpressionError
@@ -24,6 +26,11 @@ RETRIED = frozenset({"script_task", "rule_task", "service_task"})
 
 class ProcessRun(Work):
     """The agenda of one command, run on a copy of the state."""
+
+    held: frozenset[str] = frozenset()
+    """Plain tasks that wait to be completed (see ProcessEngine)."""
+    branches: Mapping[str, Callable[[], Iterable[str]]] = MappingProxyType({})
+    """Gateways the host decides (see ProcessEngine)."""
 
     def settle(self) -> bool:
         """Once the agenda is stable: fire inclusive joins no live token can still reach, complete
@@ -168,7 +175,7 @@ class ProcessRun(Work):
         elif kind == "send_task" and self.node(iid).event_name:
             self.push(lambda: self.send(iid))
             self.push(lambda: self.complete(iid))
-        elif kind not in WAITING and kind != "receive_task":
+        elif kind not in WAITING and kind != "receive_task" and self.node(iid).id not in self.held:
             self.push(lambda: self.complete(iid))
 
     def complete(self, iid: str) -> None:
@@ -191,6 +198,10 @@ class ProcessRun(Work):
         """The flows a token leaving `node` takes."""
         if node.kind == "parallel" or not node.outgoing:
             return list(node.outgoing)
+        pick = self.branches.get(node.id)
+        if pick is not None:  # a host that decides this gateway (simulation's branches)
+            chosen = set(pick())
+            return [f for f in node.outgoing if f.id in chosen]
         default = [f for f in node.outgoing if f.is_default]
         taken = []
         for flow in node.outgoing:
@@ -386,7 +397,7 @@ class ProcessRun(Work):
         node = self.definition.nodes.get(item)
         if node is None:
             raise Refused(f"no element {item!r} in process {self.definition.id!r}")
-        if node.kind not in WAITING:
+        if node.kind not in WAITING and node.id not in self.held:
             raise Refused(f"{node.label!r} is not a user or manual task")
         instances = self.state.instances_of(item)
         for instance in instances:
