@@ -67,7 +67,14 @@ class CaseRun(Completion):
     }
 
     def target(self, item_id: str, action: str) -> str:
-        """The oldest instance of the item in a state the action accepts ('' to plan one)."""
+        """The oldest instance of the item in a state the action accepts ('' to plan one); an
+        instance id names that very instance."""
+        exact = self.state.items.get(item_id)
+        if exact is not None and item_id not in self.definition.items:
+            if exact.state not in self.ACCEPTS.get(action, ()):
+                label = self.definition.items[exact.item].label
+                raise Refused(f"cannot {action} {label!r}: it is {exact.state}")
+            return item_id
         if item_id not in self.definition.items:
             raise Refused(f"no item {item_id!r} in case {self.definition.id!r}")
         if action == "plan":

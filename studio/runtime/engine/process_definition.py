@@ -149,6 +149,8 @@ class ProcessDefinition:
     """(message or signal, its name) -> the start event a message or signal starts it at."""
     timer_starts: tuple[str, ...] = ()
     """Timer start events: the runtime starts an instance at each of their due times."""
+    inclusive_joins: tuple[str, ...] = ()
+    """Inclusive gateways with several incoming flows (they wait for the live branches)."""
 
     @property
     def plan(self) -> str:
@@ -193,9 +195,10 @@ def compile_process(
     for node in nodes.values():
         if node.kind == "event_subprocess":
             event_starts[node.parent] = (*event_starts.get(node.parent, ()), *node.starts)
+    joins = tuple(n.id for n in nodes.values() if n.kind == "inclusive" and len(n.incoming) > 1)
     return ProcessDefinition(
         process.id, process.name, nodes, starts, _reach(nodes), event_starts, started_by,
-        timer_starts,
+        timer_starts, joins,
     )  # fmt: skip
 
 

@@ -44,8 +44,8 @@ class ProcessEngine:
         self.services = services if services is not None else ServiceRegistry()
         """The handlers service tasks call (injected: empty unless the host gives them)."""
         self.held = held
-        """Plain tasks that wait, active, until completed like user tasks (simulation binds
-        them to resources); elsewhere a plain task passes the token straight through."""
+        """Plain and service tasks that wait, active, until completed like user tasks
+        (simulation binds them to resources: a held service task calls no handler)."""
         self.branches = dict(branches or {})
         """Gateways the host decides: gateway id -> a function naming the flows to take
         (simulation's branch probabilities); elsewhere conditions decide."""

@@ -97,10 +97,8 @@ class ProcessRun(Work):
 
     def fire_inclusive_join(self) -> bool:
         """Enter the oldest waiting inclusive join that no live token can reach any more."""
-        for node in self.definition.nodes.values():
-            if node.kind != "inclusive" or len(node.incoming) < 2:
-                continue
-            for instance in self.state.instances_of(node.id):
+        for join in self.definition.inclusive_joins:
+            for instance in self.state.instances_of(join):
                 if instance.state == "available" and not self.reachable(instance.id):
                     self.enter(instance.id)
                     return True
@@ -160,6 +158,8 @@ class ProcessRun(Work):
     def act(self, iid: str) -> None:
         """What an active activity (or gateway) does: run, start its inside, or wait."""
         kind = self.node(iid).kind
+        if self.node(iid).id in self.held:
+            return  # the host works it and completes it
         if kind == "script_task":
             self.push(lambda: self.run_script(iid))
         elif kind == "rule_task":
@@ -175,7 +175,7 @@ class ProcessRun(Work):
         elif kind == "send_task" and self.node(iid).event_name:
             self.push(lambda: self.send(iid))
             self.push(lambda: self.complete(iid))
-        elif kind not in WAITING and kind != "receive_task" and self.node(iid).id not in self.held:
+        elif kind not in WAITING and kind != "receive_task":
             self.push(lambda: self.complete(iid))
 
     def complete(self, iid: str) -> None:
@@ -393,7 +393,15 @@ class ProcessRun(Work):
         self.state.incidents = kept[::-1]
 
     def target(self, item: str) -> str:
-        """The oldest active instance of a user or manual task."""
+        """The oldest active instance of a user or manual task (an instance id: that one)."""
+        exact = self.state.items.get(item)
+        if exact is not None and item not in self.definition.nodes:
+            node = self.definition.nodes[exact.item]
+            if node.kind not in WAITING and node.id not in self.held:
+                raise Refused(f"{node.label!r} is not a user or manual task")
+            if exact.state != "active" or is_body(exact):
+                raise Refused(f"cannot complete {node.label!r}: it is {exact.state}")
+            return item
         node = self.definition.nodes.get(item)
         if node is None:
             raise Refused(f"no element {item!r} in process {self.definition.id!r}")

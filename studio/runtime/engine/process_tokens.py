@@ -47,11 +47,11 @@ class Tokens(UnitOfWork):
         self.root = state.by_item.get(definition.plan, ("",))[0]
 
     def node(self, iid: str) -> NodeDefinition:
-        return self.definition.nodes[self.get(iid).item]
+        return self.definition.nodes[self.state.items[iid].item]
 
     def counts(self, instance: ItemInstance) -> bool:
         """Whether the instance is a token (the process itself and boundary events are not)."""
-        return instance.stage is not None and is_token(self.definition.nodes[instance.item])
+        return instance.stage is not None and self.definition.nodes[instance.item].kind not in ARMED
 
     def scope_of(self, iid: str) -> str:
         """The scope a token leaving `iid` flows in (a boundary event: its activity's scope)."""
@@ -90,11 +90,12 @@ class Tokens(UnitOfWork):
             return
         if new_state not in TERMINAL:
             return
-        if any(t.instance == iid for t in self.state.timers):
+        if self.state.timers and any(t.instance == iid for t in self.state.timers):
             self.state.timers = [t for t in self.state.timers if t.instance != iid]
-        for inner in self.state.children(iid):
-            if inner.state not in TERMINAL:
-                self.emit(inner.id, "terminate", "terminated", f"{instance.item} ended")
+        if iid in self.state.by_stage:
+            for inner in self.state.children(iid):
+                if inner.state not in TERMINAL:
+                    self.emit(inner.id, "terminate", "terminated", f"{instance.item} ended")
         if new_state == "terminated" and self.node(iid).kind == "call_activity":
             self.effects.append(StopChild(iid))
 

@@ -109,10 +109,10 @@ class CaseState:
 
     def put(self, instance: ItemInstance) -> None:
         """Store a changed (cloned) instance."""
-        self.own("items")[instance.id] = instance
+        (self.items if "items" in self.owned else self.own("items"))[instance.id] = instance
 
     def count_blocking(self, stage: str, change: int) -> None:
-        counts = self.own("blocking")
+        counts = self.blocking if "blocking" in self.owned else self.own("blocking")
         counts[stage] = counts.get(stage, 0) + change
 
     def reindex(self) -> None:
@@ -129,11 +129,12 @@ class CaseState:
 
     def add(self, instance: ItemInstance) -> None:
         """Add a new instance, keeping the indexes."""
-        self.own("items")[instance.id] = instance
-        by_item = self.own("by_item")
+        owned = self.owned
+        (self.items if "items" in owned else self.own("items"))[instance.id] = instance
+        by_item = self.by_item if "by_item" in owned else self.own("by_item")
         by_item[instance.item] = (*by_item.get(instance.item, ()), instance.id)
         if instance.stage is not None:
-            by_stage = self.own("by_stage")
+            by_stage = self.by_stage if "by_stage" in owned else self.own("by_stage")
             by_stage[instance.stage] = (*by_stage.get(instance.stage, ()), instance.id)
 
     def next_timer(self, until: datetime | None = None) -> Timer | None:
