@@ -125,12 +125,28 @@ def test(paths: tuple[str, ...], output_format: str) -> None:
 
 
 @main.command()
-@click.argument("file")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--out", help="Write a self-contained HTML report.")
-def simulate(file: str, output_format: str, out: str | None) -> None:
-    """Run a simulation (*.sim.json) and print its KPIs."""
-    _not_yet("simulate", "the simulator", 'issue "Simulation against sample data"')
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report (charts and a heat map on the diagram).",
+)
+@click.option(
+    "--compare",
+    "other",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A second *.sim.json (a what-if): run both and show them side by side.",
+)
+def simulate(file: Path, output_format: str, out: Path | None, other: Path | None) -> None:
+    """Run a simulation (*.sim.json) on the engine in virtual time and print its KPIs.
+
+    Exit code 2 with the file, the place in it and the reason when the simulation file, its
+    model or its sample data cannot be used.
+    """
+    from studio.simulation.command import run_simulate
+
+    sys.exit(run_simulate(file, output_format, out, other))
 
 
 @main.command()

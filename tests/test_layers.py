@@ -21,9 +21,15 @@ def loaded_after(statement: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["studio.runtime.engine.engine", "studio.runtime.engine.process_engine", "studio.expressions"],
+    [
+        "studio.runtime.engine.engine",
+        "studio.runtime.engine.process_engine",
+        "studio.expressions",
+        "studio.simulation.simulator",
+        "studio.simulation.command",
+    ],
 )
-def test_the_engine_core_loads_neither_flask_nor_sqlalchemy(module):
+def test_the_engine_core_and_the_simulator_load_neither_flask_nor_sqlalchemy(module):
     loaded = loaded_after(f"import {module}")
     assert not {m for m in loaded if m.split(".")[0] in ("flask", "sqlalchemy", "alembic")}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from studio.runtime.engine.definition import CaseDefinition
-from studio.runtime.engine.state import HistoryEvent
 from studio.simulation.binding import Binding, Key
 from studio.simulation.resources import WorkItem
 from studio.simulation.spec import SimulationSpec
@@ -44,6 +43,8 @@ class Collector:
         self.spec = spec
         self.binding = binding
         self.kinds: dict[Key, tuple[str, str]] = {}
+        self.roles: dict[Key, tuple[str | None, str | None]] = {}
+        """Per item: its label in case paths (a task) and as an outcome (a milestone, an end)."""
         self.planned: dict[tuple[str, str], tuple[str, ...]] = {}
         self.all_cycle = Tally()
         self.all_waiting: dict[str, Tally] = {}
@@ -88,18 +89,23 @@ class Collector:
         if instance.case.counted:
             self.outcomes[key] = self.outcomes.get(key, 0) + 1
 
-    def completed(self, instance: Instance, key: Key, event: HistoryEvent) -> None:
+    def completed(self, instance: Instance, definition: str, item: str | None) -> None:
         """An item or element instance completed: its count, the case's path, an outcome."""
         case = instance.case
-        if not case.counted:
+        if not case.counted or item is None:
             return
-        kind, label = self.kind_and_label(key)
-        element = key[1]
-        self.elements[element] = self.elements.get(element, 0) + 1
-        if kind in CASE_TASKS or kind in PROCESS_TASKS:
-            case.path.append(label)
-        elif kind == "milestone" or kind in ENDS:
-            self.outcomes[label] = self.outcomes.get(label, 0) + 1
+        found = self.roles.get((definition, item))
+        if found is None:
+            kind, label = self.kind_and_label((definition, item))
+            step = label if kind in CASE_TASKS or kind in PROCESS_TASKS else None
+            outcome = label if kind == "milestone" or kind in ENDS else None
+            found = self.roles[definition, item] = (step, outcome)
+        self.elements[item] = self.elements.get(item, 0) + 1
+        step, outcome = found
+        if step is not None:
+            case.path.append(step)
+        elif outcome is not None:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
     def worked(self, work: WorkItem) -> None:
         if not work.counted:

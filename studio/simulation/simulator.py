@@ -262,9 +262,13 @@ class Simulation:
         """Take an outcome: observe its transitions, carry out its effects, schedule its next
         timer, and report the instance's end."""
         instance.state = outcome.state
-        observe = self.observe
+        observe, completed = self.observe, self.stats.completed
+        ident, quiet = instance.definition.id, not self.binding.choices
         for event in outcome.history:
-            if event.state is not None:
+            state = event.state
+            if state == "completed":
+                completed(instance, ident, event.item)
+            elif state is not None and not (quiet and state == "available"):
                 observe(instance, event)
         for effect in outcome.effects:
             if isinstance(effect, StartChild):
@@ -354,9 +358,7 @@ class Simulation:
     def observe(self, instance: Instance, event: HistoryEvent) -> None:
         """React to one transition: work becomes ready, a choice is drawn, a count grows."""
         state = event.state
-        if state == "completed":
-            self.stats.completed(instance, (instance.definition.id, event.item or ""), event)
-        elif state == "active":
+        if state == "active":
             key: Key = (instance.definition.id, event.item or "")
             activity = self.binding.activities.get(key)
             if activity is not None and event.event in ("start", "manualStart", "reactivate"):

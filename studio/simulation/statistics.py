@@ -56,7 +56,8 @@ class Tally:
 
     def add(self, x: float) -> None:
         """Record one value (NaN is refused: it has no place in an order)."""
-        x = float(x)
+        if type(x) is not float:
+            x = float(x)
         if x != x:
             raise ValueError("a Tally cannot record NaN")
         self.count += 1

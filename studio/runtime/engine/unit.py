@@ -61,10 +61,9 @@ class UnitOfWork:
     ) -> None:
         """Append a history event (when history is kept)."""
         if self.record:
+            self.state.seq = seq = self.state.seq + 1
             self.history.append(
-                HistoryEvent(
-                    self.state.next_seq(), self.now, iid, item, event, state, cause, self.user
-                )
+                HistoryEvent(seq, self.now, iid, item, event, state, cause, self.user)
             )
 
     def settle(self) -> bool:
