@@ -43,14 +43,15 @@ class Collector:
         self.spec = spec
         self.binding = binding
         self.kinds: dict[Key, tuple[str, str]] = {}
-        self.roles: dict[Key, tuple[str | None, str | None]] = {}
-        """Per item: its label in case paths (a task) and as an outcome (a milestone, an end)."""
+        self.roles: dict[Key, tuple[bool, str | None, str | None]] = {}
+        """Per item: what its completion counts as (see `_role`)."""
         self.planned: dict[tuple[str, str], tuple[str, ...]] = {}
         self.all_cycle = Tally()
         self.all_waiting: dict[str, Tally] = {}
         self.paths: dict[tuple[str, ...], int] = {}
         self.replications = 0
         self.begin()
+        self.replications = 0
 
     def begin(self) -> None:
         """Start a replication."""
@@ -96,16 +97,26 @@ class Collector:
             return
         found = self.roles.get((definition, item))
         if found is None:
-            kind, label = self.kind_and_label((definition, item))
-            step = label if kind in CASE_TASKS or kind in PROCESS_TASKS else None
-            outcome = label if kind == "milestone" or kind in ENDS else None
-            found = self.roles[definition, item] = (step, outcome)
+            found = self.roles[definition, item] = self._role(definition, item)
+        counted, step, outcome = found
+        if not counted:
+            return
         self.elements[item] = self.elements.get(item, 0) + 1
-        step, outcome = found
         if step is not None:
             case.path.append(step)
         elif outcome is not None:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def _role(self, definition: str, item: str) -> tuple[bool, str | None, str | None]:
+        """Whether an item counts as an element (the case or process itself does not: it is
+        counted in `cases`), its label in paths (a task), its label as an outcome (a milestone,
+        an end event)."""
+        if item == self._definition(definition).plan:
+            return False, None, None
+        kind, label = self.kind_and_label((definition, item))
+        step = label if kind in CASE_TASKS or kind in PROCESS_TASKS else None
+        outcome = label if kind == "milestone" or kind in ENDS else None
+        return True, step, outcome
 
     def worked(self, work: WorkItem) -> None:
         if not work.counted:
