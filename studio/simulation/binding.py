@@ -151,10 +151,13 @@ def _is_case(definition: Definition) -> bool:
 
 
 def _definitions(root: Definition, compiled: CompiledProject) -> list[Definition]:
-    """The root and every case and process it can start, directly or not (found by what
-    their tasks and call activities name)."""
+    """The root and every case and process it can start, directly or not: what their tasks
+    and call activities name, and the processes of the project messages or signals start."""
     found: dict[str, Definition] = {root.id: root}
-    todo = [root]
+    for definition in compiled.all():
+        if isinstance(definition, ProcessDefinition) and definition.started_by:
+            found.setdefault(definition.id, definition)
+    todo = list(found.values())
     while todo:
         definition = todo.pop()
         for kind, called in _calls(definition):

@@ -24,7 +24,7 @@ from typing import Any
 
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
-from studio.runtime.engine.outcome import StartChild, StopChild
+from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.simulation.binding import Binding, Key, bind
@@ -73,6 +73,7 @@ class Instance:
         self.state: CaseState | None = None
         self.timer_at: float | None = None
         self.ended = False
+        case.instances.append(self)
         self.children: dict[str, Instance] = {}
         """Blocking children by the calling task's instance id."""
         self.work: dict[str, WorkItem] = {}
@@ -80,15 +81,17 @@ class Instance:
 
 
 class CaseRun:
-    """One arrived case: its arrival, whether it counts (after the warm-up), its path."""
+    """One arrived case: its arrival, whether it counts (after the warm-up), its path, and
+    the instances it runs (the root, what it called, what its messages and signals started)."""
 
-    __slots__ = ("arrived", "counted", "path", "root")
+    __slots__ = ("arrived", "counted", "instances", "path", "root")
 
     def __init__(self, arrived: float, counted: bool) -> None:
         self.arrived = arrived
         self.counted = counted
         self.path: list[str] = []
         self.root: Instance | None = None
+        self.instances: list[Instance] = []
 
 
 def simulate(spec: SimulationSpec, progress: Progress | None = None) -> dict:
@@ -225,17 +228,20 @@ class Simulation:
         rng = self.rng["branches"]
         return lambda: (draw(flows, rng),)
 
-    def start(self, instance: Instance, data: dict[str, Any]) -> None:
+    def start(self, instance: Instance, data: dict[str, Any], at: str | None = None) -> None:
         number = next(self.numbers)
         try:
             ident = f"{instance.definition.id}-{number}"
-            outcome = instance.engine.start(ident, data, self.clock())
+            if at is not None:
+                outcome = instance.engine.start(ident, data, self.clock(), at=at)
+            else:
+                outcome = instance.engine.start(ident, data, self.clock())
         except (Refused, Runaway) as exc:
             self.stats.failed_start(instance, str(exc))
             instance.ended = True
             if instance.parent is not None and instance.blocking:
                 self.command(instance.parent, Command("child_failed", instance.task, {}))
-            elif instance.parent is None:
+            elif instance.case.root is instance:
                 self.stats.case_ended(instance.case, "failed", self.now)
             return
         self.apply(instance, outcome)
@@ -275,6 +281,8 @@ class Simulation:
                 self.start_child(instance, effect)
             elif isinstance(effect, StopChild):
                 self.stop_child(instance, effect.instance)
+            elif isinstance(effect, Publish):
+                self.publish(instance.case, effect)
         state = instance.state
         if state.state in ENDED:
             if not instance.ended:
@@ -322,6 +330,34 @@ class Simulation:
             parent.children[effect.instance] = child
         self.start(child, dict(effect.data))
 
+    def publish(self, case: CaseRun, effect: Publish) -> None:
+        """A message or signal left an instance: it reaches the case's other instances that
+        wait for it and starts the processes of the project its start events name (as the
+        runtime does, within one simulated case)."""
+        now, name = self.clock(), effect.name
+        waiting = [
+            other
+            for other in case.instances
+            if not other.ended
+            and other.state is not None
+            and other.state.id != effect.sender
+            and isinstance(other.engine, ProcessEngine)
+            and other.engine.waits_for(other.state, effect.kind, name, now, effect.correlation)
+        ]
+        if effect.kind == "message":
+            body = {"name": name, "correlation": effect.correlation}
+            if waiting:
+                self.command(waiting[0], Command("message", None, body))
+                return
+        else:
+            for other in waiting:
+                self.command(other, Command("signal", None, {"name": name}))
+        for definition, start in self.binding.project.started_by(effect.kind, name):
+            spawned = Instance(self.engine_of(definition), case)
+            self.start(spawned, {}, start)
+            if effect.kind == "message":
+                return
+
     def stop_child(self, parent: Instance, task: str) -> None:
         child = parent.children.pop(task, None)
         if child is not None and not child.ended:
@@ -333,10 +369,12 @@ class Simulation:
         assert state is not None
         for task in list(instance.work):
             self.withdraw(instance, task)
-        if instance.parent is None:
+        if instance.case.root is instance:
             self.stats.case_ended(instance.case, state.state, self.now)
             return
         parent = instance.parent
+        if parent is None:
+            return  # started by a message or signal: nobody waits for it
         parent.children.pop(instance.task or "", None)
         if not instance.blocking or parent.ended:
             return
