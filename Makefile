@@ -62,5 +62,19 @@ bench-peers: setup
 	  || { rm -rf $(PEER_VENV); echo "Could not create $(PEER_VENV) with SpiffWorkflow 3.2.0"; exit 1; }
 	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_bpmn_vs_spiff.py
 
+# The simulator peer (Prosimos 2.1.0, Python 3.11/3.12) gets its own venv too, never a project
+# dependency; the pins freeze the numpy/scipy that draw its random numbers
+# (docs/prosimos-conventions.md). KPIs side by side at 10k and 50k cases, then our memory.
+PROSIMOS_VENV := .peer-venv-prosimos
+.PHONY: bench-prosimos
+bench-prosimos: setup
+	@test -x $(PROSIMOS_VENV)/bin/python || { $(PYTHON) -m venv $(PROSIMOS_VENV) \
+	  && $(PROSIMOS_VENV)/bin/python -m pip install --quiet 'prosimos==2.1.0' \
+	     'pix-framework==0.15.0' 'numpy==2.4.6' 'scipy==1.17.1' 'pandas==2.3.3'; } \
+	  || { rm -rf $(PROSIMOS_VENV); echo "Could not create $(PROSIMOS_VENV) with Prosimos 2.1.0 (it needs Python 3.11 or 3.12)"; exit 1; }
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_sim_vs_prosimos.py --cases 10000 --runs 5
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_sim_vs_prosimos.py --cases 50000 --runs 5
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_sim_vs_prosimos.py --memory
+
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache
