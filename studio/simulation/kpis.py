@@ -58,6 +58,10 @@ class Collector:
         self.arrivals = 0
         self.ends = {"completed": 0, "terminated": 0, "failed": 0}
         self.cycle = Tally()
+        self.shared = self.spec.replications == 1
+        """One replication: the histograms over all replications are this one's."""
+        if self.shared:
+            self.all_cycle = self.cycle
         self.waiting: dict[str, Tally] = {}
         self.processing: dict[str, Tally] = {}
         self.elements: dict[str, int] = {}
@@ -77,7 +81,8 @@ class Collector:
         self.ends[state if state in self.ends else "failed"] += 1
         if state in ("completed", "terminated"):
             self.cycle.add(now - case.arrived)
-            self.all_cycle.add(now - case.arrived)
+            if not self.shared:
+                self.all_cycle.add(now - case.arrived)
             path = tuple(case.path)
             if path in self.paths or len(self.paths) < MAX_PATHS:
                 self.paths[path] = self.paths.get(path, 0) + 1
@@ -127,12 +132,15 @@ class Collector:
         if tally is None:
             tally = self.waiting[label] = Tally()
             self.processing[label] = Tally()
+            if self.shared:
+                self.all_waiting[label] = tally
         tally.add(waiting)
         self.processing[label].add(work.finish - work.started)
-        everything = self.all_waiting.get(label)
-        if everything is None:
-            everything = self.all_waiting[label] = Tally()
-        everything.add(waiting)
+        if not self.shared:
+            everything = self.all_waiting.get(label)
+            if everything is None:
+                everything = self.all_waiting[label] = Tally()
+            everything.add(waiting)
 
     def finish(self, simulation: Simulation, end: float) -> None:
         """The replication ended at `end`: resources' utilization and cost."""

@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 """progress(done, total): cases arrived so far (or seconds simulated, with a horizon)."""
 
 ENDED = frozenset({"completed", "terminated", "failed"})
-STREAMS = ("arrivals", "data", "durations", "outputs", "choices", "branches")
+STREAMS = ("arrivals", "data", "durations", "outputs", "choices", "branches", "ties")
 
 
 class Instance:
@@ -156,6 +156,8 @@ class Simulation:
             spec.calendars[spec.arrivals.calendar] if spec.arrivals.calendar else ALWAYS
         )
         self.engines: dict[str, Any] = {}
+        self.readied: list[WorkItem] = []
+        """Work the current command made ready, handed out once the command is taken."""
         self.running: set[WorkItem] = set()
         """Work a resource has started and not finished."""
         self.last_completion = spec.start
@@ -276,6 +278,8 @@ class Simulation:
                 completed(instance, ident, event.item)
             elif state is not None and not (quiet and state == "available"):
                 observe(instance, event)
+        if self.readied:
+            self.dispatch()
         for effect in outcome.effects:
             if isinstance(effect, StartChild):
                 self.start_child(instance, effect)
@@ -447,6 +451,22 @@ class Simulation:
             duration = work_spec.duration.sample(self.rng["durations"])
         work = WorkItem(instance, task, activity, self.now, duration, instance.case.counted)
         instance.work[task] = work
+        self.readied.append(work)
+
+    def dispatch(self) -> None:
+        """Hand the work one command made ready to its resources; work that became ready at
+        the same instant is queued in random order (a tie in first come, first served)."""
+        readied = self.readied
+        if len(readied) > 1:
+            self.rng["ties"].shuffle(readied)
+        self.readied = []
+        for work in readied:
+            if not work.cancelled:
+                self.assign(work)
+
+    def assign(self, work: WorkItem) -> None:
+        """A resource of the work's role starts it now, or it waits in the role's queue."""
+        activity = work.activity
         pool = self.pools.get(activity.role) if activity.role is not None else None
         if pool is None:
             self.begin(work, None, self.now)

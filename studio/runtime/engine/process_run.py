@@ -186,12 +186,18 @@ class ProcessRun(Work):
 
     def leave(self, iid: str) -> None:
         """Follow the outgoing flows (a loop's run goes back to its body instead)."""
-        stage = self.get(iid).stage
-        if stage is not None and is_body(self.get(stage)) and self.node(iid).kind != "boundary":
+        items = self.state.items
+        instance = items[iid]
+        stage, node = instance.stage, self.definition.nodes[instance.item]
+        assert stage is not None
+        if node.kind == "boundary":
+            scope = items[stage].stage or self.root
+        elif is_body(items[stage]):
             self.push(lambda: self.next_run(stage))
             return
-        scope = self.scope_of(iid)
-        for flow in self.choose(self.node(iid)):
+        else:
+            scope = stage
+        for flow in self.choose(node):
             self.push(lambda flow=flow: self.arrive(flow, scope))
 
     def choose(self, node: NodeDefinition) -> list[Flow]:

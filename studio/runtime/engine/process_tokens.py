@@ -65,12 +65,13 @@ class Tokens(UnitOfWork):
         """A new instance in `available` (`create`)."""
         seq = self.state.next_seq()
         iid = f"{item}#{seq}"
-        self.state.add(ItemInstance(iid, item, stage, "available", seq))
+        instance = ItemInstance(iid, item, stage, "available", seq)
+        self.state.add(instance)
         self.owned.add(iid)
         if stage is None:
             self.root = iid
             self.state.count_blocking(iid, 0)
-        elif self.counts(self.get(iid)):
+        elif self.definition.nodes[item].kind not in ARMED:
             self.state.count_blocking(stage, 1)
         self.log(iid, item, "create", "available", None)
         return iid

@@ -44,15 +44,16 @@ class UnitOfWork:
 
     def drain(self) -> None:
         """Run operations until none is left and `settle` finds nothing more to do."""
+        agenda, popleft = self.agenda, self.agenda.popleft
         while True:
-            while self.agenda:
+            while agenda:
                 self.budget -= 1
                 if self.budget < 0:
                     raise Runaway(
                         f"more than {LOOP_BUDGET} operations in one command: a repetition rule or "
                         "sentries that keep triggering each other"
                     )
-                self.agenda.popleft()()
+                popleft()()
             if not self.settle():
                 return
 
