@@ -27,9 +27,15 @@ def test_every_command_has_help(command):
 
 
 def test_commands_of_later_parts_say_where_they_belong():
+    done = studio("serve", "--port", "5999")
+    assert done.returncode == 2
+    assert "runtime" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_simulate_a_missing_file_is_exit_2_naming_it():
     done = studio("simulate", "x.sim.json")
     assert done.returncode == 2
-    assert "simulator" in done.stderr and "Traceback" not in done.stderr
+    assert "x.sim.json: no such file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_validate_missing_path_is_exit_2():
