@@ -156,6 +156,7 @@ class Simulation:
             spec.calendars[spec.arrivals.calendar] if spec.arrivals.calendar else ALWAYS
         )
         self.engines: dict[str, Any] = {}
+        self.clock_at, self.clock_value = spec.start, datetime.fromtimestamp(spec.start, UTC)
         self.readied: list[WorkItem] = []
         """Work the current command made ready, handed out once the command is taken."""
         self.running: set[WorkItem] = set()
@@ -249,7 +250,10 @@ class Simulation:
         self.apply(instance, outcome)
 
     def clock(self) -> datetime:
-        return datetime.fromtimestamp(self.now, UTC)
+        """The engine's clock: virtual time as a date-time."""
+        if self.now != self.clock_at:
+            self.clock_at, self.clock_value = self.now, datetime.fromtimestamp(self.now, UTC)
+        return self.clock_value
 
     def command(self, instance: Instance, command: Command) -> bool:
         """Run one command on an instance; False when the engine refused it."""
@@ -293,7 +297,7 @@ class Simulation:
                 instance.ended = True
                 self.ended(instance)
             return
-        timer = state.next_timer()
+        timer = state.next_timer() if state.timers else None
         if timer is not None:
             due = timer.due.timestamp()
             if instance.timer_at is None or due < instance.timer_at:

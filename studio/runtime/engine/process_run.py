@@ -149,16 +149,18 @@ class ProcessRun(Work):
                 self.start_timer(iid)
         else:  # activities and gateways
             self.emit(iid, "start", "active")
-            self.arm(iid)
+            if node.boundary:
+                self.arm(iid)
             if node.loop is not None:
                 self.start_loop(iid)
             else:
-                self.act(iid)
+                self.act(iid, node)
 
-    def act(self, iid: str) -> None:
+    def act(self, iid: str, node: NodeDefinition | None = None) -> None:
         """What an active activity (or gateway) does: run, start its inside, or wait."""
-        kind = self.node(iid).kind
-        if self.node(iid).id in self.held:
+        node = node or self.node(iid)
+        kind = node.kind
+        if node.id in self.held:
             return  # the host works it and completes it
         if kind == "script_task":
             self.push(lambda: self.run_script(iid))
@@ -169,17 +171,17 @@ class ProcessRun(Work):
         elif kind == "subprocess":
             self.state.count_blocking(iid, 0)
             self.arm_event_subs(iid)
-            self.start_tokens(self.node(iid).starts, iid)
+            self.start_tokens(node.starts, iid)
         elif kind == "call_activity":
             self.call(iid)
-        elif kind == "send_task" and self.node(iid).event_name:
+        elif kind == "send_task" and node.event_name:
             self.push(lambda: self.send(iid))
             self.push(lambda: self.complete(iid))
         elif kind not in WAITING and kind != "receive_task":
             self.push(lambda: self.complete(iid))
 
     def complete(self, iid: str) -> None:
-        if self.get(iid).state != "active":
+        if self.state.items[iid].state != "active":
             return
         self.emit(iid, "complete", "completed")
         self.push(lambda: self.leave(iid))

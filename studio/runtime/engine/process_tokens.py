@@ -80,7 +80,7 @@ class Tokens(UnitOfWork):
         """Move an instance to `new_state` with `event`; an ended instance loses its timers, its
         boundary events and (a sub-process) its tokens, and a call activity its child."""
         instance = self.edit(iid)
-        if self.counts(instance):
+        if instance.stage is not None and self.definition.nodes[instance.item].kind not in ARMED:
             change = (new_state in TOKEN_STATES) - (instance.state in TOKEN_STATES)
             if change:
                 self.state.count_blocking(instance.stage or "", change)

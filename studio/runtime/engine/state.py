@@ -27,7 +27,8 @@ class ItemInstance:
     def clone(self) -> ItemInstance:
         return ItemInstance(
             self.id, self.item, self.stage, self.state, self.seq, self.required, self.resume_to,
-            {k: set(v) for k, v in self.memory.items()}, self.occurrences,
+            {k: set(v) for k, v in self.memory.items()} if self.memory else {},
+            self.occurrences,
         )  # fmt: skip
 
 
@@ -55,7 +56,7 @@ _CONTAINERS = ("items", "timers", "incidents", "by_item", "by_stage", "blocking"
 
 
 def copy_container(value: Any) -> Any:
-    return list(value) if isinstance(value, list) else dict(value)
+    return value.copy()  # a list or a dict: a shallow copy
 
 
 DERIVED = {"derived": True}
