@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from studio.notation import read_model
 from studio.runtime.engine.definition import compile_case
 from studio.runtime.engine.engine import CaseEngine, Command
-from studio.runtime.store import NotMigrated, serialize
+from studio.runtime.store import NotMigrated, serialize, service_tables  # noqa: F401
 from studio.runtime.store.database import make_engine, sqlite_settings
 from studio.runtime.store.migrate import downgrade, head_revision, upgrade
 from studio.runtime.store.schema import metadata
@@ -24,7 +24,10 @@ from tests.runtime.test_store import T0, postgres_engine, run, sqlite_url, start
 
 __all__ = ["postgres_engine"]  # a fixture, shared with test_store
 
-TABLES = {"cases", "case_items", "case_timers", "case_history"}
+TABLES = {
+    "cases", "case_items", "case_timers", "case_history",
+    "users", "api_tokens", "deployments", "deployment_files", "audit_log",
+}  # fmt: skip
 
 
 def wide_model(tasks: int) -> bytes:
