@@ -12,6 +12,7 @@ Migration 0002 creates them; the migration test checks they agree.
   lists its files, cases and processes, `problems` the warnings it was deployed with.
 - `deployment_files`: the project's files, byte for byte.
 - `audit_log`: who did which admin action (deploy, migrate, role change, ...) when.
+- `case_links`, `jobs` (migration 0003): see below.
 """
 
 from __future__ import annotations
@@ -86,3 +87,36 @@ audit_log = sa.Table(
     sa.Column("target", sa.String(ID)),
     sa.Column("details", JSON),
 )
+
+case_links = sa.Table(
+    "case_links",
+    metadata,
+    sa.Column(
+        "child_id", sa.String(ID), sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("parent_id", sa.String(ID), nullable=False, index=True),
+    sa.Column("task_instance", sa.String(ID)),
+    sa.Column("blocking", sa.Boolean, nullable=False),
+    sa.Column("started_with", JSON),
+    sa.Column("deployment_id", sa.Integer),
+)
+"""A process or sub-case started by a case's task (or by a message or signal, `task_instance`
+None): where its end is reported, and the data it started with (to write back what changed)."""
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(NAME), nullable=False),
+    sa.Column("case_id", sa.String(ID), index=True),
+    sa.Column("due", UtcDateTime, nullable=False, index=True),
+    sa.Column("payload", JSON),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("lock_owner", sa.String(NAME)),
+    sa.Column("lock_expires_at", UtcDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+"""Work the job executor does outside requests (retries with backoff of failed timers, async
+work); claimed with an owner and an expiry so several server processes can share it."""
