@@ -1,0 +1,547 @@
+"""The runtime host of live cases: deployed definitions run on the store, with their children.
+
+What the scenario driver does in memory for tests, this does on the database for the runtime:
+a command loads a case, runs the engine on it, saves the outcome (optimistically: a case changed
+meanwhile is a conflict), then carries out the effects — starting the processes and sub-cases
+tasks call (each a case row of its own, linked to its caller), terminating them with their task,
+reporting their end to the task that waits, delivering messages and signals across cases.
+
+Each case keeps running on the deployment it started on. Flask-free: the REST API, the command
+line and the job executor all drive it.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from studio.editor.validation.compiled import CompiledProject, Definition, UnknownDefinition
+from studio.host.links import CaseLinks, Link
+from studio.runtime.clock import Clock, WallClock
+from studio.runtime.engine.definition import CaseDefinition
+from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
+from studio.runtime.engine.explain import explain_case, explain_item
+from studio.runtime.engine.outcome import Publish, StartChild, StopChild
+from studio.runtime.engine.process_definition import ProcessDefinition
+from studio.runtime.engine.process_engine import ProcessEngine
+from studio.runtime.engine.process_explain import explain_process
+from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.services import ServiceRegistry
+from studio.runtime.store.base import CaseNotFound, Store
+from studio.runtime.store.schema import cases
+from studio.testing.driver import ItemView, UnusableScenario
+from studio.testing.naming import resolve
+
+ITEM_ACTIONS = frozenset(
+    {"complete", "occur", "start", "disable", "reenable", "terminate", "suspend", "resume",
+     "plan", "retry", "reactivate"}
+)  # fmt: skip
+CASE = "@case"
+ENDED = frozenset({"completed", "terminated", "failed"})
+MAX_CASCADE = 200
+"""Cases one request may touch through children, messages and signals before it stops."""
+
+
+class ActionError(Exception):
+    """A request the host cannot carry out: `status` 404 (no such case or item), 422 (the
+    engine refused it, or it is malformed)."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Deployments(Protocol):
+    """What the host needs from the deployment store."""
+
+    def newest_with(self, definition_id: str) -> Any: ...
+
+    def project(self, deployment_id: int) -> CompiledProject: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a user name and their groups (None: the system itself)."""
+
+    user: str | None = None
+    groups: frozenset[str] = frozenset()
+
+
+SYSTEM = Actor()
+
+
+class CaseHost:
+    """Starts cases, runs their commands and keeps their children in step."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: sa.Engine,
+        deployments: Deployments,
+        clock: Clock | None = None,
+        services: ServiceRegistry | None = None,
+    ) -> None:
+        self.store = store
+        self.db = engine
+        self.deployments = deployments
+        self.links = CaseLinks(engine)
+        self.clock = clock or WallClock()
+        self.services = services if services is not None else ServiceRegistry.installed()
+        self._engines: dict[tuple[int, str], Any] = {}
+
+    # -- definitions ----------------------------------------------------------------------------
+
+    def engine_for(self, deployment: int, kind: str, ident: str) -> Any:
+        """The engine of case or process `ident` (kind "case", "process" or "case_or_process")
+        of a deployment (compiled once)."""
+        found = self._engines.get((deployment, ident))
+        if found is None:
+            project = self.deployments.project(deployment)
+            if kind == "case_or_process":
+                kind = "case" if project.declares("case", ident) else "process"
+            try:
+                definition = project.get(kind, ident)
+            except UnknownDefinition as exc:
+                raise ActionError(str(exc), 404) from None
+            found = (
+                CaseEngine(definition)
+                if isinstance(definition, CaseDefinition)
+                else ProcessEngine(definition, services=self.services)
+            )
+            self._engines[deployment, ident] = found
+        return found
+
+    def deployment_of(self, case_id: str) -> tuple[int, str]:
+        """(deployment id, definition id) a case runs on."""
+        with self.db.connect() as connection:
+            row = connection.execute(
+                sa.select(cases.c.definition_version, cases.c.definition_key).where(
+                    cases.c.id == case_id
+                )
+            ).first()
+        if row is None:
+            raise ActionError(f"no case {case_id!r}", 404)
+        return int(row[0]), row[1]
+
+    def _engine_of_case(self, case_id: str) -> Any:
+        deployment, ident = self.deployment_of(case_id)
+        return self.engine_for(deployment, "case_or_process", ident)
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(self, definition_id: str, data: dict[str, Any], actor: Actor = SYSTEM) -> str:
+        """Start a case (or BPMN process) of the newest deployment declaring it; its id."""
+        deployment = self.deployments.newest_with(definition_id)
+        if deployment is None:
+            raise ActionError(f"no deployed case or process {definition_id!r}", 404)
+        if not isinstance(data, dict):
+            raise ActionError('"data" must be a JSON object')
+        return self._start(deployment.id, "case_or_process", definition_id, data, actor)
+
+    def _start(
+        self,
+        deployment: int,
+        kind: str,
+        ident: str,
+        data: dict[str, Any],
+        actor: Actor,
+        link: Link | None = None,
+        at: str | None = None,
+    ) -> str:
+        engine = self.engine_for(deployment, kind, ident)
+        case_id = f"{ident}-{uuid.uuid4().hex[:12]}"
+        now = self.clock.now()
+        try:
+            if at is not None:
+                outcome = engine.start(case_id, data, now, actor.user, at=at)
+            else:
+                outcome = engine.start(case_id, data, now, actor.user)
+        except (Refused, Runaway) as exc:
+            raise ActionError(f"{ident} could not start: {exc}") from None
+        self.store.create(outcome.state, ident, str(deployment), outcome.history)
+        if link is not None:
+            self.links.add(
+                Link(case_id, link.parent, link.task, link.blocking, link.started_with, deployment)
+            )
+        self._follow(case_id, deployment, outcome, budget=[MAX_CASCADE])
+        return case_id
+
+    # -- acting ---------------------------------------------------------------------------------
+
+    def act(self, case_id: str, action: dict[str, Any], actor: Actor = SYSTEM) -> None:
+        """One action in the scenario vocabulary (`{"complete": "Check invoice", "data": ...}`),
+        aimed at the case or at the processes and sub-cases it started. Raises ActionError
+        (404, 422) or the store's ConflictError (409)."""
+        verb, target = _verb(action)
+        data = action.get("data")
+        if data is not None and not isinstance(data, dict):
+            raise ActionError('"data" must be a JSON object')
+        if verb == "set":
+            if not isinstance(target, dict):
+                raise ActionError('"set" takes an object of dotted paths and values')
+            self.command(case_id, Command("set", None, target, actor.user, actor.groups))
+        elif verb in ("message", "signal"):
+            self.publish(verb, str(target), data or {}, action.get("correlation"), actor)
+        elif verb in ("bind", "close"):
+            self.command(case_id, Command(verb, None, data, actor.user, actor.groups))
+        elif verb in ITEM_ACTIONS:
+            if target == CASE:
+                self.command(case_id, Command(verb, None, data, actor.user, actor.groups))
+                return
+            owner, item = self._aim(case_id, str(target), verb)
+            self.command(owner, Command(verb, item, data, actor.user, actor.groups))
+        else:
+            raise ActionError(f"unknown action {verb!r}")
+
+    def _aim(self, case_id: str, name: str, verb: str) -> tuple[str, str]:
+        """(case id, plan item or element id) a name designates, case first, then children."""
+        views = self.items(case_id, views=True)
+        if verb == "plan":
+            views = [*views, *self._discretionary(case_id)]
+        try:
+            found = resolve(name, views)
+        except UnusableScenario as exc:
+            raise ActionError(str(exc)) from None
+        if found is None:
+            raise ActionError(f'there is no item "{name}" in case {case_id!r}', 404)
+        owner, _, item = found.key.rpartition("/")
+        return owner or case_id, item
+
+    def command(self, case_id: str, command: Command, budget: list[int] | None = None) -> None:
+        """Run one engine command on a stored case and carry out what follows."""
+        budget = budget if budget is not None else [MAX_CASCADE]
+        engine = self._engine_of_case(case_id)
+        try:
+            stored = self.store.load(case_id)
+        except CaseNotFound:
+            raise ActionError(f"no case {case_id!r}", 404) from None
+        state = engine.restore(stored.state)
+        try:
+            outcome = engine.execute(state, command, self.clock.now())
+        except Refused as exc:
+            raise ActionError(str(exc)) from None
+        except Runaway as exc:
+            incident = engine.record_incident(state, str(exc), self.clock.now())
+            self.store.save(case_id, incident.state, stored.version, incident.history)
+            raise ActionError(f"incident: {exc}") from None
+        self.store.save(case_id, outcome.state, stored.version, outcome.history)
+        deployment, _ = self.deployment_of(case_id)
+        self._follow(case_id, deployment, outcome, budget)
+
+    def fire_timers(self, case_id: str, now: datetime | None = None) -> int:
+        """Fire the case's timers due by `now`, each in its own unit of work; how many fired."""
+        engine = self._engine_of_case(case_id)
+        fired = 0
+        while True:
+            stored = self.store.load(case_id)
+            state = engine.restore(stored.state)
+            moment = now or self.clock.now()
+            timer = state.next_timer(moment)
+            try:
+                outcome = engine.fire_due_timer(state, moment)
+            except Runaway as exc:
+                outcome = engine.record_incident(state, str(exc), moment, timer)
+            if outcome is None:
+                return fired
+            self.store.save(case_id, outcome.state, stored.version, outcome.history)
+            deployment, _ = self.deployment_of(case_id)
+            self._follow(case_id, deployment, outcome, [MAX_CASCADE])
+            fired += 1
+
+    # -- effects --------------------------------------------------------------------------------
+
+    def _follow(self, case_id: str, deployment: int, outcome: Outcome, budget: list[int]) -> None:
+        """Carry out an outcome's effects, then report the case's end to its caller."""
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ActionError(
+                "too many cases touched by one action (processes, sub-cases, messages or "
+                "signals that keep starting each other)"
+            )
+        for effect in outcome.effects:
+            if isinstance(effect, StartChild):
+                link = Link("", case_id, effect.instance, effect.blocking, effect.data, deployment)
+                try:
+                    self._start(
+                        deployment, effect.kind, effect.target, copy.deepcopy(effect.data),
+                        SYSTEM, link,
+                    )  # fmt: skip
+                except ActionError as exc:
+                    if effect.blocking:
+                        body = {"reason": str(exc)}
+                        self.command(
+                            case_id, Command("child_failed", effect.instance, body), budget
+                        )
+            elif isinstance(effect, StopChild):
+                for child in self.links.children_of(case_id):
+                    if child.task == effect.instance and self._state(child.child) not in ENDED:
+                        self.command(child.child, Command("terminate"), budget)
+            elif isinstance(effect, Publish):
+                self._deliver(effect, budget)
+        if outcome.state.state in ENDED:
+            self._report_end(case_id, outcome.state, budget)
+
+    def _report_end(self, child: str, state: CaseState, budget: list[int]) -> None:
+        link = self.links.parent_of(child)
+        if link is None or not link.blocking or link.task is None:
+            return
+        parent = self.store.load(link.parent).state
+        task = parent.items.get(link.task)
+        if task is None or task.state != "active":
+            return
+        if state.state == "completed":
+            changed = {
+                key: value
+                for key, value in state.data.items()
+                if link.started_with.get(key, _ABSENT) != value
+            }
+            command = Command("child_completed", link.task, changed)
+        elif state.state == "terminated":
+            command = Command("child_terminated", link.task, {})
+        else:
+            reason = f"{state.definition} failed"
+            command = Command("child_failed", link.task, {"reason": reason, "error": state.error})
+        self.command(link.parent, command, budget)
+
+    def _state(self, case_id: str) -> str:
+        return self.store.load(case_id).state.state
+
+    # -- messages and signals -------------------------------------------------------------------
+
+    def publish(
+        self, kind: str, name: str, data: dict[str, Any], correlation: Any, actor: Actor
+    ) -> str | None:
+        """A message (to the oldest case waiting for it, else starting the process whose message
+        start event names it; refused when neither) or a signal (to every waiting case and
+        every process it starts; refused when nothing). The case it reached or started."""
+        budget = [MAX_CASCADE]
+        waiting = self._waiting(kind, name, correlation)
+        if kind == "message":
+            if waiting:
+                body = {"name": name, "data": data, "correlation": correlation}
+                self.command(waiting[0], Command("message", None, body, actor.user), budget)
+                return waiting[0]
+            started = self._start_by(kind, name, data, actor, first=True)
+            if not started:
+                raise ActionError(f"no process waits for message {name!r} or starts with it")
+            return started[0]
+        for case_id in waiting:
+            self.command(case_id, Command("signal", None, {"name": name}, actor.user), budget)
+        started = self._start_by(kind, name, {}, actor, first=False)
+        if not waiting and not started:
+            raise ActionError(f"no process waits for signal {name!r} or starts with it")
+        return (waiting or started)[0]
+
+    def _deliver(self, effect: Publish, budget: list[int]) -> None:
+        """A message or signal a case threw (nobody receiving a message: it is dropped)."""
+        waiting = [
+            c for c in self._waiting(effect.kind, effect.name, effect.correlation)
+            if c != effect.sender
+        ]  # fmt: skip
+        if effect.kind == "message":
+            if waiting:
+                body = {"name": effect.name, "correlation": effect.correlation}
+                self.command(waiting[0], Command("message", None, body), budget)
+            else:
+                self._start_by("message", effect.name, {}, SYSTEM, first=True)
+            return
+        for case_id in waiting:
+            self.command(case_id, Command("signal", None, {"name": effect.name}), budget)
+        self._start_by("signal", effect.name, {}, SYSTEM, first=False)
+
+    def _waiting(self, kind: str, name: str, correlation: Any) -> list[str]:
+        """Active process cases with a token waiting for the message or signal, oldest first."""
+        found = []
+        now = self.clock.now()
+        for summary in self.store.list_cases(state="active"):
+            try:
+                engine = self.engine_for(
+                    int(summary.definition_version or 0), "case_or_process", summary.definition_key
+                )
+            except ActionError:
+                continue
+            if not isinstance(engine, ProcessEngine) or not _catches(engine.definition, kind, name):
+                continue
+            state = engine.restore(self.store.load(summary.id).state)
+            if engine.waits_for(state, kind, name, now, correlation):
+                found.append(summary.id)
+        return found
+
+    def _start_by(
+        self, kind: str, name: str, data: dict[str, Any], actor: Actor, first: bool
+    ) -> list[str]:
+        """Start the deployed processes a message or signal starts (newest deployment each)."""
+        started = []
+        for deployment, definition, start in self._started_by(kind, name):
+            started.append(
+                self._start(deployment, "process", definition.id, dict(data), actor, at=start)
+            )
+            if first:
+                break
+        return started
+
+    def _started_by(self, kind: str, name: str) -> list[tuple[int, ProcessDefinition, str]]:
+        seen: set[str] = set()
+        found = []
+        for deployment in _newest_first(self.deployments):
+            for definition, start in self.deployments.project(deployment.id).started_by(kind, name):
+                if definition.id not in seen:
+                    seen.add(definition.id)
+                    found.append((deployment.id, definition, start))
+        return found
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def view(self, case_id: str) -> dict[str, Any]:
+        """`{"id", "state", "definition", "data", "items": [...]}`: items of the processes and
+        sub-cases it started included."""
+        try:
+            stored = self.store.load(case_id)
+        except CaseNotFound:
+            raise ActionError(f"no case {case_id!r}", 404) from None
+        deployment, ident = self.deployment_of(case_id)
+        return {
+            "id": case_id,
+            "definition": ident,
+            "deployment": deployment,
+            "state": stored.state.state,
+            "version": stored.version,
+            "data": stored.state.data,
+            "incidents": list(stored.state.incidents),
+            "team": {role: list(m) for role, m in stored.state.team.items()},
+            "items": [
+                {
+                    "id": view.plan_item_id,
+                    "instance": view.key,
+                    "name": view.name,
+                    "definition": view.definition_id,
+                    "state": view.state,
+                    "case": view.key.rpartition("/")[0] or case_id,
+                }
+                for view in self.items(case_id, views=True)
+            ],
+        }
+
+    def items(self, case_id: str, views: bool = True, level: int = 0) -> list[ItemView]:
+        """Item instances of the case and of the cases it started (keys `child id/item`)."""
+        stored = self.store.load(case_id)
+        engine = self._engine_of_case(case_id)
+        definition = engine.definition
+        prefix = "" if level == 0 else f"{case_id}/"
+        found = []
+        for instance in stored.state.items.values():
+            if instance.item == definition.plan or "loop" in instance.memory:
+                continue
+            ident, name, definition_id, definition_name = _names(definition, instance.item)
+            found.append(
+                ItemView(
+                    prefix + ident, ident, name, definition_id, definition_name, instance.state,
+                    level, instance.seq,
+                )
+            )  # fmt: skip
+        for link in self.links.children_of(case_id):
+            if link.task is not None:
+                found.extend(self.items(link.child, views, level + 1))
+        return found
+
+    def _discretionary(self, case_id: str) -> list[ItemView]:
+        engine = self._engine_of_case(case_id)
+        definition = engine.definition
+        if not isinstance(definition, CaseDefinition):
+            return []
+        state = self.store.load(case_id).state
+        engine.restore(state)
+        return [
+            ItemView(item.id, item.id, item.name, item.definition_id, item.definition_name,
+                     "discretionary", 0, -1)
+            for item in definition.items.values()
+            if item.discretionary
+            and any(i.state == "active" for i in state.instances_of(item.parent or ""))
+        ]  # fmt: skip
+
+    def history(self, case_id: str) -> list[dict[str, Any]]:
+        """The audit trail of the case and of the cases it started, in time order."""
+        events: list[tuple[datetime, int, str, HistoryEvent]] = []
+        for order, (owner, event) in enumerate(self._history(case_id)):
+            events.append((event.at, order, owner, event))
+        events.sort(key=lambda e: (e[0], e[1]))
+        return [
+            {
+                "case": owner,
+                "seq": event.seq,
+                "at": event.at.isoformat().replace("+00:00", "Z"),
+                "instance": event.instance,
+                "item": event.item,
+                "event": event.event,
+                "state": event.state,
+                "cause": event.cause,
+                "user": event.user,
+            }
+            for _, _, owner, event in events
+        ]
+
+    def _history(self, case_id: str) -> Iterable[tuple[str, HistoryEvent]]:
+        try:
+            own = self.store.history(case_id)
+        except CaseNotFound:
+            raise ActionError(f"no case {case_id!r}", 404) from None
+        yield from ((case_id, event) for event in own)
+        for link in self.links.children_of(case_id):
+            yield from self._history(link.child)
+
+    def explain(self, case_id: str, item: str | None = None) -> str:
+        """Why an item is not active, or what keeps the case from completing (and what the
+        processes and sub-cases it waits for wait for)."""
+        engine = self._engine_of_case(case_id)
+        state = engine.restore(self.store.load(case_id).state)
+        definition, now = engine.definition, self.clock.now()
+        if isinstance(definition, ProcessDefinition):
+            own = explain_process(definition, state, item)
+        elif item is None:
+            own = explain_case(definition, state, now)
+        else:
+            own = explain_item(definition, state, item, now)
+        parts = [own]
+        for link in self.links.children_of(case_id):
+            task = state.items.get(link.task or "")
+            waited = link.blocking and task is not None and task.state == "active"
+            if waited and (item is None or task.item == item):
+                parts.append(f"{task.item} waits for {link.child}: {self.explain(link.child)}")
+        return "\n".join(parts)
+
+
+def _verb(action: dict[str, Any]) -> tuple[str, Any]:
+    if not isinstance(action, dict):
+        raise ActionError('an action is a JSON object such as {"complete": "Check invoice"}')
+    verbs = [key for key in action if key not in ("data", "correlation")]
+    if len(verbs) != 1:
+        raise ActionError(
+            'an action names exactly one verb, e.g. {"complete": "Check invoice", "data": {...}}'
+        )
+    return verbs[0], action[verbs[0]]
+
+
+def _names(definition: Definition, item: str) -> tuple[str, str | None, str | None, str | None]:
+    if isinstance(definition, CaseDefinition):
+        found = definition.items[item]
+        return found.id, found.name, found.definition_id, found.definition_name
+    node = definition.nodes[item]
+    return node.id, node.name, node.id, node.name
+
+
+def _catches(definition: ProcessDefinition, kind: str, name: str) -> bool:
+    return any(n.trigger == kind and n.event_name == name for n in definition.nodes.values())
+
+
+def _newest_first(deployments: Any) -> list[Any]:
+    listed = deployments.list() if hasattr(deployments, "list") else []
+    return sorted(listed, key=lambda d: d.id, reverse=True)
+
+
+_ABSENT = object()
