@@ -12,7 +12,7 @@ import pytest
 
 from studio.editor.validation import ModelProject
 from studio.editor.validation.compiled import CompiledProject
-from studio.host.cases import Actor, ActionError, CaseHost
+from studio.host.cases import ActionError, Actor, CaseHost
 from studio.runtime.clock import VirtualClock
 from studio.runtime.store.base import ConflictError
 from studio.runtime.store.database import make_engine
