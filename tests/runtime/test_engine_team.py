@@ -62,3 +62,15 @@ def test_the_system_acts_without_a_team():
     case = Case(case_xml(BODY).replace(b"</casePlanModel>", b"</casePlanModel>" + ROLES.encode()))
     case.do("complete", "a")
     assert case.latest("a") == "completed"
+
+
+def test_a_role_nobody_is_bound_to_is_open_to_the_group_of_that_name():
+    xml = case_xml(BODY).replace(b"</casePlanModel>", b"</casePlanModel>" + ROLES.encode())
+    case = Case(xml)  # no team bound yet
+    with pytest.raises(Refused):
+        as_user(case, "fozzie", "complete", "a", frozenset({"boss"}))
+    as_user(case, "fozzie", "complete", "a", frozenset({"clerk"}))
+    assert case.latest("a") == "completed"
+    case.do("bind", None, {"role": "boss", "members": ["piggy"]})
+    with pytest.raises(Refused):  # once bound, the binding alone decides
+        as_user(case, "gonzo", "occur", "u", frozenset({"boss"}))

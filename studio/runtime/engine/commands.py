@@ -10,6 +10,7 @@ from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.lifecycle import WORK
 from studio.runtime.engine.outcome import Command
 from studio.runtime.engine.state import TERMINAL
+from studio.runtime.engine.team import may_act
 
 
 class CaseRun(Completion):
@@ -35,7 +36,7 @@ class CaseRun(Completion):
         handler(target, command)
 
     def authorize(self, target: str, command: Command) -> None:
-        """Items bound to case roles refuse users outside the case team."""
+        """Items bound to case roles refuse users outside the case team (`team.may_act`)."""
         if command.user is None:
             return
         item = (
@@ -44,10 +45,8 @@ class CaseRun(Completion):
         roles = (item.performer,) if item.performer else item.authorized_roles
         if not roles:
             return
-        acting = {command.user, *command.groups}
-        for role in roles:
-            if acting & set(self.state.team.get(role, ())):
-                return
+        if may_act(self.state.team, roles, command.user, command.groups):
+            return
         raise Refused(
             f"{command.user} may not {command.action} {item.label!r}: only the case team's "
             f"{' / '.join(roles)} may"

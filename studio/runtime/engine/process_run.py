@@ -18,6 +18,7 @@ from studio.runtime.engine.process_loops import is_body
 from studio.runtime.engine.process_tokens import TOKEN_STATES, is_token
 from studio.runtime.engine.process_work import Work
 from studio.runtime.engine.state import TERMINAL
+from studio.runtime.engine.team import may_act
 
 CHILD_ENDS = frozenset({"child_completed", "child_terminated", "child_failed"})
 RETRIED = frozenset({"script_task", "rule_task", "service_task"})
@@ -342,7 +343,7 @@ class ProcessRun(Work):
         (the system, user None, may act)."""
         if command.user is None or node.lane is None:
             return
-        if {command.user, *command.groups} & set(self.state.team.get(node.lane, ())):
+        if may_act(self.state.team, (node.lane,), command.user, command.groups):
             return
         raise Refused(
             f"{command.user} may not complete {node.label!r}: only the case team's {node.lane} may"
