@@ -546,6 +546,7 @@ class Simulation:
         if work.started >= 0 and pool is not None:
             pool.free += 1
             pool.account(work, self.now, self.window)
+            self.last_completion = max(self.last_completion, self.now)  # the work ended here
             self.take(pool)
 
 

@@ -341,13 +341,6 @@ def test_a_task_interrupted_by_a_timer_frees_its_worker(tmp_path: Path) -> None:
     assert result["resources"]["agent"]["cost"] == 150.0  # 60 + 3 x 30 minutes at 60 an hour
 
 
-@pytest.mark.xfail(
-    reason="utilization divides busy time by the open time up to the last *completed* work "
-    "(Simulation.last_completion, set only in Simulation.finish), but busy time also counts "
-    "work stopped later by a terminated case or an interrupting timer: it reads 2.0 and 0.0 "
-    "here instead of 40 min / (2 x 30 min) and 150 min / 150 min",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("folder", "name", "changes", "utilization"),
     [
