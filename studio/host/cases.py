@@ -450,6 +450,19 @@ class CaseHost:
                 found.extend(self.items(link.child, views, level + 1))
         return found
 
+    def family(self, case_id: str) -> list[tuple[str, Definition, CaseState]]:
+        """(id, definition, restored state) of the case and of the processes and sub-cases it
+        started, depth first."""
+        engine = self._engine_of_case(case_id)
+        try:
+            state = engine.restore(self.store.load(case_id).state)
+        except CaseNotFound:
+            raise ActionError(f"no case {case_id!r}", 404) from None
+        found = [(case_id, engine.definition, state)]
+        for link in self.links.children_of(case_id):
+            found.extend(self.family(link.child))
+        return found
+
     def _discretionary(self, case_id: str) -> list[ItemView]:
         engine = self._engine_of_case(case_id)
         definition = engine.definition

@@ -1,0 +1,275 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the REST API (no login needed).
+
+The document is written here, next to the routes; a test checks that every route of the `api`
+blueprint is described and nothing else is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from studio import __version__
+from studio.web.api import api
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+ITEM = {
+    "type": "object",
+    "required": ["id", "name", "definition", "state"],
+    "properties": {
+        "id": {"type": "string"},
+        "instance": {"type": "string"},
+        "name": {"type": ["string", "null"]},
+        "definition": {"type": ["string", "null"]},
+        "state": {"type": "string"},
+        "case": {"type": "string"},
+    },
+}
+CASE = {
+    "type": "object",
+    "required": ["id", "state", "data", "items"],
+    "properties": {
+        "id": {"type": "string"},
+        "definition": {"type": "string"},
+        "deployment": {"type": "integer"},
+        "state": {"type": "string"},
+        "version": {"type": "integer"},
+        "data": {"type": "object"},
+        "incidents": {"type": "array", "items": {"type": "string"}},
+        "team": {"type": "object"},
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+    },
+}
+ACTION = {
+    "type": "object",
+    "description": (
+        "One action in the scenario vocabulary: exactly one of complete, occur, start, disable, "
+        "reenable, terminate, suspend, resume, plan, retry, reactivate (naming an item, or "
+        '"@case"), set (dotted paths), message, signal, bind, close; optional data and '
+        "correlation."
+    ),
+    "minProperties": 1,
+    "properties": {
+        "data": {"type": "object"},
+        "correlation": {"type": ["string", "number", "boolean"]},
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+CASE_REF = {"$ref": "#/components/schemas/Case"}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Case Studio runtime API", "version": __version__},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": {"Error": ERROR, "Item": ITEM, "Case": CASE, "Action": ACTION},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": _json({"type": "object"})},
+                }
+            },
+            "/auth/token": {
+                "post": {
+                    "summary": "A bearer token for a username and password",
+                    "security": [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["username", "password"],
+                                    "properties": {
+                                        "username": {"type": "string"},
+                                        "password": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["token"],
+                                "properties": {"token": {"type": "string"}},
+                            }
+                        ),
+                        "400": _error("malformed request"),
+                        "401": _error("wrong username or password, or throttled"),
+                    },
+                }
+            },
+            "/deployments": {
+                "get": {
+                    "summary": "Deployed model-project versions",
+                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                },
+                "post": {
+                    "summary": "Deploy a model project (a zip); admin",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "file": {"type": "string", "format": "binary"},
+                                        "key": {"type": "string"},
+                                    },
+                                }
+                            },
+                            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                        },
+                    },
+                    "responses": {
+                        "200": _json({"type": "object"}, "identical content: unchanged"),
+                        "201": _json({"type": "object"}, "a new version"),
+                        "400": _error("no zip"),
+                        "422": _error("the project does not validate or the zip is unsafe"),
+                        **COMMON,
+                    },
+                },
+            },
+            "/cases": {
+                "get": {
+                    "summary": "The cases the caller may see",
+                    "parameters": [
+                        {"name": n, "in": "query", "schema": {"type": "string"}}
+                        for n in ("definition", "state", "started_after", "started_before")
+                    ],
+                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                },
+                "post": {
+                    "summary": "Start a case (or a BPMN process) of the newest deployment",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["case"],
+                                    "properties": {
+                                        "case": {"type": "string"},
+                                        "data": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(CASE_REF, "the case"),
+                        "400": _error("malformed request"),
+                        "404": _error("no deployed case or process of that id"),
+                        "422": _error("the case could not start"),
+                        **COMMON,
+                    },
+                },
+            },
+            "/cases/{case_id}": {
+                "get": {
+                    "summary": "A case with its items (and those of what it started)",
+                    "parameters": [CASE_ID],
+                    "responses": {
+                        "200": _json(CASE_REF),
+                        "404": _error("no such case"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/cases/{case_id}/actions": {
+                "post": {
+                    "summary": "One action in the scenario vocabulary",
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Action"}}
+                        },
+                    },
+                    "responses": {
+                        "200": _json(CASE_REF, "the case after the action"),
+                        "400": _error("malformed request"),
+                        "404": _error("no such case or item"),
+                        "409": _error("another request changed the case first"),
+                        "422": _error("the engine refused the action"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/cases/{case_id}/history": {
+                "get": {
+                    "summary": "The audit trail: every transition, who, when, why",
+                    "parameters": [CASE_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "404": _error("no such case"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/cases/{case_id}/explanation": {
+                "get": {
+                    "summary": "Why the case does not complete, or why an item is not active",
+                    "parameters": [
+                        CASE_ID,
+                        {"name": "item", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "404": _error("no such case"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/tasks": {
+                "get": {
+                    "summary": "The caller's worklist",
+                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                }
+            },
+        },
+    }
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    return jsonify(document())
