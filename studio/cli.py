@@ -161,9 +161,76 @@ def serve(host: str, port: int) -> None:
 
 @main.command()
 @click.argument("path")
-def deploy(path: str) -> None:
-    """Deploy a model project to the database of STUDIO_DATABASE_URL."""
-    _not_yet("deploy", "the runtime service", 'issue "Runtime service"')
+@click.option("--key", help="The deployment's name (default: the folder's or zip's name).")
+def deploy(path: str, key: str | None) -> None:
+    """Deploy a model project (a folder or a zip) to the database of STUDIO_DATABASE_URL.
+
+    The models are validated first: with errors nothing is stored, the problems are listed and
+    the exit code is 1. Identical content under the same key is a no-op. Exit code 2 for a
+    missing path or unusable input.
+    """
+    import getpass
+    from typing import NoReturn
+
+    import sqlalchemy as sa
+
+    from studio.deploy import DeploymentError, FileProblem
+    from studio.deploy.deployments import DeploymentStore
+    from studio.runtime.config import load_settings
+    from studio.runtime.store.base import NotMigrated
+    from studio.runtime.store.database import make_engine
+    from studio.runtime.store.migrate import current_revision, ensure_migrated, upgrade
+    from studio.runtime.users import UserError, UserStore, ensure_first_admin
+
+    def fail(message: str, code: int) -> NoReturn:
+        click.echo(f"studio deploy: {message}", err=True)
+        sys.exit(code)
+
+    if not Path(path).exists():
+        fail(f"no such file or folder: {path}", EXIT_UNUSABLE)
+    try:
+        actor = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        actor = "cli"
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.embedded and current_revision(engine) is None:
+            upgrade(engine)
+        ensure_migrated(engine)
+        password = settings.admin_password
+        generated = ensure_first_admin(
+            UserStore(engine, settings.secret_key), password, actor=actor
+        )
+        if generated:
+            click.echo(
+                f"created the first user, admin, with the password {generated} (shown once)",
+                err=True,
+            )
+        store = DeploymentStore(engine, settings.instance_path)
+        deployment, created, skipped = store.deploy_path(path, key, actor)
+    except DeploymentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        fail(f"{path}: {exc.message}", EXIT_FAILED if exc.problems else EXIT_UNUSABLE)
+    except UserError as exc:  # a refused STUDIO_ADMIN_PASSWORD
+        fail(f"STUDIO_ADMIN_PASSWORD: {exc}", EXIT_UNUSABLE)
+    except (NotMigrated, sa.exc.SQLAlchemyError, OSError) as exc:
+        fail(str(exc).strip().splitlines()[0], EXIT_FAILED)
+    finally:
+        engine.dispose()
+    for warning in deployment.problems if created else ():
+        click.echo(str(FileProblem(**warning)))
+    if skipped:
+        click.echo(f"left out (not model-project files): {', '.join(skipped)}", err=True)
+    if not created:
+        click.echo(f"{deployment.key} is unchanged (version {deployment.version})")
+        return
+    count = len(deployment.manifest["files"])
+    click.echo(
+        f"deployed {deployment.key} version {deployment.version} ({count} file"
+        f"{'s' if count != 1 else ''}, hash {deployment.content_hash[:8]})"
+    )
 
 
 @main.group()
