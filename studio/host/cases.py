@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -94,6 +94,9 @@ class CaseHost:
         self.clock = clock or WallClock()
         self.services = services if services is not None else ServiceRegistry.installed()
         self._engines: dict[tuple[int, str], Any] = {}
+        self.listeners: list[Callable[[str, CaseState, tuple[HistoryEvent, ...]], None]] = []
+        """Told of every stored change: (case id, its new state, the history it appended) —
+        live updates subscribe here. A listener's failure never undoes the change."""
 
     # -- definitions ----------------------------------------------------------------------------
 
@@ -165,6 +168,7 @@ class CaseHost:
         except (Refused, Runaway) as exc:
             raise ActionError(f"{ident} could not start: {exc}") from None
         self.store.create(outcome.state, ident, str(deployment), outcome.history)
+        self._changed(case_id, outcome.state, outcome.history)
         if link is not None:
             self.links.add(
                 Link(case_id, link.parent, link.task, link.blocking, link.started_with, deployment)
@@ -229,8 +233,10 @@ class CaseHost:
         except Runaway as exc:
             incident = engine.record_incident(state, str(exc), self.clock.now())
             self.store.save(case_id, incident.state, stored.version, incident.history)
+            self._changed(case_id, incident.state, incident.history)
             raise ActionError(f"incident: {exc}") from None
         self.store.save(case_id, outcome.state, stored.version, outcome.history)
+        self._changed(case_id, outcome.state, outcome.history)
         deployment, _ = self.deployment_of(case_id)
         self._follow(case_id, deployment, outcome, budget)
 
@@ -250,9 +256,19 @@ class CaseHost:
             if outcome is None:
                 return fired
             self.store.save(case_id, outcome.state, stored.version, outcome.history)
+            self._changed(case_id, outcome.state, outcome.history)
             deployment, _ = self.deployment_of(case_id)
             self._follow(case_id, deployment, outcome, [MAX_CASCADE])
             fired += 1
+
+    def _changed(
+        self, case_id: str, state: CaseState, history: tuple[HistoryEvent, ...] | list
+    ) -> None:
+        for listener in self.listeners:
+            try:
+                listener(case_id, state, tuple(history))
+            except Exception:  # a listener (a push to browsers) must not break the case
+                continue
 
     # -- effects --------------------------------------------------------------------------------
 
