@@ -26,12 +26,6 @@ def test_every_command_has_help(command):
     assert "Usage:" in done.stdout
 
 
-def test_commands_of_later_parts_say_where_they_belong():
-    done = studio("serve", "--port", "5999")
-    assert done.returncode == 2
-    assert "runtime" in done.stderr and "Traceback" not in done.stderr
-
-
 def test_simulate_a_missing_file_is_exit_2_naming_it():
     done = studio("simulate", "x.sim.json")
     assert done.returncode == 2
