@@ -1,0 +1,310 @@
+"""The job executor: fires the due timers of live cases, in the background of a server.
+
+Each round lists the cases with due timers and, one case at a time, claims the case's job (a row
+of kind "timer" in `jobs`, created on the first claim), fires the case's due timers through the
+host and releases the job. A claim is one conditional write, so executors in several threads or
+server processes never work on one case at the same time; a claim whose lease expired (its owner
+died) can be taken over. Firing is exactly once because the host saves each fired timer with
+optimistic locking, removing it from the case in the same save: a case changed meanwhile is a
+conflict, retried next round.
+
+Job states: `running` (claimed), `retry` (failed, backing off until `due`), `waiting` (listed as
+due but nothing could fire: the timers of suspended items wait for their resume; checked again
+later) and `failed` (retried `max_attempts` times: an incident is on the case and the timer that
+failed is parked). A job that succeeds is deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from studio.host.cases import CaseHost
+from studio.runtime.clock import Clock
+from studio.runtime.store.base import ConflictError
+from studio.runtime.store.schema import cases
+from studio.runtime.store.service_tables import jobs
+
+logger = logging.getLogger(__name__)
+
+KIND = "timer"
+RUNNING, RETRY, WAITING, FAILED = "running", "retry", "waiting", "failed"
+MAX_BATCHES = 10
+"""Batches of due cases one round works through at most (a backlog after a restart)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A job this executor holds: its row id and the attempts already spent on it."""
+
+    id: int
+    attempts: int
+
+
+class JobExecutor:
+    """Fires due timers once each, retrying failures with backoff, in a daemon thread."""
+
+    def __init__(
+        self,
+        host: CaseHost,
+        engine: sa.Engine,
+        clock: Clock | None = None,
+        owner: str | None = None,
+        interval: float = 1.0,
+        lease: timedelta = timedelta(seconds=60),
+        max_attempts: int = 5,
+        *,
+        backoff: timedelta = timedelta(seconds=2),
+        max_backoff: timedelta = timedelta(minutes=10),
+        recheck: timedelta = timedelta(seconds=30),
+        batch: int = 100,
+    ) -> None:
+        """`owner` names this executor in the claims it writes (unique per executor; a stable
+        name lets a restarted server take its own claims back at once). `backoff` doubles per
+        failed attempt up to `max_backoff`; `recheck` is how long a case whose due timers
+        could not fire waits before it is looked at again; `batch` caps cases per round."""
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.host = host
+        self.db = engine
+        self.clock = clock or host.clock
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.interval = interval
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.recheck = recheck
+        self.batch = batch
+        self.fired = 0
+        self.last_run: datetime | None = None
+        self.last_error: str | None = None
+        self._round = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._locks = self.db.dialect.name != "sqlite"
+        """SQLite runs one writer at a time; elsewhere a claim locks the case row first."""
+
+    # -- rounds ---------------------------------------------------------------------------------
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Fire the timers due by `now` (default: the clock, read per case); how many fired."""
+        return self._run(now, None)
+
+    def _run(self, now: datetime | None, stop: threading.Event | None) -> int:
+        with self._round:
+            fired = 0
+            for _ in range(MAX_BATCHES):
+                until = now or self.clock.now()
+                limit = self.batch + self._blocked(until)
+                listed = self.host.store.due_timers(until, limit)
+                claimed = 0
+                for case_id, _due in listed:
+                    if stop is not None and stop.is_set():
+                        break
+                    at = now or self.clock.now()
+                    claim = self._claim(case_id, at)
+                    if claim is not None:
+                        claimed += 1
+                        fired += self._work(case_id, claim, at)
+                if len(listed) < limit or not claimed or (stop is not None and stop.is_set()):
+                    break
+            self.fired += fired
+            self.last_run = now or self.clock.now()
+            return fired
+
+    def _work(self, case_id: str, claim: Claim, now: datetime) -> int:
+        """Fire one claimed case's timers and settle its job."""
+        try:
+            fired = self.host.fire_timers(case_id, now)
+        except ConflictError:  # another writer saved the case first: next round
+            self._settle(claim, None)
+            return 0
+        except Exception as exc:
+            logger.warning("timers of case %s failed: %s", case_id, exc, exc_info=True)
+            self._failed(case_id, claim, now, f"{type(exc).__name__}: {exc}")
+            return 0
+        if fired:
+            self._settle(claim, None)
+        else:
+            self._settle(claim, {"state": WAITING, "due": now + self.recheck, "attempts": 0})
+        return fired
+
+    def _failed(self, case_id: str, claim: Claim, now: datetime, error: str) -> None:
+        """Back off, or after the last attempt record an incident on the case."""
+        attempts = claim.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error}
+        if attempts >= self.max_attempts:
+            try:
+                self._incident(case_id, f"timer failed {attempts} times: {error}", now)
+            except Exception as exc:  # the incident is recorded on a later attempt
+                logger.warning("no incident recorded on case %s: %s", case_id, exc)
+            else:
+                self._settle(claim, {**values, "state": FAILED, "due": now})
+                return
+        delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
+        self._settle(claim, {**values, "state": RETRY, "due": now + delay})
+
+    def _incident(self, case_id: str, message: str, now: datetime) -> None:
+        """Record an incident on the case, parking its next due timer (the one that fails)."""
+        host = self.host
+        deployment, ident = host.deployment_of(case_id)
+        engine = host.engine_for(deployment, "case_or_process", ident)
+        stored = host.store.load(case_id)
+        state = engine.restore(stored.state)
+        outcome = engine.record_incident(state, message, now, state.next_timer(now))
+        host.store.save(case_id, outcome.state, stored.version, outcome.history)
+        for listener in host.listeners:
+            try:
+                listener(case_id, outcome.state, tuple(outcome.history))
+            except Exception:  # a push to browsers must not undo the incident
+                logger.exception("a case listener failed")
+
+    # -- claims ---------------------------------------------------------------------------------
+
+    def _claim(self, case_id: str, now: datetime) -> Claim | None:
+        """Claim the case's timer job: take a free or expired one that is due, or create it."""
+        mine = {"lock_owner": self.owner, "lock_expires_at": now + self.lease, "state": RUNNING}
+        spent = sa.case(
+            (jobs.c.state == FAILED, 0),  # a new failure after an incident: attempts anew
+            (jobs.c.state == RUNNING, jobs.c.attempts + 1),  # its owner died with it
+            else_=jobs.c.attempts,
+        )
+        claimable = sa.and_(
+            jobs.c.kind == KIND,
+            jobs.c.case_id == case_id,
+            jobs.c.due <= now,
+            sa.or_(jobs.c.lock_owner.is_(None), jobs.c.lock_expires_at <= now),
+        )
+        with self.db.begin() as connection:
+            if self._locks:  # claims of one case queue here; SQLite's first write locks all
+                connection.execute(
+                    sa.select(cases.c.id).where(cases.c.id == case_id).with_for_update()
+                )
+            taken = connection.execute(
+                sa.update(jobs)
+                .where(claimable)
+                .values(**mine, attempts=spent)
+                .returning(jobs.c.id, jobs.c.attempts)
+            ).first()
+            if taken is not None:
+                return Claim(taken.id, taken.attempts)
+            exists = connection.execute(
+                sa.select(jobs.c.id).where(jobs.c.kind == KIND, jobs.c.case_id == case_id)
+            ).first()
+            if exists is not None:  # held by another executor, or backing off
+                return None
+            made = connection.execute(
+                sa.insert(jobs).values(
+                    kind=KIND, case_id=case_id, due=now, attempts=0, created_at=now, **mine
+                )
+            )
+            return Claim(made.inserted_primary_key[0], 0)
+
+    def _settle(self, claim: Claim, values: dict[str, Any] | None) -> None:
+        """Release a claim: delete the job (None) or update it and free its lock."""
+        held = sa.and_(jobs.c.id == claim.id, jobs.c.lock_owner == self.owner)
+        if values is None:
+            statement: Any = sa.delete(jobs).where(held)
+        else:
+            freed = {"lock_owner": None, "lock_expires_at": None}
+            statement = sa.update(jobs).where(held).values(**values, **freed)
+        with self.db.begin() as connection:
+            if connection.execute(statement).rowcount != 1:
+                logger.warning("job %s was taken over before %s released it", claim.id, self.owner)
+
+    def _blocked(self, now: datetime) -> int:
+        """Jobs that cannot be claimed now (held, backing off, waiting): due cases they would
+        hide from a round are listed on top of the batch."""
+        query = sa.select(sa.func.count()).where(
+            jobs.c.kind == KIND,
+            sa.or_(jobs.c.due > now, jobs.c.lock_expires_at > now),
+        )
+        with self.db.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def _recover(self) -> None:
+        """Free claims this owner left behind (a restart under a stable name)."""
+        with self.db.begin() as connection:
+            connection.execute(
+                sa.update(jobs)
+                .where(jobs.c.kind == KIND, jobs.c.lock_owner == self.owner)
+                .values(lock_owner=None, lock_expires_at=None)
+            )
+
+    # -- the thread -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run a round now (what fell due while the server was down), then every `interval`
+        seconds in a daemon thread until `stop()`."""
+        if self.running:
+            return
+        self._stop.clear()
+        self._recover()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"job-executor-{self.owner}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop the thread after its current case, and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._run(None, self._stop)
+                self.last_error = None
+            except Exception as exc:  # a broken round (the database away): try again later
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                logger.exception("job executor round failed")
+            self._stop.wait(self.interval)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """`{"running", "owner", "last_run", "last_error", "fired", "pending", "failed",
+        "jobs": {state: count}}` for health checks and the admin pages."""
+        query = (
+            sa.select(jobs.c.state, sa.func.count())
+            .where(jobs.c.kind == KIND)
+            .group_by(jobs.c.state)
+        )
+        with self.db.connect() as connection:
+            counts = {state: int(n) for state, n in connection.execute(query)}
+        return {
+            "running": self.running,
+            "owner": self.owner,
+            "last_run": self.last_run.isoformat() if self.last_run else None,
+            "last_error": self.last_error,
+            "fired": self.fired,
+            "pending": sum(n for state, n in counts.items() if state != FAILED),
+            "failed": counts.get(FAILED, 0),
+            "jobs": counts,
+        }
+
+    def jobs(self, state: str | None = None) -> list[dict[str, Any]]:
+        """The timer jobs (optionally in one state), for an admin page."""
+        query = sa.select(
+            jobs.c.case_id, jobs.c.state, jobs.c.attempts, jobs.c.due, jobs.c.last_error,
+            jobs.c.lock_owner, jobs.c.lock_expires_at,
+        ).where(jobs.c.kind == KIND).order_by(jobs.c.due, jobs.c.id)  # fmt: skip
+        if state is not None:
+            query = query.where(jobs.c.state == state)
+        with self.db.connect() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
