@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studio.expressions.errors import ExpressionError, ExpressionEvaluationError
-from studio.expressions.values import type_name
+from studio.expressions.values import to_json_value, type_name
 
 if TYPE_CHECKING:
     from studio.expressions.engine import CompiledExpression, SafeExpressionEngine
@@ -65,7 +65,7 @@ class Script:
             except ExpressionEvaluationError as exc:
                 exc.line = assignment.line
                 raise
-        return written
+        return {key: to_json_value(value) for key, value in written.items()}
 
 
 def _write_path(base: Any, target: tuple[str, ...], value: Any) -> dict[str, Any]:

@@ -237,17 +237,21 @@ class EngineDriver:
         return views
 
     def discretionary(self) -> list[ItemView]:
-        """Discretionary items of the case's and its active stages' planning tables."""
+        """Discretionary items of the case's and its active stages' planning tables, and of the
+        sub-cases it (or the processes it started) started."""
         state = self._state()
-        if isinstance(self.definition, ProcessDefinition):
-            return []
-        return [
-            ItemView(self.prefix + item.id, item.id, item.name, item.definition_id,
-                     item.definition_name, "discretionary", self.level, -1)
-            for item in self.definition.items.values()
-            if item.discretionary
-            and any(i.state == "active" for i in state.instances_of(item.parent or ""))
-        ]  # fmt: skip
+        found = []
+        if isinstance(self.definition, CaseDefinition):
+            found = [
+                ItemView(self.prefix + item.id, item.id, item.name, item.definition_id,
+                         item.definition_name, "discretionary", self.level, -1)
+                for item in self.definition.items.values()
+                if item.discretionary
+                and any(i.state == "active" for i in state.instances_of(item.parent or ""))
+            ]  # fmt: skip
+        for child, _, _ in self.children.values():
+            found.extend(child.discretionary())
+        return found
 
     def known_names(self) -> set[str]:
         names: set[str] = set()

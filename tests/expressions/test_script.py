@@ -35,7 +35,7 @@ def test_compile_and_run(data):
     assert result == {
         "matched": True,
         "invoice": {"po_amount": 1200, "amount": 1200, "received": True, "status": "matched"},
-        "checked_at": NOW,
+        "checked_at": "2026-01-05T09:30:00Z",  # dates are written as ISO-8601 text
     }
     assert "status" not in data["invoice"]  # the input is not changed
 
@@ -136,3 +136,15 @@ def test_unknown_name_column_within_the_line():
     with pytest.raises(ExpressionEvaluationError) as info:
         compile_script("a = 1\nb = a + missing").run({})
     assert (info.value.line, info.value.offset) == (2, 8)
+
+
+def test_dates_a_script_writes_are_stored_as_iso_text():
+    from datetime import UTC, datetime
+
+    script = compile_script("at = now()\nday = today()\nseen = [now()]")
+    written = script.run({}, now=datetime(2026, 1, 5, 9, tzinfo=UTC))
+    assert written == {
+        "at": "2026-01-05T09:00:00Z",
+        "day": "2026-01-05",
+        "seen": ["2026-01-05T09:00:00Z"],
+    }

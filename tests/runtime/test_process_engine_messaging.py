@@ -128,3 +128,11 @@ def test_a_called_process_that_failed_without_an_error_is_an_incident_on_the_act
 def test_a_signal_command_with_no_name_is_refused():
     with pytest.raises(Refused, match="a signal needs a name"):
         Process(START_EVENTS).do("signal", None, {})
+
+
+def test_a_called_element_terminated_ends_the_process_terminated_when_nothing_else_goes_on():
+    process = caller()
+    (start,) = process.effects
+    process.do("child_terminated", start.instance, {})
+    assert process.states("call") == ["terminated"]
+    assert process.state.state == "terminated"

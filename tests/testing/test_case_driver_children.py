@@ -39,3 +39,45 @@ def test_the_case_and_its_process_task_explain_what_the_process_waits_for(case):
     assert "Check mismatch" in why
     assert "Check mismatch" in case.explain("pi_check")
     assert "InvoiceCheck" not in case.explain("pi_pay")
+
+
+CALLER = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="Caller" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="call"/>
+    <callActivity id="call" name="Handle the case" calledElement="Called"/>
+    <sequenceFlow id="f2" sourceRef="call" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>
+"""
+CALLED = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="c" targetNamespace="t">
+  <case id="Called">
+    <casePlanModel id="plan" autoComplete="false">
+      <planItem id="pi_work" name="Work" definitionRef="ht_work"/>
+      <planningTable id="pt">
+        <discretionaryItem id="di_extra" name="Extra check" definitionRef="ht_extra"/>
+      </planningTable>
+      <humanTask id="ht_work" name="Work"/>
+      <humanTask id="ht_extra" name="Extra check"/>
+    </casePlanModel>
+  </case>
+</definitions>
+"""
+
+
+def test_a_scenario_plans_a_discretionary_item_of_a_case_a_process_called(tmp_path):
+    from studio.testing.runner import run_scenario
+    from studio.testing.scenario_file import load_scenario
+
+    (tmp_path / "caller.bpmn").write_text(CALLER)
+    (tmp_path / "called.cmmn").write_text(CALLED)
+    scenario = tmp_path / "plan.scenario.json"
+    scenario.write_text(
+        '{"name": "plan in the called case", "model": "caller.bpmn", "steps": ['
+        '{"plan": "Extra check"}, {"expect": {"items": {"Extra check": "active"}}}]}'
+    )
+    result = run_scenario(load_scenario(scenario), open_case_driver)
+    assert result.passed, result.failures

@@ -83,7 +83,8 @@ def test_two_racing_completions_of_one_task_exactly_one_wins(server: str) -> Non
         action = {"complete": "Check mismatch", "data": {"approved": True}}
         barrier = threading.Barrier(2)
 
-        def complete(_: int, case_id: str = case["id"], action: dict = action) -> int:
+        def complete(_: int, case_id: str = case["id"], action: dict = action,
+                     barrier: threading.Barrier = barrier) -> int:  # fmt: skip
             barrier.wait()
             return call(server, "POST", f"/api/v1/cases/{case_id}/actions", action, carl)[0]
 

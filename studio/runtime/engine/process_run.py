@@ -361,6 +361,8 @@ class ProcessRun(Work):
             self.push(lambda: self.complete(iid))
         elif action == "child_terminated":
             self.emit(iid, "terminate", "terminated", "its called element was terminated")
+            if not self.state.blocking.get(self.root, 0):  # nothing else goes on: it ends too
+                self.terminate_all(f"what {self.node(iid).label!r} called was terminated")
         elif isinstance(data.get("error"), str):
             self.rethrow(iid, data["error"])
         else:
