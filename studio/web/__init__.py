@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 connection.execute(sa.text("SELECT 1"))
         except Exception:
             return jsonify({"status": "database unavailable"}), 503
+        executor = app.extensions["studio"].executor
+        if executor is not None and not executor.running:
+            return jsonify({"status": "the job executor is not running"}), 503
         return jsonify({"status": "ready"})
 
     @app.after_request
@@ -73,4 +76,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             response.headers.setdefault(name, value)
         return response
 
+    from studio.web.live import attach
+
+    attach(app)
     return app

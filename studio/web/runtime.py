@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,6 +26,8 @@ class Runtime:
     host: CaseHost
     first_password: str | None = None
     """A generated password for the first admin (printed once by `studio serve`)."""
+    executor: Any = None
+    """The job executor firing due timers (`studio serve` starts one)."""
 
 
 def open_runtime(settings: Settings, migrate: bool = True) -> Runtime:

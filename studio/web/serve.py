@@ -1,12 +1,15 @@
 """`studio serve`: the studio and runtime on one server process.
 
-Gunicorn serves it where it is available (one worker process, since the embedded SQLite database
-and the in-process job executor belong to one process; threads for concurrent requests);
-elsewhere Werkzeug's server does. The first admin's generated password is printed once.
+Before serving, the embedded database is migrated and the first admin made (its generated
+password printed once). Gunicorn then serves the app where it is available — one worker process,
+since the embedded SQLite database and the in-process job executor belong to one process, with
+threads for concurrent requests; elsewhere Werkzeug's server does. The app, its database
+connections and the job executor that fires due timers are made in the serving process.
 """
 
 from __future__ import annotations
 
+import atexit
 import sys
 from typing import Any
 
@@ -16,26 +19,26 @@ THREADS = 32
 def run_server(host: str, port: int) -> int:
     from studio.runtime.config import load_settings
     from studio.runtime.store.base import NotMigrated
-    from studio.web import create_app
+    from studio.web.runtime import open_runtime
 
     settings = load_settings()
     try:
-        app = create_app(settings)
+        prepared = open_runtime(settings)
     except NotMigrated as exc:
         print(f"studio serve: {exc}", file=sys.stderr)
         return 2
-    runtime = app.extensions["studio"]
-    if runtime.first_password:
+    if prepared.first_password:
         print(
             "studio serve: created the first user, admin, with the password "
-            f"{runtime.first_password}\n  (shown once; set STUDIO_ADMIN_PASSWORD to choose it)",
+            f"{prepared.first_password}\n  (shown once; set STUDIO_ADMIN_PASSWORD to choose it)",
             flush=True,
         )
+    prepared.engine.dispose()
     print(f"studio serve: http://{host}:{port}  (instance {settings.instance_path})", flush=True)
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:  # pragma: no cover - gunicorn is a dependency on POSIX
-        app.run(host=host, port=port, threaded=True)
+        serving_app(settings).run(host=host, port=port, threaded=True)
         return 0
 
     class _Server(BaseApplication):  # type: ignore[misc]
@@ -54,7 +57,21 @@ def run_server(host: str, port: int) -> int:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return app
+            return serving_app(settings)
 
     _Server().run()
     return 0
+
+
+def serving_app(settings: Any) -> Any:
+    """The app with its job executor running (stopped when the process exits)."""
+    from studio.host.executor import JobExecutor
+    from studio.web import create_app
+
+    app = create_app(settings)
+    runtime = app.extensions["studio"]
+    executor = JobExecutor(runtime.host, runtime.engine)
+    runtime.executor = executor
+    executor.start()
+    atexit.register(executor.stop, 5)
+    return app
