@@ -168,11 +168,11 @@ class CaseHost:
         except (Refused, Runaway) as exc:
             raise ActionError(f"{ident} could not start: {exc}") from None
         self.store.create(outcome.state, ident, str(deployment), outcome.history)
-        self._changed(case_id, outcome.state, outcome.history)
         if link is not None:
             self.links.add(
                 Link(case_id, link.parent, link.task, link.blocking, link.started_with, deployment)
             )
+        self._changed(case_id, outcome.state, outcome.history)
         self._follow(case_id, deployment, outcome, budget=[MAX_CASCADE])
         return case_id
 
