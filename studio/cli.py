@@ -240,8 +240,14 @@ def db() -> None:
 
 @db.command()
 def upgrade() -> None:
-    """Create or migrate the database of STUDIO_DATABASE_URL."""
-    _not_yet("db upgrade", "the runtime service", 'issue "Runtime service"')
+    """Create or migrate the database of STUDIO_DATABASE_URL.
+
+    Then, when there is no user yet, create the first user, admin, with STUDIO_ADMIN_PASSWORD or
+    a generated password that is shown once.
+    """
+    from studio.runtime.admin_cli import db_upgrade
+
+    sys.exit(db_upgrade())
 
 
 @main.group()
@@ -250,9 +256,19 @@ def users() -> None:
 
 
 @users.command("list")
-def users_list() -> None:
-    """List users and their roles."""
-    _not_yet("users", "the runtime service", 'issue "Runtime service"')
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def users_list(output_format: str) -> None:
+    """List users: username, roles, groups, active."""
+    from studio.runtime.admin_cli import users_list as run
+
+    sys.exit(run(output_format))
+
+
+_PASSWORD_STDIN = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (default: a hidden prompt).",
+)
 
 
 @users.command("add")
@@ -261,11 +277,66 @@ def users_list() -> None:
     "--role",
     "roles",
     multiple=True,
-    type=click.Choice(["analyst", "tester", "admin", "caseworker"]),
+    required=True,
+    help="A role: analyst, tester, admin or caseworker (repeat for more).",
 )
-def users_add(username: str, roles: tuple[str, ...]) -> None:
-    """Add a user with roles."""
-    _not_yet("users", "the runtime service", 'issue "Runtime service"')
+@click.option("--group", "groups", multiple=True, help="A group (repeat for more).")
+@_PASSWORD_STDIN
+def users_add(
+    username: str, roles: tuple[str, ...], groups: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Add a user with roles (and groups)."""
+    from studio.runtime.admin_cli import users_add as run
+
+    sys.exit(run(username, roles, groups, password_stdin))
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.argument("roles", nargs=-1, required=True)
+def users_set_role(username: str, roles: tuple[str, ...]) -> None:
+    """Replace the user's roles with ROLES (analyst, tester, admin, caseworker)."""
+    from studio.runtime.admin_cli import users_set_roles
+
+    sys.exit(users_set_roles(username, roles))
+
+
+@users.command("set-groups")
+@click.argument("username")
+@click.argument("groups", nargs=-1)
+def users_set_groups(username: str, groups: tuple[str, ...]) -> None:
+    """Replace the user's groups with GROUPS (none: no groups)."""
+    from studio.runtime.admin_cli import users_set_groups as run
+
+    sys.exit(run(username, groups))
+
+
+@users.command("set-password")
+@click.argument("username")
+@_PASSWORD_STDIN
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Set the user's password; this unlocks the account and revokes its API tokens."""
+    from studio.runtime.admin_cli import users_set_password as run
+
+    sys.exit(run(username, password_stdin))
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Deactivate a user: no login, no API token works."""
+    from studio.runtime.admin_cli import users_set_active
+
+    sys.exit(users_set_active(username, False))
+
+
+@users.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Activate a deactivated user again."""
+    from studio.runtime.admin_cli import users_set_active
+
+    sys.exit(users_set_active(username, True))
 
 
 if __name__ == "__main__":  # pragma: no cover
