@@ -15,15 +15,6 @@ from studio import __version__
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _not_yet(command: str, part: str, issue: str) -> None:
-    click.echo(
-        f"studio {command}: not available yet. It belongs to {part} ({issue}), "
-        "which has not landed in this version.",
-        err=True,
-    )
-    sys.exit(EXIT_UNUSABLE)
-
-
 def _terminal_progress(verb: str):
     """A progress line on a terminal's stderr for long runs; nothing on a pipe."""
     if not sys.stderr.isatty():
@@ -154,9 +145,9 @@ def simulate(file: Path, output_format: str, out: Path | None, other: Path | Non
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the web studio and runtime (embedded SQLite by default)."""
-    _not_yet(
-        "serve", "the runtime service and web studio", 'issues "Runtime service", "Web studio"'
-    )
+    from studio.web.serve import run_server
+
+    sys.exit(run_server(host, port))
 
 
 @main.command()

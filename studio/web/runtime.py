@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from studio.deploy.deployments import DeploymentStore
 from studio.host.cases import CaseHost
+from studio.host.worklist import Worklist
 from studio.runtime.config import Settings
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.migrate import current_revision, head_revision, upgrade
@@ -24,6 +25,7 @@ class Runtime:
     users: UserStore
     deployments: DeploymentStore
     host: CaseHost
+    worklist: Worklist
     first_password: str | None = None
     """A generated password for the first admin (printed once by `studio serve`)."""
     executor: Any = None
@@ -42,4 +44,6 @@ def open_runtime(settings: Settings, migrate: bool = True) -> Runtime:
     first = ensure_first_admin(users, settings.admin_password)
     deployments = DeploymentStore(engine, settings.instance_path)
     host = CaseHost(store, engine, deployments)
-    return Runtime(settings, engine, store, users, deployments, host, first)
+    worklist = Worklist(host)
+    host.listeners.append(lambda case_id, state, _history: worklist.forget(case_id, state))
+    return Runtime(settings, engine, store, users, deployments, host, worklist, first)

@@ -27,6 +27,7 @@ __all__ = ["postgres_engine"]  # a fixture, shared with test_store
 TABLES = {
     "cases", "case_items", "case_timers", "case_history",
     "users", "api_tokens", "deployments", "deployment_files", "audit_log", "case_links", "jobs",
+    "task_assignments",
 }  # fmt: skip
 
 

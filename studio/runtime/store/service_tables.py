@@ -120,3 +120,17 @@ jobs = sa.Table(
 )
 """Work the job executor does outside requests (retries with backoff of failed timers, async
 work); claimed with an owner and an expiry so several server processes can share it."""
+
+task_assignments = sa.Table(
+    "task_assignments",
+    metadata,
+    sa.Column(
+        "case_id", sa.String(ID), sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("instance_id", sa.String(ID), primary_key=True),
+    sa.Column("assignee", sa.String(NAME), nullable=False, index=True),
+    sa.Column("assigned_at", UtcDateTime, nullable=False),
+    sa.Column("assigned_by", sa.String(NAME)),
+)
+"""Who works a task (migration 0004): claimed by a user or delegated to one; gone when the
+task is no longer active."""

@@ -83,6 +83,47 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
+TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
+TASK = {
+    "type": "object",
+    "required": ["id", "case", "name"],
+    "properties": {
+        "id": {"type": "string"},
+        "case": {"type": "string"},
+        "owner": {"type": "string"},
+        "instance": {"type": "string"},
+        "item": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": ["string", "null"]},
+        "assignee": {"type": ["string", "null"]},
+    },
+}
+TASK_REF = {"$ref": "#/components/schemas/Task"}
+
+
+def _task_operation(
+    summary: str, answer: dict[str, Any], body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [TASK_ID],
+        "responses": {
+            "200": _json(answer),
+            "400": _error("malformed request"),
+            "404": _error("no such task"),
+            "409": _error("claimed by someone else, or changed meanwhile"),
+            "422": _error("refused"),
+            **COMMON,
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    return {"post": operation}
+
+
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
 CASE_REF = {"$ref": "#/components/schemas/Case"}
 
@@ -94,7 +135,13 @@ def document() -> dict[str, Any]:
         "info": {"title": "Case Studio runtime API", "version": __version__},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": {"Error": ERROR, "Item": ITEM, "Case": CASE, "Action": ACTION},
+            "schemas": {
+                "Error": ERROR,
+                "Item": ITEM,
+                "Case": CASE,
+                "Action": ACTION,
+                "Task": TASK,
+            },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],
@@ -262,10 +309,32 @@ def document() -> dict[str, Any]:
             },
             "/tasks": {
                 "get": {
-                    "summary": "The caller's worklist",
+                    "summary": "The caller's worklist (assignee=me, none or a username)",
+                    "parameters": [
+                        {"name": "assignee", "in": "query", "schema": {"type": "string"}}
+                    ],
                     "responses": {"200": _json({"type": "object"}), **COMMON},
                 }
             },
+            "/tasks/{task_id}": {
+                "get": {
+                    "summary": "One task",
+                    "parameters": [TASK_ID],
+                    "responses": {"200": _json(TASK_REF), "404": _error("no such task"), **COMMON},
+                }
+            },
+            "/tasks/{task_id}/claim": _task_operation("Take the task", TASK_REF),
+            "/tasks/{task_id}/unclaim": _task_operation("Give the task back", TASK_REF),
+            "/tasks/{task_id}/delegate": _task_operation(
+                'Hand the task to another case worker ({"to": username})',
+                TASK_REF,
+                {"type": "object", "required": ["to"], "properties": {"to": {"type": "string"}}},
+            ),
+            "/tasks/{task_id}/complete": _task_operation(
+                "Complete the task; data checked against its form",
+                CASE_REF,
+                {"type": "object", "properties": {"data": {"type": "object"}}},
+            ),
         },
     }
 

@@ -1,42 +1,122 @@
-"""GET /api/v1/tasks: the caller's worklist — active human work of the cases it may see that
-its roles allow it to work."""
+"""The worklist over REST: the caller's tasks; claim, unclaim, delegate, complete.
+
+A task's id is `<case or process id>:<task instance>`; `case` is the top-level case it belongs
+to. Admins see every task; case workers the tasks their roles allow them to work."""
 
 from __future__ import annotations
 
-from flask import jsonify
+from typing import Any
+
+from flask import jsonify, request
 
 from studio.host.cases import ActionError
+from studio.runtime.store.base import ConflictError
 from studio.web.api import api
-from studio.web.api.visibility import tasks_of
+from studio.web.api.cases import actor, host_error
 from studio.web.auth import current_user, requires, runtime
+from studio.web.errors import ApiError
+
+
+def _user() -> Any:
+    user = current_user()
+    assert user is not None
+    return user
 
 
 @api.get("/tasks")
 @requires("caseworker", "admin")
 def worklist():
-    user = current_user()
-    assert user is not None
-    host = runtime().host
-    found = []
-    for summary in host.store.list_cases(state="active"):
-        try:
-            engine = host.engine_for(
-                int(summary.definition_version or 0), "case_or_process", summary.definition_key
-            )
-        except ActionError:
-            continue
-        state = engine.restore(host.store.load(summary.id).state)
-        link = host.links.parent_of(summary.id)
-        for instance, label, role in tasks_of(user, state, engine.definition):
-            found.append(
-                {
-                    "case": link.parent if link is not None else summary.id,
-                    "owner": summary.id,
-                    "id": instance.id,
-                    "item": instance.item,
-                    "name": label,
-                    "role": role,
-                    "state": instance.state,
-                }
-            )
-    return jsonify({"tasks": found})
+    user = _user()
+    tasks = runtime().worklist.tasks(actor(user), everything=user.has("admin"))
+    wanted = request.args.get("assignee")
+    if wanted == "me":
+        tasks = [t for t in tasks if t.assignee == user.username]
+    elif wanted == "none":
+        tasks = [t for t in tasks if t.assignee is None]
+    elif wanted:
+        tasks = [t for t in tasks if t.assignee == wanted]
+    return jsonify({"tasks": [t.as_json() for t in tasks]})
+
+
+@api.get("/tasks/<task_id>")
+@requires("caseworker", "admin")
+def get_task(task_id: str):
+    user = _user()
+    task, _ = _visible(task_id, user)
+    return jsonify(task.as_json())
+
+
+@api.post("/tasks/<task_id>/claim")
+@requires("caseworker", "admin")
+def claim(task_id: str):
+    user = _user()
+    _visible(task_id, user)
+    try:
+        return jsonify(runtime().worklist.claim(task_id, actor(user)).as_json())
+    except ActionError as exc:
+        raise _error(exc) from None
+
+
+@api.post("/tasks/<task_id>/unclaim")
+@requires("caseworker", "admin")
+def unclaim(task_id: str):
+    user = _user()
+    _visible(task_id, user)
+    try:
+        done = runtime().worklist.unclaim(task_id, actor(user), admin=user.has("admin"))
+    except ActionError as exc:
+        raise _error(exc) from None
+    return jsonify(done.as_json())
+
+
+@api.post("/tasks/<task_id>/delegate")
+@requires("caseworker", "admin")
+def delegate(task_id: str):
+    user = _user()
+    _visible(task_id, user)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("to"), str):
+        raise ApiError(400, "bad-request", 'send {"to": "<username>"}')
+    to = runtime().users.get(body["to"])
+    if to is None or not to.active or not (to.has("caseworker") or to.has("admin")):
+        raise ApiError(422, "refused", f"{body['to']} is not an active case worker")
+    try:
+        done = runtime().worklist.delegate(
+            task_id, to.username, actor(user), frozenset(to.groups), admin=user.has("admin")
+        )
+    except ActionError as exc:
+        raise _error(exc) from None
+    return jsonify(done.as_json())
+
+
+@api.post("/tasks/<task_id>/complete")
+@requires("caseworker", "admin")
+def complete(task_id: str):
+    user = _user()
+    _visible(task_id, user)
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
+        raise ApiError(400, "bad-request", 'send {"data": {...}} (or nothing)')
+    try:
+        case_id = runtime().worklist.complete(task_id, body.get("data"), actor(user))
+    except ActionError as exc:
+        raise _error(exc) from None
+    except ConflictError:
+        raise ApiError(409, "conflict", "the case was changed by another request first") from None
+    return jsonify(runtime().host.view(case_id))
+
+
+def _visible(task_id: str, user: Any):
+    try:
+        task, state = runtime().worklist.task(task_id)
+    except ActionError as exc:
+        raise host_error(exc) from None
+    mine = task.assignee == user.username
+    if not (user.has("admin") or mine or runtime().worklist.may_work(actor(user), task, state)):
+        raise ApiError(404, "not-found", f"no task {task_id!r}")
+    return task, state
+
+
+def _error(exc: ActionError) -> ApiError:
+    codes = {404: "not-found", 403: "forbidden", 409: "conflict"}
+    return ApiError(exc.status, codes.get(exc.status, "refused"), str(exc))

@@ -1,0 +1,261 @@
+"""The worklist: the human tasks of live cases, who may work them, who works them.
+
+A task is an active human task (CMMN human task or blocking plain task, BPMN user or manual
+task) of a case or of a process it started. Its role is the CMMN performer or the BPMN lane; a
+user may work it when the role is open to them (`team.may_act`) or it has none. A user claims a
+task (or an assignee or admin delegates it); a claimed task is completed by its assignee only.
+Completion data is checked against the task's form schema when the project has one:
+`<task definition id>.form.json`, a JSON Schema, beside the models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from studio.host.cases import ActionError, Actor, CaseHost
+from studio.runtime.engine.definition import CaseDefinition
+from studio.runtime.engine.outcome import Command
+from studio.runtime.engine.state import CaseState
+from studio.runtime.engine.team import may_act
+from studio.runtime.store.service_tables import task_assignments
+
+WORK_KINDS = frozenset({"human_task", "user_task", "manual_task"})
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    case: str  # the top-level case
+    owner: str  # the case or process the task belongs to
+    instance: str
+    item: str
+    definition: str | None  # the task definition id (its form is `<definition>.form.json`)
+    name: str
+    role: str | None
+    assignee: str | None
+
+    @property
+    def id(self) -> str:
+        """The task's id in the API, safe in a URL path: `<owner case>:<instance>` with the
+        instance's `#` written `~` (neither can appear in an XML id)."""
+        return f"{self.owner}:{self.instance.replace('#', '~')}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "case": self.case,
+            "owner": self.owner,
+            "instance": self.instance,
+            "item": self.item,
+            "name": self.name,
+            "role": self.role,
+            "assignee": self.assignee,
+        }
+
+
+class Worklist:
+    """Tasks, claims and delegation over a case host."""
+
+    def __init__(self, host: CaseHost) -> None:
+        self.host = host
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def tasks(self, actor: Actor, everything: bool = False) -> list[Task]:
+        """Active tasks `actor` may work (all of them for `everything`, an admin's view)."""
+        host = self.host
+        assigned = self._assignments()
+        found = []
+        for summary in host.store.list_cases(state="active"):
+            try:
+                engine = host.engine_for(
+                    int(summary.definition_version or 0), "case_or_process", summary.definition_key
+                )
+            except ActionError:
+                continue
+            state = engine.restore(host.store.load(summary.id).state)
+            top = self._top(summary.id)
+            for task in _tasks(top, summary.id, state, engine.definition, assigned):
+                if everything or self.may_work(actor, task, state):
+                    found.append(task)
+        return found
+
+    def task(self, task_id: str) -> tuple[Task, CaseState]:
+        """The active task `<case>:<instance>`, and its case's state; ActionError 404."""
+        owner, _, instance = task_id.rpartition(":")
+        instance = instance.replace("~", "#")
+        if not owner:
+            raise ActionError(f"no task {task_id!r}", 404)
+        try:
+            view_engine = self.host._engine_of_case(owner)
+            state = view_engine.restore(self.host.store.load(owner).state)
+        except Exception:
+            raise ActionError(f"no task {task_id!r}", 404) from None
+        assigned = self._assignments(owner)
+        for task in _tasks(self._top(owner), owner, state, view_engine.definition, assigned):
+            if task.instance == instance:
+                return task, state
+        raise ActionError(f"no active task {task_id!r}", 404)
+
+    def may_work(self, actor: Actor, task: Task, state: CaseState) -> bool:
+        if actor.user is None:
+            return True
+        if task.assignee is not None and task.assignee != actor.user:
+            return False
+        return task.role is None or may_act(state.team, (task.role,), actor.user, actor.groups)
+
+    # -- claims ---------------------------------------------------------------------------------
+
+    def claim(self, task_id: str, actor: Actor) -> Task:
+        """The actor takes the task; refused when someone else has it or the role is not
+        theirs."""
+        task, state = self.task(task_id)
+        if task.assignee == actor.user:
+            return task
+        if task.assignee is not None:
+            raise ActionError(f"{task.name!r} is already claimed by {task.assignee}", 409)
+        if not self.may_work(actor, task, state):
+            raise ActionError(f"{actor.user} may not work {task.name!r} (role {task.role})", 403)
+        self._assign(task, actor.user or "", actor.user, replace=False)
+        return self.task(task_id)[0]
+
+    def unclaim(self, task_id: str, actor: Actor, admin: bool = False) -> Task:
+        task, _ = self.task(task_id)
+        if task.assignee is None:
+            return task
+        if task.assignee != actor.user and not admin:
+            raise ActionError(f"{task.name!r} is claimed by {task.assignee}, not you", 403)
+        with self.host.db.begin() as connection:
+            connection.execute(sa.delete(task_assignments).where(*self._key(task)))
+        return self.task(task_id)[0]
+
+    def delegate(self, task_id: str, to: str, actor: Actor, to_groups: frozenset[str],
+                 admin: bool = False) -> Task:  # fmt: skip
+        """The assignee (or an admin) hands the task to `to`, who must hold its role."""
+        task, state = self.task(task_id)
+        if task.assignee not in (None, actor.user) and not admin:
+            raise ActionError(f"{task.name!r} is claimed by {task.assignee}, not you", 403)
+        if task.role is not None and not may_act(state.team, (task.role,), to, to_groups):
+            raise ActionError(f"{to} may not work {task.name!r} (role {task.role})", 422)
+        self._assign(task, to, actor.user, replace=True)
+        return self.task(task_id)[0]
+
+    def complete(self, task_id: str, data: dict[str, Any] | None, actor: Actor) -> str:
+        """Complete the task with `data` checked against its form; returns the top-level
+        case."""
+        task, _ = self.task(task_id)
+        if task.assignee is not None and task.assignee != actor.user and actor.user is not None:
+            raise ActionError(f"{task.name!r} is claimed by {task.assignee}", 409)
+        self._check_form(task, data or {})
+        self.host.command(
+            task.owner, Command("complete", task.instance, data, actor.user, actor.groups)
+        )
+        return task.case
+
+    def forget(self, case_id: str, state: CaseState | None = None) -> None:
+        """Drop the assignments of tasks of the case that are no longer active (a listener of
+        the host: called after every change)."""
+        state = state or self.host.store.load(case_id).state
+        with self.host.db.begin() as connection:
+            rows = connection.execute(
+                sa.select(task_assignments.c.instance_id).where(
+                    task_assignments.c.case_id == case_id
+                )
+            ).all()
+            for (instance,) in rows:
+                found = state.items.get(instance)
+                if found is None or found.state != "active":
+                    connection.execute(
+                        sa.delete(task_assignments).where(
+                            task_assignments.c.case_id == case_id,
+                            task_assignments.c.instance_id == instance,
+                        )
+                    )
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _assign(self, task: Task, to: str, by: str | None, replace: bool) -> None:
+        with self.host.db.begin() as connection:
+            if replace:
+                connection.execute(sa.delete(task_assignments).where(*self._key(task)))
+            try:
+                row = {
+                    "case_id": task.owner,
+                    "instance_id": task.instance,
+                    "assignee": to,
+                    "assigned_at": self.host.clock.now(),
+                    "assigned_by": by,
+                }
+                connection.execute(task_assignments.insert().values(**row))
+            except sa.exc.IntegrityError:
+                raise ActionError(f"{task.name!r} was claimed meanwhile", 409) from None
+
+    @staticmethod
+    def _key(task: Task) -> tuple[Any, ...]:
+        return (
+            task_assignments.c.case_id == task.owner,
+            task_assignments.c.instance_id == task.instance,
+        )
+
+    def _assignments(self, case_id: str | None = None) -> dict[tuple[str, str], str]:
+        query = sa.select(
+            task_assignments.c.case_id, task_assignments.c.instance_id, task_assignments.c.assignee
+        )
+        if case_id is not None:
+            query = query.where(task_assignments.c.case_id == case_id)
+        with self.host.db.connect() as connection:
+            return {(c, i): a for c, i, a in connection.execute(query)}
+
+    def _top(self, case_id: str) -> str:
+        link = self.host.links.parent_of(case_id)
+        return self._top(link.parent) if link is not None else case_id
+
+    def _check_form(self, task: Task, data: dict[str, Any]) -> None:
+        if task.definition is None:
+            return
+        deployment, _ = self.host.deployment_of(task.owner)
+        folder = _folder_of(self.host.deployments, deployment)
+        if folder is None:
+            return
+        form = folder / f"{task.definition}.form.json"
+        if not form.is_file():
+            return
+        schema = json.loads(form.read_text(encoding="utf-8"))
+        error = best_match(Draft202012Validator(schema).iter_errors(data))
+        if error is not None:
+            where = ".".join(str(p) for p in error.absolute_path) or "data"
+            raise ActionError(f"{task.name!r}: {where}: {error.message}")
+
+
+def _tasks(
+    top: str, owner: str, state: CaseState, definition: Any, assigned: dict[tuple[str, str], str]
+) -> Iterator[Task]:
+    for instance in state.items.values():
+        if instance.state != "active" or "loop" in instance.memory:
+            continue
+        if isinstance(definition, CaseDefinition):
+            item = definition.items.get(instance.item)
+            if item is None or item.kind not in ("human_task", "task") or not item.blocking:
+                continue
+            role, name, ident = item.performer, item.label, item.definition_id
+        else:
+            node = definition.nodes.get(instance.item)
+            if node is None or node.kind not in WORK_KINDS:
+                continue
+            role, name, ident = node.lane, node.label, node.id
+        yield Task(
+            top, owner, instance.id, instance.item, ident, name, role,
+            assigned.get((owner, instance.id)),
+        )  # fmt: skip
+
+
+def _folder_of(deployments: Any, deployment: int) -> Path | None:
+    """The folder of a deployment's files (a deployment store unpacks them there)."""
+    return Path(deployments.project(deployment).project.root)
