@@ -14,9 +14,7 @@ def test_every_api_route_is_described_and_nothing_else(app) -> None:
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes.add((path, method.lower()))
     document = app.test_client().get("/api/v1/openapi.json").get_json()
-    described = {
-        (path, method) for path, item in document["paths"].items() for method in item
-    }
+    described = {(path, method) for path, item in document["paths"].items() for method in item}
     assert routes == described
 
 

@@ -87,5 +87,9 @@ def test_completion_data_is_checked_against_the_task_form(client, task) -> None:
     good = client.post(f"/api/v1/tasks/{task['id']}/complete",
                        json={"data": {"decision": "accept"}}, headers=cody)  # fmt: skip
     assert good.status_code == 200, good.get_json()
-    assert good.get_json()["state"] == "completed" and good.get_json()["data"]["decision"] == "accept"
-    assert client.get("/api/v1/tasks?assignee=cody", headers=admin(client)).get_json() == {"tasks": []}
+    assert (
+        good.get_json()["state"] == "completed" and good.get_json()["data"]["decision"] == "accept"
+    )
+    assert client.get("/api/v1/tasks?assignee=cody", headers=admin(client)).get_json() == {
+        "tasks": []
+    }
