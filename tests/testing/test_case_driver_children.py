@@ -81,3 +81,58 @@ def test_a_scenario_plans_a_discretionary_item_of_a_case_a_process_called(tmp_pa
     )
     result = run_scenario(load_scenario(scenario), open_case_driver)
     assert result.passed, result.failures
+
+
+MAPPED_CASE = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="m" targetNamespace="t">
+  <case id="Claim">
+    <caseFileModel id="cfm">
+      <caseFileItem id="cfi_claim" name="claim" definitionRef="def"/>
+      <caseFileItem id="cfi_decision" name="decision" definitionRef="def"/>
+      <caseFileItem id="cfi_secret" name="secret" definitionRef="def"/>
+    </caseFileModel>
+    <casePlanModel id="plan" autoComplete="true">
+      <planItem id="pi_check" name="Check" definitionRef="pt_check"/>
+      <processTask id="pt_check" name="Check" processRef="proc">
+        <input id="in_claim" name="claim" bindingRef="cfi_claim"/>
+        <output id="out_decision" name="decision" bindingRef="cfi_decision"/>
+        <parameterMapping id="pm_in" sourceRef="in_claim" targetRef="p_amount">
+          <transformation>claim.amount</transformation>
+        </parameterMapping>
+        <parameterMapping id="pm_out" sourceRef="p_ok" targetRef="out_decision">
+          <transformation>"approve" if ok else "refuse"</transformation>
+        </parameterMapping>
+      </processTask>
+    </casePlanModel>
+  </case>
+  <process id="proc" externalRef="Check">
+    <input id="p_amount" name="amount"/>
+    <output id="p_ok" name="ok"/>
+  </process>
+  <caseFileItemDefinition id="def" definitionType="http://www.omg.org/spec/CMMN/DefinitionType/Unspecified"/>
+</definitions>
+"""
+MAPPED_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="Check" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="look"/>
+    <userTask id="look" name="Look at the amount"/>
+    <sequenceFlow id="f2" sourceRef="look" targetRef="e"/>
+    <endEvent id="e"/>
+  </process>
+</definitions>
+"""
+
+
+def test_parameter_mappings_narrow_what_goes_into_the_process_and_what_comes_back(tmp_path):
+    (tmp_path / "claim.cmmn").write_text(MAPPED_CASE)
+    (tmp_path / "check.bpmn").write_text(MAPPED_PROCESS)
+    case = open_case_driver(tmp_path / "claim.cmmn", "Claim")
+    case.start({"claim": {"amount": 900}, "secret": "s3"}, datetime(2026, 1, 5, tzinfo=UTC))
+    process = next(iter(case.children.values()))[0]
+    assert process.data() == {"amount": 900}  # only what the input mapping gives
+    key = next(i.key for i in case.items() if i.plan_item_id == "look")
+    case.perform("complete", key, {"ok": True, "noise": 1})
+    assert case.case_state() == "completed"
+    assert case.data() == {"claim": {"amount": 900}, "secret": "s3", "decision": "approve"}

@@ -196,9 +196,14 @@ class CaseRun(Completion):
         self.emit(iid, "close", "closed")
 
     def do_child_completed(self, iid: str, command: Command) -> None:
-        """The child of a blocking task completed: write back what it changed, then complete."""
-        if command.data:
-            self.write(command.data, paths=False)
+        """The child of a blocking task completed: write back what it changed (through the
+        task's output mappings when it has some), then complete."""
+        outputs = self.item(iid).outputs
+        writes = command.data or {}
+        if outputs is not None:
+            writes = self.mapped(outputs, writes, self.item(iid).label)
+        if writes:
+            self.write(writes, paths=False)
         self.push(lambda: self.complete(iid))
 
     def do_child_terminated(self, iid: str, command: Command) -> None:

@@ -80,6 +80,17 @@ class DecisionCall:
 
 
 @dataclass(frozen=True, slots=True)
+class DataMapping:
+    """One CMMN parameter mapping of a process or case task: `target` gets the value of
+    `source` (a case file item or a variable of the child), or of `transformation` evaluated
+    over the side the value comes from."""
+
+    target: str
+    source: str
+    transformation: CompiledExpression | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemDefinition:
     """One plan item (or discretionary item, or the case plan model) with its definition."""
 
@@ -105,6 +116,10 @@ class ItemDefinition:
     auto_complete: bool = False
     children: tuple[str, ...] = ()
     called: str | None = None  # process / case / decision id for tasks that call one
+    inputs: tuple[DataMapping, ...] | None = None
+    """Parameter mappings into the child (None: it starts with a copy of the case file)."""
+    outputs: tuple[DataMapping, ...] | None = None
+    """Parameter mappings back from the child (None: what it changed is written back)."""
     decision: DecisionCall | None = None  # a decision task's compiled table (with a loader)
 
     @property
@@ -340,6 +355,7 @@ def compile_case(
                 for r in (getattr(definition, "authorized_role_refs", None) or "").split()
             ),
             called=index.called_element(definition),
+            **_mappings(definition, index),
             decision=_decision(definition, index, decisions, names) if decisions else None,
             **_item_base(item, definition),
         )
@@ -374,6 +390,54 @@ def compile_case(
         case_file_items=names,
         schema=schema,
     )
+
+
+def _mappings(definition: Any, index: CmmnIndex) -> dict[str, Any]:
+    """The parameter mappings of a process or case task, as inputs and outputs of the child.
+
+    A mapping from one of the task's inputs goes into the child; one to the task's outputs comes
+    back. A task parameter stands for the case file item its `bindingRef` names (else its own
+    name); a process or case parameter for the variable or case file item of its name."""
+    mappings = getattr(definition, "parameter_mappings", ())
+    if not mappings or not isinstance(definition, ProcessTask | CaseTask):
+        return {}
+    inputs = {p.id for p in definition.inputs if p.id}
+    outputs = {p.id for p in definition.outputs if p.id}
+    into: list[DataMapping] = []
+    back: list[DataMapping] = []
+    for mapping in mappings:
+        source = index.by_id.get((mapping.source_ref or "").rpartition(":")[2])
+        target = index.by_id.get((mapping.target_ref or "").rpartition(":")[2])
+        if source is None or target is None:
+            raise DefinitionError(
+                f"{mapping.id or definition.id}: a parameter mapping names an unknown parameter"
+            )
+        transformation = None
+        if mapping.transformation is not None and mapping.transformation.source.strip():
+            transformation = _compile(mapping.transformation.source, mapping.id or definition.id)
+        if source.id in inputs:
+            into.append(DataMapping(_parameter_key(target), _bound(source, index), transformation))
+        elif target.id in outputs:
+            back.append(DataMapping(_bound(target, index), _parameter_key(source), transformation))
+        else:
+            raise DefinitionError(
+                f"{mapping.id or definition.id}: a parameter mapping goes from one of the task's "
+                "inputs or to one of its outputs"
+            )
+    return {"inputs": tuple(into) if into else None, "outputs": tuple(back) if back else None}
+
+
+def _parameter_key(parameter: Any) -> str:
+    return parameter.name or parameter.id or ""
+
+
+def _bound(parameter: Any, index: CmmnIndex) -> str:
+    """The case file item a task parameter is bound to (its name), else the parameter's name."""
+    ref = (parameter.binding_ref or "").rpartition(":")[2]
+    item = index.case_file_items.get(ref) if ref else None
+    if item is not None:
+        return item.name or item.id or ref
+    return _parameter_key(parameter)
 
 
 def _case_file_schema(model: CmmnDefinitions, case, schemas: SchemaLoader) -> dict[str, Any] | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from studio.expressions import to_json_value
+from studio.expressions.errors import ExpressionError
 from studio.runtime.decisions import DecisionError
 from studio.runtime.engine.definition import CaseDefinition, ItemDefinition
 from studio.runtime.engine.errors import Refused
@@ -97,15 +99,36 @@ class Lifecycle(UnitOfWork):
                     self.push(lambda child=child: self.create(child, iid))
         elif definition.kind in CALLERS and definition.called:
             kind = "case" if definition.kind == "case_task" else "process"
-            self.effects.append(
-                StartChild(iid, kind, definition.called, dict(self.state.data), definition.blocking)
+            data = (
+                dict(self.state.data)
+                if definition.inputs is None
+                else self.mapped(definition.inputs, self.state.data, definition.label)
             )
+            self.effects.append(StartChild(iid, kind, definition.called, data, definition.blocking))
             if not definition.blocking:
                 self.push(lambda: self.complete(iid))
         elif definition.kind in ("human_task", "task") and not definition.blocking:
             self.push(lambda: self.complete(iid))
         elif definition.kind == "decision_task" and definition.decision is not None:
             self.push(lambda: self.decide(iid))
+
+    def mapped(self, mappings: Any, source: dict[str, Any], label: str) -> dict[str, Any]:
+        """The values parameter mappings give (a source that is absent gives nothing)."""
+        values: dict[str, Any] = {}
+        for mapping in mappings:
+            if mapping.transformation is not None:
+                try:
+                    values[mapping.target] = to_json_value(
+                        mapping.transformation.evaluate(source, now=self.now)
+                    )
+                except ExpressionError as exc:
+                    raise Refused(
+                        f"the parameter mapping of {label!r} to {mapping.target!r} failed: "
+                        f"{exc.message}"
+                    ) from None
+            elif mapping.source in source:
+                values[mapping.target] = copy.deepcopy(source[mapping.source])
+        return values
 
     def decide(self, iid: str) -> None:
         """Evaluate a decision task's table, write its outputs, complete it (automatic work);
