@@ -26,7 +26,7 @@ from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
 from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_engine import ProcessEngine
-from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.engine.state import CaseState
 from studio.simulation.binding import Binding, Key, bind
 from studio.simulation.calendars import ALWAYS
 from studio.simulation.distributions import draw
@@ -212,10 +212,11 @@ class Simulation:
         found = self.engines.get(definition.id)
         if found is None:
             if isinstance(definition, CaseDefinition):
-                found = CaseEngine(definition)
+                found = CaseEngine(definition, history="transitions")
             else:
                 found = ProcessEngine(
                     definition,
+                    history="transitions",
                     services=NO_SERVICES,
                     held=self.binding.held.get(definition.id, frozenset()),
                     branches={
@@ -276,12 +277,11 @@ class Simulation:
         instance.state = outcome.state
         observe, completed = self.observe, self.stats.completed
         ident, quiet = instance.definition.id, not self.binding.choices
-        for event in outcome.history:
-            state = event.state
+        for iid, item, event, state in outcome.transitions:
             if state == "completed":
-                completed(instance, ident, event.item)
-            elif state is not None and not (quiet and state == "available"):
-                observe(instance, event)
+                completed(instance, ident, item)
+            elif state is not None and item is not None and not (quiet and state == "available"):
+                observe(instance, iid or "", item, event, state)
         if self.readied:
             self.dispatch()
         for effect in outcome.effects:
@@ -401,28 +401,27 @@ class Simulation:
 
     # -- what the engine did ------------------------------------------------------------------
 
-    def observe(self, instance: Instance, event: HistoryEvent) -> None:
-        """React to one transition: work becomes ready, a choice is drawn, a count grows."""
-        state = event.state
+    def observe(self, instance: Instance, iid: str, item: str, event: str, state: str) -> None:
+        """React to one transition: work becomes ready, a choice is drawn, work stops."""
         if state == "active":
-            key: Key = (instance.definition.id, event.item or "")
+            key: Key = (instance.definition.id, item)
             activity = self.binding.activities.get(key)
-            if activity is not None and event.event in ("start", "manualStart", "reactivate"):
-                self.ready(instance, event.instance or "", activity)
-            elif event.event == "start" and self.binding.choices:
+            if activity is not None and event in ("start", "manualStart", "reactivate"):
+                self.ready(instance, iid, activity)
+            elif event == "start" and self.binding.choices:
                 self.offer_discretionary(instance, key)
         elif state == "available":
-            if event.event == "create" and self.binding.choices:
-                key = (instance.definition.id, event.item or "")
+            if event == "create" and self.binding.choices:
+                key = (instance.definition.id, item)
                 choice = self.binding.choices.get(key)
                 if choice is not None and self.stats.kind(key) == "user_event":
-                    self.choose(instance, choice, "occur", event.instance or "")
+                    self.choose(instance, choice, "occur", iid)
         elif state == "enabled":
-            choice = self.binding.choices.get((instance.definition.id, event.item or ""))
+            choice = self.binding.choices.get((instance.definition.id, item))
             if choice is not None:
-                self.choose(instance, choice, "start", event.instance or "")
+                self.choose(instance, choice, "start", iid)
         elif state in ("terminated", "failed", "suspended") and instance.work:
-            self.withdraw(instance, event.instance or "")
+            self.withdraw(instance, iid)
 
     def offer_discretionary(self, instance: Instance, key: Key) -> None:
         """A stage (or the case) became active: case workers may plan its discretionary items."""

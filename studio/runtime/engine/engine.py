@@ -33,7 +33,7 @@ __all__ = [
 class CaseEngine:
     """Runs commands of one compiled case definition."""
 
-    def __init__(self, definition: CaseDefinition, *, history: bool = True) -> None:
+    def __init__(self, definition: CaseDefinition, *, history: bool | str = True) -> None:
         self.definition = definition
         self.history = history
 
@@ -45,7 +45,7 @@ class CaseEngine:
         run = self._unit(state, now, user)
         run.push(lambda: run.create(self.definition.plan, None))
         run.drain()
-        return Outcome(state, tuple(run.history), tuple(run.effects))
+        return run.outcome()
 
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
@@ -57,7 +57,7 @@ class CaseEngine:
         run = self._unit(work, now, command.user)
         run.command(command)
         run.drain()
-        return Outcome(work, tuple(run.history), tuple(run.effects))
+        return run.outcome()
 
     def record_incident(
         self, state: CaseState, message: str, now: datetime, timer: Timer | None = None
@@ -91,4 +91,4 @@ class CaseEngine:
         run = self._unit(work, timer.due)
         run.fire_timer(timer)
         run.drain()
-        return Outcome(work, tuple(run.history), tuple(run.effects))
+        return run.outcome()

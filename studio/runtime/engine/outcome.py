@@ -60,18 +60,24 @@ class Publish:
 Effect = StartChild | StopChild | Publish
 
 
+Transition = tuple[str | None, str | None, str, str | None]
+"""(instance, item, event, new state): what a watching host sees of a command."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a command produced: the new state, the history events it appended, and the effects
-    its host must carry out (children to start or stop)."""
+    """What a command produced: the new state, the history events it appended, the effects
+    its host must carry out (children to start or stop), and — for an engine made with
+    `history="transitions"` — its transitions as bare tuples instead of history events."""
 
     state: CaseState
     history: tuple[HistoryEvent, ...]
     effects: tuple[Effect, ...] = ()
+    transitions: tuple[Transition, ...] = ()
 
 
 def with_incident(
-    state: CaseState, message: str, now: datetime, timer: Timer | None, record: bool
+    state: CaseState, message: str, now: datetime, timer: Timer | None, record: bool | str
 ) -> Outcome:
     """The state as it was, with an incident recorded and the timer that caused it (if any)
     parked: taken off the schedule until an admin retries it."""
@@ -80,4 +86,4 @@ def with_incident(
     if timer is not None:
         work.timers = [t for t in work.timers if t is not timer]
     event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
-    return Outcome(work, (event,) if record else ())
+    return Outcome(work, (event,) if record is True else ())

@@ -34,7 +34,7 @@ class ProcessEngine:
         self,
         definition: ProcessDefinition,
         *,
-        history: bool = True,
+        history: bool | str = True,
         services: ServiceRegistry | None = None,
         held: frozenset[str] = frozenset(),
         branches: Mapping[str, Callable[[], Iterable[str]]] | None = None,
@@ -66,7 +66,7 @@ class ProcessEngine:
         run = self._run(state, now, user)
         run.push(lambda: run.begin(at))
         run.drain()
-        return Outcome(state, tuple(run.history), tuple(run.effects))
+        return run.outcome()
 
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
@@ -78,7 +78,7 @@ class ProcessEngine:
         run = self._run(work, now, command.user)
         run.command(command)
         run.drain()
-        return Outcome(work, tuple(run.history), tuple(run.effects))
+        return run.outcome()
 
     def fire_due_timer(self, state: CaseState, now: datetime) -> Outcome | None:
         """Fire the earliest timer due at or before `now` (None when none is due)."""
@@ -91,7 +91,7 @@ class ProcessEngine:
         run = self._run(work, timer.due)
         run.fire_timer(timer)
         run.drain()
-        return Outcome(work, tuple(run.history), tuple(run.effects))
+        return run.outcome()
 
     def _run(self, state: CaseState, now: datetime, user: str | None = None) -> ProcessRun:
         run = ProcessRun(self.definition, state, now, user, self.history)

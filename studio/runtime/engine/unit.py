@@ -15,7 +15,7 @@ from studio.expressions import CompiledExpression
 from studio.expressions.errors import ExpressionError
 from studio.runtime.engine.definition import TRUE
 from studio.runtime.engine.errors import Runaway
-from studio.runtime.engine.outcome import Effect
+from studio.runtime.engine.outcome import Effect, Outcome, Transition
 from studio.runtime.engine.state import CaseState, HistoryEvent, ItemInstance
 
 LOOP_BUDGET = 10_000
@@ -26,16 +26,24 @@ class UnitOfWork:
     """The agenda, the instances a command touches, and what it records."""
 
     def __init__(
-        self, definition: Any, state: CaseState, now: datetime, user: str | None, record: bool
+        self,
+        definition: Any,
+        state: CaseState,
+        now: datetime,
+        user: str | None,
+        record: bool | str,
     ) -> None:
         self.definition = definition
         self.record = record
+        """True: history events; "transitions": bare (instance, item, event, state) tuples for a
+        host that only watches (simulation); False: nothing."""
         self.state = state
         self.now = now
         self.user = user
         self.agenda: deque[Callable[[], None]] = deque()
         self.budget = LOOP_BUDGET
         self.history: list[HistoryEvent] = []
+        self.transitions: list[Transition] = []
         self.effects: list[Effect] = []
         self.owned: set[str] = set()
 
@@ -61,11 +69,20 @@ class UnitOfWork:
         self, iid: str | None, item: str | None, event: str, state: str | None, cause: str | None
     ) -> None:
         """Append a history event (when history is kept)."""
-        if self.record:
+        record = self.record
+        if record is True:
             self.state.seq = seq = self.state.seq + 1
             self.history.append(
                 HistoryEvent(seq, self.now, iid, item, event, state, cause, self.user)
             )
+        elif record:
+            self.transitions.append((iid, item, event, state))
+
+    def outcome(self) -> Outcome:
+        """What the unit produced: the state, its history, effects and transitions."""
+        return Outcome(
+            self.state, tuple(self.history), tuple(self.effects), tuple(self.transitions)
+        )
 
     def settle(self) -> bool:
         """Work that waits for a stable agenda (completion checks); True if it pushed any."""
