@@ -105,7 +105,10 @@ class CaseHost:
         of a deployment (compiled once)."""
         found = self._engines.get((deployment, ident))
         if found is None:
-            project = self.deployments.project(deployment)
+            try:
+                project = self.deployments.project(deployment)
+            except LookupError:
+                raise ActionError(f"no deployment {deployment}", 404) from None
             if kind == "case_or_process":
                 kind = "case" if project.declares("case", ident) else "process"
             try:
@@ -269,6 +272,43 @@ class CaseHost:
                 listener(case_id, state, tuple(history))
             except Exception:  # a listener (a push to browsers) must not break the case
                 continue
+
+    # -- migration ------------------------------------------------------------------------------
+
+    def migrate(
+        self, case_id: str, deployment: int, dry_run: bool, actor: Actor = SYSTEM
+    ) -> dict[str, Any]:
+        """Move a running case to another deployment of its definition (plan items mapped by
+        id). A dry run only says what would happen; a refused migration changes nothing."""
+        from studio.deploy.case_migration import MigrationError, apply_migration, plan_migration
+        from studio.runtime import audit
+
+        current, ident = self.deployment_of(case_id)
+        old = self._engine_of_case(case_id)
+        new = self.engine_for(deployment, "case_or_process", ident)
+        stored = self.store.load(case_id)
+        state = old.restore(stored.state)
+        plan = plan_migration(state, old.definition, new.definition, version=str(deployment))
+        report = {"case": case_id, "from": current, "to": deployment, **plan.as_json()}
+        if dry_run:
+            return {**report, "migrated": False}
+        try:
+            migrated = apply_migration(state, plan)
+        except MigrationError as exc:
+            raise ActionError(str(exc)) from None
+        self.store.save(case_id, migrated, stored.version, [])
+        with self.db.begin() as connection:
+            connection.execute(
+                sa.update(cases)
+                .where(cases.c.id == case_id)
+                .values(definition_version=str(deployment))
+            )
+            audit.record(
+                connection, actor.user, "case.migrate", case_id,
+                {"from": current, "to": deployment},
+            )  # fmt: skip
+        self._changed(case_id, migrated, ())
+        return {**report, "migrated": True}
 
     # -- effects --------------------------------------------------------------------------------
 

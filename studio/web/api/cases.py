@@ -151,3 +151,50 @@ def _date(name: str) -> datetime | None:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+@api.get("/cases/<case_id>/data")
+@requires(*CASE_ROLES)
+def case_file(case_id: str):
+    return jsonify(visible_case(case_id)["data"])
+
+
+@api.patch("/cases/<case_id>/data")
+@requires(*CASE_ROLES)
+def write_case_file(case_id: str):
+    """Write the case file by dotted paths (`null` deletes): the `set` action."""
+    visible_case(case_id)
+    writes = request.get_json(silent=True)
+    if not isinstance(writes, dict) or not writes:
+        raise ApiError(400, "bad-request", 'send {"dotted.path": value, ...}')
+    user = current_user()
+    assert user is not None
+    try:
+        runtime().host.act(case_id, {"set": writes}, actor(user))
+    except ActionError as exc:
+        raise host_error(exc) from None
+    except ConflictError:
+        raise ApiError(409, "conflict", "the case was changed by another request first") from None
+    return jsonify(runtime().host.view(case_id)["data"])
+
+
+@api.post("/cases/<case_id>/migrate")
+@requires("admin")
+def migrate(case_id: str):
+    """Move a running case to another deployment: `{"deployment": id, "dry_run": true}` lists
+    what maps and what does not; without dry_run it migrates (refused when anything does
+    not map)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("deployment"), int):
+        raise ApiError(400, "bad-request", 'send {"deployment": <id>, "dry_run": true|false}')
+    user = current_user()
+    assert user is not None
+    try:
+        report = runtime().host.migrate(
+            case_id, body["deployment"], bool(body.get("dry_run", True)), actor(user)
+        )
+    except ActionError as exc:
+        raise host_error(exc) from None
+    except ConflictError:
+        raise ApiError(409, "conflict", "the case was changed by another request first") from None
+    return jsonify(report)

@@ -307,6 +307,62 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/cases/{case_id}/data": {
+                "get": {
+                    "summary": "The case file",
+                    "parameters": [CASE_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "404": _error("no such case"),
+                        **COMMON,
+                    },
+                },
+                "patch": {
+                    "summary": "Write the case file by dotted paths (null deletes)",
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": _json({"type": "object"}, "the case file after the writes"),
+                        "400": _error("malformed request"),
+                        "404": _error("no such case"),
+                        "409": _error("another request changed the case first"),
+                        "422": _error("the write is refused (undeclared item, schema)"),
+                        **COMMON,
+                    },
+                },
+            },
+            "/cases/{case_id}/migrate": {
+                "post": {
+                    "summary": "Move a running case to another deployment (dry run by default)",
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["deployment"],
+                                    "properties": {
+                                        "deployment": {"type": "integer"},
+                                        "dry_run": {"type": "boolean"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json({"type": "object"}, "the migration plan (and whether done)"),
+                        "400": _error("malformed request"),
+                        "404": _error("no such case or deployment"),
+                        "409": _error("another request changed the case first"),
+                        "422": _error("something does not map"),
+                        **COMMON,
+                    },
+                }
+            },
             "/tasks": {
                 "get": {
                     "summary": "The caller's worklist (assignee=me, none or a username)",
