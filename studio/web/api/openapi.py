@@ -220,10 +220,24 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "The cases the caller may see",
                     "parameters": [
-                        {"name": n, "in": "query", "schema": {"type": "string"}}
-                        for n in ("definition", "state", "started_after", "started_before")
+                        *(
+                            {"name": n, "in": "query", "schema": {"type": "string"}}
+                            for n in ("definition", "state")
+                        ),
+                        *(
+                            {
+                                "name": n,
+                                "in": "query",
+                                "schema": {"type": "string", "format": "date-time"},
+                            }
+                            for n in ("started_after", "started_before")
+                        ),
                     ],
-                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "400": _error("a date that is not ISO-8601"),
+                        **COMMON,
+                    },
                 },
                 "post": {
                     "summary": "Start a case (or a BPMN process) of the newest deployment",
