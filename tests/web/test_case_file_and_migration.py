@@ -73,3 +73,18 @@ def test_a_running_case_migrates_to_a_newer_deployment_after_a_dry_run(client) -
     missing = client.post(f"/api/v1/cases/{case['id']}/migrate",
                           json={"deployment": 999, "dry_run": True}, headers=admin(client))  # fmt: skip
     assert missing.status_code == 404
+
+
+def test_cases_are_filtered_by_case_file_values(client) -> None:
+    deploy(client, project())
+    carl = token(client, "carl")
+    small = client.post("/api/v1/cases", json={"case": "InvoiceCase", "data": MISMATCH},
+                        headers=carl).get_json()  # fmt: skip
+    big_data = {**MISMATCH, "invoice": {**MISMATCH["invoice"], "amount": 9000}}
+    big = client.post("/api/v1/cases", json={"case": "InvoiceCase", "data": big_data},
+                      headers=carl).get_json()  # fmt: skip
+    found = client.get("/api/v1/cases?data.invoice.amount=9000", headers=carl).get_json()
+    assert [c["id"] for c in found["cases"]] == [big["id"]]
+    found = client.get("/api/v1/cases?data.approved=false", headers=carl).get_json()
+    assert {c["id"] for c in found["cases"]} == {small["id"], big["id"]}
+    assert client.get("/api/v1/cases?data.nope=1", headers=carl).get_json()["cases"] == []

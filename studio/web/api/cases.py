@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,11 @@ def list_cases():
     definition = request.args.get("definition")
     state_filter = request.args.get("state")
     after, before = _date("started_after"), _date("started_before")
+    data_filters = {
+        key.removeprefix("data."): value
+        for key, value in request.args.items()
+        if key.startswith("data.") and len(key) > 5
+    }
     host = runtime().host
     found = []
     for summary in host.store.list_cases(definition=definition, state=state_filter):
@@ -78,6 +84,8 @@ def list_cases():
         try:
             family = host.family(summary.id)
         except ActionError:
+            continue
+        if not _matches(family[0][2].data, data_filters):
             continue
         if any(may_see(user, state, definition) for _, definition, state in family):
             found.append(
@@ -198,3 +206,21 @@ def migrate(case_id: str):
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
     return jsonify(report)
+
+
+def _matches(data: dict[str, Any], filters: dict[str, str]) -> bool:
+    """Whether the case file has each dotted path at the given value (written as JSON, or as
+    plain text for a string)."""
+    from studio.testing.expectations import MISSING, lookup
+
+    for path, wanted in filters.items():
+        value = lookup(data, path)
+        if value is MISSING:
+            return False
+        try:
+            expected = json.loads(wanted)
+        except ValueError:
+            expected = wanted
+        if value != expected and str(value) != wanted:
+            return False
+    return True

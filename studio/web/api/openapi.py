@@ -233,6 +233,10 @@ def document() -> dict[str, Any]:
                             for n in ("started_after", "started_before")
                         ),
                     ],
+                    "description": (
+                        "Also filters by case file values: data.<dotted path>=<value> (a JSON "
+                        "value, or text)."
+                    ),
                     "responses": {
                         "200": _json({"type": "object"}),
                         "400": _error("a date that is not ISO-8601"),
