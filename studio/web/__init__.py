@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from studio.runtime.config import Settings, load_settings
-from studio.web import errors
+from studio.web import errors, logs
 from studio.web.auth import csrf
 from studio.web.runtime import Runtime, open_runtime
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["studio"] = runtime or open_runtime(settings)
     errors.register(app)
     csrf.init_app(app)
+    logs.log_requests(app)
 
     from studio.web.api import api
     from studio.web.pages import pages

@@ -14,6 +14,21 @@ import sys
 from typing import Any
 
 THREADS = 32
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "asctime": "time"},
+        }
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True}},
+}
+"""Every log line is one JSON object on stderr: gunicorn's and the studio's."""
 
 
 def run_server(host: str, port: int) -> int:
@@ -45,10 +60,11 @@ def run_server(host: str, port: int) -> int:
         def load_config(self) -> None:
             options = {
                 "bind": f"{host}:{port}",
+                "logconfig_dict": LOGGING,
                 "workers": 1,
                 "worker_class": "gthread",
                 "threads": THREADS,
-                "accesslog": "-",
+                "accesslog": None,  # the app logs each API request as JSON (studio.requests)
                 "errorlog": "-",
                 "loglevel": "info",
                 "timeout": 60,
