@@ -6,4 +6,11 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from studio.web.api import auth, cases, deployments, openapi, tasks  # noqa: E402, F401
+from studio.web.api import (  # noqa: E402, F401
+    auth,
+    cases,
+    deployments,
+    openapi,
+    simulations,
+    tasks,
+)

@@ -83,6 +83,7 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
+JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
 TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
 TASK = {
     "type": "object",
@@ -377,6 +378,55 @@ def document() -> dict[str, Any]:
                         "404": _error("no such case or deployment"),
                         "409": _error("another request changed the case first"),
                         "422": _error("something does not map"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/simulations": {
+                "post": {
+                    "summary": "Run a *.sim.json of a deployed project in a worker process",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["deployment", "file"],
+                                    "properties": {
+                                        "deployment": {"type": "integer"},
+                                        "file": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json({"type": "object"}, "the simulation, running"),
+                        "400": _error("malformed request"),
+                        "404": _error("no such deployment or file"),
+                        "409": _error("the user already runs a simulation"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/simulations/{job_id}": {
+                "get": {
+                    "summary": "A simulation: state, progress, result once done",
+                    "parameters": [JOB_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "404": _error("no such simulation"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/simulations/{job_id}/cancel": {
+                "post": {
+                    "summary": "Stop a running simulation",
+                    "parameters": [JOB_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}),
+                        "404": _error("no such simulation"),
                         **COMMON,
                     },
                 }

@@ -1,0 +1,69 @@
+"""Simulations from the web: a worker process per run, its progress and result, one per user,
+cancellation, and only for analysts and testers."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+from tests.conftest import shared_path
+from tests.web.conftest import PASSWORD, admin, token
+
+
+def project(cases: int) -> bytes:
+    from pathlib import Path
+
+    sim = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "benchmarks" / "bench_process_sim.sim.json"
+        ).read_text()
+    )
+    sim["model"] = "bench_process_sim.bpmn"
+    sim["cases"] = cases
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bench/bench_process_sim.bpmn",
+                         shared_path("bench/peers/bench_process_sim.bpmn").read_bytes())  # fmt: skip
+        archive.writestr("bench/run.sim.json", json.dumps(sim))
+        archive.writestr("bench/long.sim.json", json.dumps({**sim, "cases": 5_000_000}))
+    return buffer.getvalue()
+
+
+def test_an_analyst_runs_a_simulation_of_a_deployed_project(client, app) -> None:
+    app.extensions["studio"].users.add("tess", PASSWORD, ["tester"])
+    deployed = client.post("/api/v1/deployments", data={"file": (io.BytesIO(project(400)), "b.zip")},
+                           headers=admin(client)).get_json()  # fmt: skip
+    ann, tess = token(client, "ann"), token(client, "tess")
+    body = {"deployment": deployed["id"], "file": "run.sim.json"}
+    assert (
+        client.post("/api/v1/simulations", json=body, headers=token(client, "carl")).status_code
+        == 403
+    )
+    started = client.post("/api/v1/simulations", json=body, headers=ann)
+    assert started.status_code == 201, started.get_json()
+    job = started.get_json()
+    assert client.get(f"/api/v1/simulations/{job['id']}", headers=tess).status_code == 404
+    deadline = time.monotonic() + 120
+    while job["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/v1/simulations/{job['id']}", headers=ann).get_json()
+    assert job["state"] == "done" and job["result"]["cases"]["arrived"] == 400
+    missing = client.post(
+        "/api/v1/simulations", json={**body, "file": "../x.sim.json"}, headers=ann
+    )
+    assert missing.status_code == 400
+
+
+def test_one_running_simulation_per_user_and_cancellation(client) -> None:
+    deployed = client.post("/api/v1/deployments", data={"file": (io.BytesIO(project(10)), "b.zip")},
+                           headers=admin(client)).get_json()  # fmt: skip
+    ann = token(client, "ann")
+    long = client.post("/api/v1/simulations", headers=ann,
+                       json={"deployment": deployed["id"], "file": "long.sim.json"}).get_json()  # fmt: skip
+    second = client.post("/api/v1/simulations", headers=ann,
+                         json={"deployment": deployed["id"], "file": "run.sim.json"})  # fmt: skip
+    assert second.status_code == 409
+    cancelled = client.post(f"/api/v1/simulations/{long['id']}/cancel", headers=ann).get_json()
+    assert cancelled["state"] == "cancelled"
