@@ -2,7 +2,8 @@
 
 Levels are tried in order (the case's own items, then those of the processes and sub-cases it
 started, and so on); within a level the four fields are tried in that order. The first level and
-field with a match wins; two different plan items matching there make the name ambiguous. A name
+field with a match wins; two different plan items matching there make the name ambiguous (the
+same item of a process or sub-case started several times is one item with several instances). A name
 matching no current instance is absent (expectations) or refused (actions); a name the model does
 not know at all is unusable, when the driver can say which names it knows.
 """
@@ -20,14 +21,22 @@ FIELDS = ("plan_item_id", "name", "definition_id", "definition_name")
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A plan item (not an instance): `key` is what `CaseDriver.perform` aims at."""
+    """A plan item (not an instance): `key` is what `CaseDriver.perform` aims at. The same item
+    of a process or sub-case started several times (a repeated process task) has one key per
+    started instance: `keys`, oldest first."""
 
     key: str
     level: int
+    keys: tuple[str, ...] = ()
+
+    @property
+    def all_keys(self) -> tuple[str, ...]:
+        return self.keys or (self.key,)
 
     def instances(self, items: Iterable[ItemView]) -> list[ItemView]:
         """Its instances among `items`, oldest first."""
-        found = [i for i in items if i.key == self.key and i.level == self.level]
+        keys = set(self.all_keys)
+        found = [i for i in items if i.key in keys and i.level == self.level]
         return sorted(found, key=lambda item: item.created)
 
 
@@ -42,9 +51,12 @@ def resolve(name: str, items: Iterable[ItemView]) -> Target | None:
     for level in sorted(by_level):
         for field in FIELDS:
             matches: dict[str, ItemView] = {}
-            for item in by_level[level]:
+            for item in sorted(by_level[level], key=lambda i: i.created):
                 if getattr(item, field) == name:
                     matches.setdefault(item.key, item)
+            if len(matches) > 1 and _one_item(matches.values()):
+                keys = tuple(matches)  # oldest started instance first
+                return Target(keys[0], level, keys)
             if len(matches) > 1:
                 first, second = (matches[key] for key in sorted(matches)[:2])
                 raise UnusableScenario(
@@ -53,6 +65,13 @@ def resolve(name: str, items: Iterable[ItemView]) -> Target | None:
             if matches:
                 return Target(next(iter(matches)), level)
     return None
+
+
+def _one_item(views: Iterable[ItemView]) -> bool:
+    """Whether matches in several started instances are the same item of the same definition
+    (then an action aims at the oldest instance that accepts it)."""
+    signatures = {(v.plan_item_id, v.name, v.definition_id, v.definition_name) for v in views}
+    return len(signatures) == 1
 
 
 def check_known(scenario: Scenario, known: set[str]) -> None:

@@ -107,8 +107,11 @@ def _act(step: ActionStep, driver: CaseDriver) -> list[str]:
     key: str | None = None
     try:
         if aimed and step.target != CASE:
-            key = _key(step, driver)
-        _perform(step, key, driver)
+            keys = _keys(step, driver)
+            key = keys[0]
+            _perform_first(step, keys, driver)
+        else:
+            _perform(step, key, driver)
     except ActionRefused as exc:
         if not step.rejected:
             message = f"{step.describe()} was refused: {exc}"
@@ -140,7 +143,21 @@ def _perform(step: ActionStep, key: str | None, driver: CaseDriver) -> None:
             driver.perform(step.action, key, data)
 
 
-def _key(step: ActionStep, driver: CaseDriver) -> str:
+def _perform_first(step: ActionStep, keys: tuple[str, ...], driver: CaseDriver) -> None:
+    """Aim at the item's started instances oldest first: the first that accepts the action
+    takes it (a refused attempt changes nothing); all refusing, the first refusal stands."""
+    first: ActionRefused | None = None
+    for key in keys:
+        try:
+            _perform(step, key, driver)
+            return
+        except ActionRefused as exc:
+            first = first or exc
+    assert first is not None
+    raise first
+
+
+def _keys(step: ActionStep, driver: CaseDriver) -> tuple[str, ...]:
     candidates = driver.items()
     discretionary = getattr(driver, "discretionary", None)
     if step.action == "plan" and callable(discretionary):
@@ -149,7 +166,7 @@ def _key(step: ActionStep, driver: CaseDriver) -> str:
     if target is None:
         what = "plannable item" if step.action == "plan" else "instance"
         raise ActionRefused(f'there is no {what} of "{step.target}"')
-    return target.key
+    return target.all_keys
 
 
 def _snapshot(driver: CaseDriver) -> tuple[str, list[Any], Any]:
