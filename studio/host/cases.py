@@ -201,13 +201,21 @@ class CaseHost:
             if target == CASE:
                 self.command(case_id, Command(verb, None, data, actor.user, actor.groups))
                 return
-            owner, item = self._aim(case_id, str(target), verb)
-            self.command(owner, Command(verb, item, data, actor.user, actor.groups))
+            refused: ActionError | None = None
+            for owner, item in self._aim(case_id, str(target), verb):
+                try:
+                    self.command(owner, Command(verb, item, data, actor.user, actor.groups))
+                    return
+                except ActionError as exc:  # another started instance may accept it
+                    refused = refused or exc
+            assert refused is not None
+            raise refused
         else:
             raise ActionError(f"unknown action {verb!r}")
 
-    def _aim(self, case_id: str, name: str, verb: str) -> tuple[str, str]:
-        """(case id, plan item or element id) a name designates, case first, then children."""
+    def _aim(self, case_id: str, name: str, verb: str) -> list[tuple[str, str]]:
+        """(case id, plan item or element id) a name designates, case first, then children
+        (one pair per started instance of a process or sub-case, oldest first)."""
         views = self.items(case_id, views=True)
         if verb == "plan":
             views = [*views, *self._discretionary(case_id)]
@@ -217,8 +225,11 @@ class CaseHost:
             raise ActionError(str(exc)) from None
         if found is None:
             raise ActionError(f'there is no item "{name}" in case {case_id!r}', 404)
-        owner, _, item = found.key.rpartition("/")
-        return owner or case_id, item
+        aimed = []
+        for key in found.all_keys:
+            owner, _, item = key.rpartition("/")
+            aimed.append((owner or case_id, item))
+        return aimed
 
     def command(self, case_id: str, command: Command, budget: list[int] | None = None) -> None:
         """Run one engine command on a stored case and carry out what follows."""
