@@ -73,14 +73,24 @@ def attach(app: Flask) -> SocketIO:
 
 
 def options(redis_url: str | None) -> dict[str, Any]:
-    """The SocketIO options: threads, same origin only, Redis between processes when given."""
+    """The SocketIO options: greenlets under `studio serve`'s gevent worker, else threads; same
+    origin only; Redis between processes when given."""
     chosen: dict[str, Any] = {
-        "async_mode": "threading",
+        "async_mode": "gevent" if _gevent_patched() else "threading",
         "cors_allowed_origins": same_origin,
     }
     if redis_url:
         chosen["message_queue"] = redis_url
     return chosen
+
+
+def _gevent_patched() -> bool:
+    """Whether this process runs on gevent (gunicorn's gevent worker patched it)."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return bool(monkey.is_module_patched("socket"))
 
 
 def own_origins(environ: Mapping[str, Any]) -> set[str]:

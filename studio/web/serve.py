@@ -2,9 +2,10 @@
 
 Before serving, the embedded database is migrated and the first admin made (its generated
 password printed once). Gunicorn then serves the app where it is available — one worker process,
-since the embedded SQLite database and the in-process job executor belong to one process, with
-threads for concurrent requests; elsewhere Werkzeug's server does. The app, its database
-connections and the job executor that fires due timers are made in the serving process.
+since the embedded SQLite database and the in-process job executor belong to one process — on
+gevent (greenlets: thousands of Socket.IO connections; `STUDIO_SERVER_WORKER=gthread` for
+threads); elsewhere Werkzeug's server does. The app, its database connections and the job
+executor that fires due timers are made in the serving process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ import atexit
 import sys
 from typing import Any
 
-THREADS = 32
+WORKERS = {
+    "gevent": {"worker_class": "gevent", "worker_connections": 10_000},
+    "gthread": {"worker_class": "gthread", "threads": 64},
+}
+"""gevent holds thousands of Socket.IO connections in one process (measured: about 170 KiB
+each); with threads every open connection keeps a thread, so 64 connections stall requests."""
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -32,6 +38,13 @@ LOGGING = {
 
 
 def run_server(host: str, port: int) -> int:
+    import os
+
+    worker = os.environ.get("STUDIO_SERVER_WORKER", "gevent")
+    if worker not in WORKERS:
+        print(f"studio serve: STUDIO_SERVER_WORKER is gevent or gthread, not {worker!r}",
+              file=sys.stderr)  # fmt: skip
+        return 2
     from studio.runtime.config import load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.web.runtime import open_runtime
@@ -62,8 +75,7 @@ def run_server(host: str, port: int) -> int:
                 "bind": f"{host}:{port}",
                 "logconfig_dict": LOGGING,
                 "workers": 1,
-                "worker_class": "gthread",
-                "threads": THREADS,
+                **WORKERS[worker],
                 "accesslog": None,  # the app logs each API request as JSON (studio.requests)
                 "errorlog": "-",
                 "loglevel": "info",
