@@ -28,6 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from studio.host.cases import CaseHost
+from studio.host.timer_starts import TimerStarts
 from studio.runtime.clock import Clock
 from studio.runtime.store.base import ConflictError
 from studio.runtime.store.schema import cases
@@ -74,6 +75,8 @@ class JobExecutor:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.host = host
+        self.starts = TimerStarts(host, engine)
+        """Deployed processes' timer start events, started on schedule each round."""
         self.db = engine
         self.clock = clock or host.clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -101,7 +104,7 @@ class JobExecutor:
 
     def _run(self, now: datetime | None, stop: threading.Event | None) -> int:
         with self._round:
-            fired = 0
+            fired = self.starts.run_once(now or self.clock.now())
             for _ in range(MAX_BATCHES):
                 until = now or self.clock.now()
                 limit = self.batch + self._blocked(until)
