@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,10 +34,11 @@ class Runtime:
     """The job executor firing due timers (`studio serve` starts one)."""
 
 
-def open_runtime(settings: Settings, migrate: bool = True) -> Runtime:
+def open_runtime(settings: Settings, migrate: bool = True, examples: bool = False) -> Runtime:
     """Connect to the database and build the services. The embedded SQLite database is
     migrated to the current revision here; any other must be migrated by `studio db upgrade`
-    (SqlStore refuses it otherwise, NotMigrated)."""
+    (SqlStore refuses it otherwise, NotMigrated). With `examples`, an install without any
+    deployment gets the sample library deployed, as examples to open and run."""
     engine = make_engine(settings.database_url)
     if migrate and settings.embedded and current_revision(engine) != head_revision():
         upgrade(engine)
@@ -43,7 +46,28 @@ def open_runtime(settings: Settings, migrate: bool = True) -> Runtime:
     users = UserStore(engine, settings.secret_key)
     first = ensure_first_admin(users, settings.admin_password)
     deployments = DeploymentStore(engine, settings.instance_path)
+    if examples and not deployments.list():
+        deploy_examples(deployments)
     host = CaseHost(store, engine, deployments)
     worklist = Worklist(host)
     host.listeners.append(lambda case_id, state, _history: worklist.forget(case_id, state))
     return Runtime(settings, engine, store, users, deployments, host, worklist, first)
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_models"
+"""The sample library, beside the package in a checkout."""
+
+
+def deploy_examples(deployments: DeploymentStore, folder: Path = SAMPLES) -> list[str]:
+    """Deploy every project of the sample library (those that validate); their keys."""
+    deployed = []
+    if not folder.is_dir():
+        return deployed
+    for project in sorted(p for p in folder.iterdir() if p.is_dir()):
+        try:
+            deployment, _, _ = deployments.deploy_folder(project, actor="studio (examples)")
+        except Exception as exc:  # an example that does not deploy must not stop the server
+            logging.getLogger(__name__).warning("example %s not deployed: %s", project.name, exc)
+            continue
+        deployed.append(deployment.key)
+    return deployed

@@ -51,7 +51,7 @@ def run_server(host: str, port: int) -> int:
 
     settings = load_settings()
     try:
-        prepared = open_runtime(settings)
+        prepared = open_runtime(settings, examples=True)
     except NotMigrated as exc:
         print(f"studio serve: {exc}", file=sys.stderr)
         return 2
