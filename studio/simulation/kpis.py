@@ -63,7 +63,7 @@ class Collector:
         if self.shared:
             self.all_cycle = self.cycle
         self.waiting: dict[str, Tally] = {}
-        self.processing: dict[str, Tally] = {}
+        self.processing: dict[str, list[float]] = {}
         self.elements: dict[str, int] = {}
         self.outcomes: dict[str, int] = {}
         self.resources: dict[str, dict[str, float]] = {}
@@ -131,11 +131,13 @@ class Collector:
         tally = self.waiting.get(label)
         if tally is None:
             tally = self.waiting[label] = Tally()
-            self.processing[label] = Tally()
+            self.processing[label] = [0.0, 0]
             if self.shared:
                 self.all_waiting[label] = tally
         tally.add(waiting)
-        self.processing[label].add(work.finish - work.started)
+        processing = self.processing[label]  # only its mean is reported: a sum and a count
+        processing[0] += work.finish - work.started
+        processing[1] += 1
         if not self.shared:
             everything = self.all_waiting.get(label)
             if everything is None:
@@ -214,7 +216,9 @@ class Collector:
                 label: {
                     "count": self.waiting[label].count,
                     "waiting": _rounded(self.waiting[label].summary("mean", "p90")),
-                    "processing": _rounded(self.processing[label].summary("mean")),
+                    "processing": {
+                        "mean": round(self.processing[label][0] / self.processing[label][1], 3)
+                    },
                 }
                 for label in sorted(self.waiting)
             },

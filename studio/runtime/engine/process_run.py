@@ -205,8 +205,11 @@ class ProcessRun(Work):
 
     def choose(self, node: NodeDefinition) -> list[Flow]:
         """The flows a token leaving `node` takes."""
-        if node.kind == "parallel" or not node.outgoing:
-            return list(node.outgoing)
+        outgoing = node.outgoing
+        if node.kind == "parallel" or not outgoing:
+            return list(outgoing)
+        if len(outgoing) == 1 and outgoing[0].condition is None and node.id not in self.branches:
+            return [outgoing[0]]  # one unconditional flow: the token simply goes on
         pick = self.branches.get(node.id)
         if pick is not None:  # a host that decides this gateway (simulation's branches)
             chosen = set(pick())
