@@ -49,6 +49,13 @@ class ProcessEngine:
         self.branches = dict(branches or {})
         """Gateways the host decides: gateway id -> a function naming the flows to take
         (simulation's branch probabilities); elsewhere conditions decide."""
+        self._unit = type(
+            f"ProcessRun[{definition.id}]",
+            (ProcessRun,),
+            {"services": self.services, "held": held, "branches": self.branches},
+        )
+        """ProcessRun with this engine's services, held tasks and branches as class attributes
+        (set once, not on every command)."""
 
     def start(
         self,
@@ -94,11 +101,7 @@ class ProcessEngine:
         return run.outcome()
 
     def _run(self, state: CaseState, now: datetime, user: str | None = None) -> ProcessRun:
-        run = ProcessRun(self.definition, state, now, user, self.history)
-        run.services = self.services
-        run.held = self.held
-        run.branches = self.branches
-        return run
+        return self._unit(self.definition, state, now, user, self.history)
 
     def start_event_for(self, trigger: str, name: str) -> str | None:
         """The start event a message or signal `name` starts this process at (None: none)."""
