@@ -1,13 +1,13 @@
 """Streamed statistics of a simulation run: bounded memory whatever the number of cases.
 
-`Tally` keeps an exact count, sum (compensated), minimum and maximum, and its values in a
-deterministic merge-and-halve quantile sketch: the first `2 * capacity` values are kept exactly;
-after that, two full sorted buffers of the same level are merged and every other value is kept
-(alternating which half, level by level), each kept value standing for twice as many. The rank
-error is at most ``levels / (2 * capacity)`` of the count (under 0.3 % for a million values with
-the default capacity, and under 1 % up to 10^15 values), memory grows with the logarithm of the
-count, and the same values in the same order always give the same numbers: no randomness and
-no hashing are involved. See docs/decisions.md for the measurement.
+`Tally` keeps an exact count, sum (`math.fsum` of each full buffer), minimum and maximum, and
+its values in a deterministic merge-and-halve quantile sketch: the first `2 * capacity` values
+are kept exactly; after that, two full sorted buffers of the same level are merged and every
+other value is kept (alternating which half, level by level), each kept value standing for
+twice as many. The rank error is at most ``levels / (2 * capacity)`` of the count (under
+0.3 % for a million values with the default capacity, and under 1 % up to 10^15 values), memory
+grows with the logarithm of the count, and the same values in the same order always give the
+same numbers: no randomness and no hashing are involved. See docs/decisions.md for the measurement.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ class Tally:
     __slots__ = (
         "_buffer",
         "_cache",
-        "_compensation",
         "_levels",
         "_max",
         "_min",
-        "_sum",
+        "_sums",
         "_toggle",
         "capacity",
         "count",
@@ -43,8 +42,7 @@ class Tally:
             raise ValueError("capacity must be at least 2")
         self.capacity = capacity
         self.count = 0
-        self._sum = 0.0
-        self._compensation = 0.0
+        self._sums: list[float] = []
         self._min = math.inf
         self._max = -math.inf
         self._buffer = array("d")
@@ -61,13 +59,6 @@ class Tally:
         if x != x:
             raise ValueError("a Tally cannot record NaN")
         self.count += 1
-        # Neumaier's compensated sum: the mean stays exact to the last bits over millions of values.
-        total = self._sum + x
-        if abs(self._sum) >= abs(x):
-            self._compensation += (self._sum - total) + x
-        else:
-            self._compensation += (x - total) + self._sum
-        self._sum = total
         if x < self._min:
             self._min = x
         if x > self._max:
@@ -75,6 +66,9 @@ class Tally:
         self._buffer.append(x)
         self._cache = None
         if len(self._buffer) >= self.capacity:
+            # the exact sum of each full buffer (math.fsum), so the mean stays exact to the
+            # last bits over millions of values; one float per `capacity` values is kept
+            self._sums.append(math.fsum(self._buffer))
             full = array("d", sorted(self._buffer))
             self._buffer = array("d")
             self._carry(full, 0)
@@ -99,8 +93,8 @@ class Tally:
 
     @property
     def total(self) -> float:
-        """The exact (compensated) sum of the values."""
-        return self._sum + self._compensation
+        """The exact sum of the values (correctly rounded)."""
+        return math.fsum([*self._sums, *self._buffer])
 
     @property
     def mean(self) -> float:
