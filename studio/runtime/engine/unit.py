@@ -53,15 +53,17 @@ class UnitOfWork:
     def drain(self) -> None:
         """Run operations until none is left and `settle` finds nothing more to do."""
         agenda, popleft = self.agenda, self.agenda.popleft
+        budget = self.budget  # kept in a local while the agenda runs (nothing else reads it)
         while True:
             while agenda:
-                self.budget -= 1
-                if self.budget < 0:
+                budget -= 1
+                if budget < 0:
                     raise Runaway(
                         f"more than {LOOP_BUDGET} operations in one command: a repetition rule or "
                         "sentries that keep triggering each other"
                     )
                 popleft()()
+            self.budget = budget
             if not self.settle():
                 return
 
