@@ -23,7 +23,6 @@ import cProfile
 import gc
 import json
 import os
-import platform
 import pstats
 import re
 import shlex
@@ -35,6 +34,8 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
+
+from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
 from studio.expressions import compile_script, default_engine
 from studio.expressions.errors import ExpressionError
@@ -142,21 +143,6 @@ def profile(path: Path, n: int) -> None:
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(15)
     stats.sort_stats("tottime").print_stats(15)
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu} x{os.cpu_count()}, {platform.platform()}, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
 
 
 def main() -> None:

@@ -53,7 +53,6 @@ import io
 import json
 import logging
 import os
-import platform
 import re
 import resource
 import selectors
@@ -72,6 +71,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE / "runtime_model"
@@ -97,21 +98,6 @@ sys.exit(serve.run_server(host, port))
 
 
 # -- the machine and the server -----------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu} x{os.cpu_count()}, {platform.platform()}, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
 
 
 def studio_command() -> str:

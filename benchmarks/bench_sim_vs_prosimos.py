@@ -36,7 +36,6 @@ import inspect
 import json
 import math
 import os
-import platform
 import resource
 import shlex
 import statistics
@@ -46,6 +45,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared")).resolve()
@@ -276,21 +277,6 @@ def memory() -> None:
 
 
 # -- main --------------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu} x{os.cpu_count()}, {platform.platform()}, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
 
 
 def main() -> None:
