@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from studio.expressions import TimerError, parse_datetime
+from studio.jsonfile import JsonFileError, read_json
 from studio.simulation.calendars import Calendar
 from studio.simulation.distributions import (
     Distribution,
@@ -138,37 +139,9 @@ def validate_document(doc: Any, file: str | Path | None = None) -> None:
 
 def _read(path: Path) -> Any:
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise SpecError(f"larger than {MAX_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpecError("not UTF-8 text") from None
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise SpecError(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except RecursionError:
-        raise SpecError("not JSON: nested too deeply") from None
-    except ValueError as exc:
+        return read_json(path, MAX_BYTES, 'not JSON: key "{key}" appears twice in one object')
+    except JsonFileError as exc:
         raise SpecError(str(exc)) from None
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f'not JSON: key "{key}" appears twice in one object')
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"not JSON: {name} is not a JSON number")
 
 
 def _build(doc: Any, file: Path, *, check_files: bool) -> SimulationSpec:

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from studio.expressions import TimerError, parse_datetime, parse_duration
+from studio.jsonfile import JsonFileError, read_json
 from studio.testing.driver import UnusableScenario
 from studio.testing.scenario_schema import ACTIONS, CASE, ITEM_ACTIONS, SCHEMA, WITH_DATA
 
@@ -122,37 +123,9 @@ def load_scenario(path: Path, shown: str | None = None) -> Scenario:
 
 def _read_json(path: Path, unusable) -> Any:
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise unusable(f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise unusable(f"larger than {MAX_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise unusable("not UTF-8 text") from None
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise unusable(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except ValueError as exc:
+        return read_json(path, MAX_BYTES)
+    except JsonFileError as exc:
         raise unusable(str(exc)) from None
-    except RecursionError:
-        raise unusable("not JSON: nested too deeply") from None
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f'duplicate key "{key}"')
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"not JSON: {name} is not a JSON number")
 
 
 def _step(number: int, raw: dict[str, Any], unusable) -> Step:
