@@ -234,7 +234,8 @@ class CaseHost:
     def command(self, case_id: str, command: Command, budget: list[int] | None = None) -> None:
         """Run one engine command on a stored case and carry out what follows."""
         budget = budget if budget is not None else [MAX_CASCADE]
-        engine = self._engine_of_case(case_id)
+        deployment, ident = self.deployment_of(case_id)
+        engine = self.engine_for(deployment, "case_or_process", ident)
         try:
             stored = self.store.load(case_id)
         except CaseNotFound:
@@ -251,12 +252,12 @@ class CaseHost:
             raise ActionError(f"incident: {exc}") from None
         self.store.save(case_id, outcome.state, stored.version, outcome.history)
         self._changed(case_id, outcome.state, outcome.history)
-        deployment, _ = self.deployment_of(case_id)
         self._follow(case_id, deployment, outcome, budget)
 
     def fire_timers(self, case_id: str, now: datetime | None = None) -> int:
         """Fire the case's timers due by `now`, each in its own unit of work; how many fired."""
-        engine = self._engine_of_case(case_id)
+        deployment, ident = self.deployment_of(case_id)
+        engine = self.engine_for(deployment, "case_or_process", ident)
         fired = 0
         while True:
             stored = self.store.load(case_id)
@@ -271,7 +272,6 @@ class CaseHost:
                 return fired
             self.store.save(case_id, outcome.state, stored.version, outcome.history)
             self._changed(case_id, outcome.state, outcome.history)
-            deployment, _ = self.deployment_of(case_id)
             self._follow(case_id, deployment, outcome, [MAX_CASCADE])
             fired += 1
 

@@ -234,22 +234,30 @@ class Worklist:
             raise ActionError(f"{task.name!r}: {where}: {error.message}")
 
 
+def work_item(definition: Any, item: str) -> tuple[str | None, str, str | None] | None:
+    """(role, name, task definition id) when `item` of `definition` is work a person does (a
+    CMMN human task or blocking plain task, a BPMN user or manual task); else None."""
+    if isinstance(definition, CaseDefinition):
+        found = definition.items.get(item)
+        if found is None or found.kind not in ("human_task", "task") or not found.blocking:
+            return None
+        return found.performer, found.label, found.definition_id
+    node = definition.nodes.get(item)
+    if node is None or node.kind not in WORK_KINDS:
+        return None
+    return node.lane, node.label, node.id
+
+
 def _tasks(
     top: str, owner: str, state: CaseState, definition: Any, assigned: dict[tuple[str, str], str]
 ) -> Iterator[Task]:
     for instance in state.items.values():
         if instance.state != "active" or "loop" in instance.memory:
             continue
-        if isinstance(definition, CaseDefinition):
-            item = definition.items.get(instance.item)
-            if item is None or item.kind not in ("human_task", "task") or not item.blocking:
-                continue
-            role, name, ident = item.performer, item.label, item.definition_id
-        else:
-            node = definition.nodes.get(instance.item)
-            if node is None or node.kind not in WORK_KINDS:
-                continue
-            role, name, ident = node.lane, node.label, node.id
+        found = work_item(definition, instance.item)
+        if found is None:
+            continue
+        role, name, ident = found
         yield Task(
             top, owner, instance.id, instance.item, ident, name, role,
             assigned.get((owner, instance.id)),

@@ -40,9 +40,10 @@ from flask_socketio import (
 )
 
 from studio.host.cases import ActionError
+from studio.host.worklist import work_item
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.users import User
-from studio.web.api.visibility import WORK_KINDS, _work, may_see
+from studio.web.api.visibility import may_see
 
 KEY = "studio_live"
 CASE_ROLES = ("caseworker", "admin")
@@ -367,9 +368,10 @@ class Live:
         definition = self.runtime.host.engine_for(deployment, "case_or_process", ident).definition
         rooms: set[str] = set()
         for item in touched:
-            kind, role, _ = _work(definition, item)
-            if kind not in WORK_KINDS:
+            found = work_item(definition, item)
+            if found is None:
                 continue
+            role = found[0]
             rooms.add("role:admin")
             if role is None:
                 rooms.add("role:caseworker")
