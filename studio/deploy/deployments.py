@@ -118,6 +118,8 @@ class DeploymentStore:
         self.limits = limits
         self._projects: dict[int, CompiledProject] = {}
         self._lock = threading.Lock()
+        self._newest: tuple[int | None, dict[str, Deployment | None]] = (None, {})
+        """(the newest deployment id seen, definition id -> its newest deployment then)."""
 
     # -- deploying -------------------------------------------------------------------------------
 
@@ -274,20 +276,29 @@ class DeploymentStore:
             return [_deployment(row) for row in connection.execute(query)]
 
     def newest_with(self, definition_id: str) -> Deployment | None:
-        """The newest deployment whose manifest declares case or process `definition_id`."""
-        query = sa.select(deployments.c.id, deployments.c.manifest).order_by(
-            deployments.c.id.desc()
-        )
+        """The newest deployment whose manifest declares case or process `definition_id`.
+
+        Deployments never change, so the answer holds until a newer one is made: it is kept
+        per newest deployment id (one small query tells whether another process deployed)."""
         with self.engine.connect() as connection:
+            newest = connection.execute(sa.select(sa.func.max(deployments.c.id))).scalar()
+            seen, answers = self._newest
+            if seen != newest:
+                answers = {}
+                self._newest = (newest, answers)
+            elif definition_id in answers:
+                return answers[definition_id]
+            query = sa.select(deployments).order_by(deployments.c.id.desc())
             found = next(
                 (
-                    ident
-                    for ident, manifest in connection.execute(query)
-                    if _declares(manifest, definition_id)
+                    _deployment(row)
+                    for row in connection.execute(query)
+                    if _declares(row.manifest, definition_id)
                 ),
                 None,
             )
-        return None if found is None else self.get(found)
+        answers[definition_id] = found
+        return found
 
     def files(self, ident: int) -> dict[str, bytes]:
         """The deployment's files by relative path (UnknownDeployment)."""

@@ -8,6 +8,11 @@ reporting their end to the task that waits, delivering messages and signals acro
 
 Each case keeps running on the deployment it started on. Flask-free: the REST API, the command
 line and the job executor all drive it.
+
+`unit()` gives a host for one request: it reads each case once and keeps what it wrote (an
+identity map), so checking who may see a case, aiming an action, running it and showing the result
+cost one load, not five. A unit is not shared between requests; the shared host reads anew each
+time.
 """
 
 from __future__ import annotations
@@ -66,6 +71,35 @@ class Deployments(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Loaded:
+    """A case as read (or last written) by this host: its restored state and version, the
+    deployment it runs on and the engine of its definition."""
+
+    id: str
+    state: CaseState
+    version: int
+    deployment: int
+    engine: Any
+
+    @property
+    def definition(self) -> Definition:
+        return self.engine.definition
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChange:
+    """What listeners are told after a change is stored."""
+
+    case_id: str
+    state: CaseState
+    history: tuple[HistoryEvent, ...]
+    """The history the change appended."""
+    definition: Definition
+    top: str
+    """The case that (through the processes and sub-cases it started) started this one."""
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts: a user name and their groups (None: the system itself)."""
 
@@ -94,9 +128,77 @@ class CaseHost:
         self.clock = clock or WallClock()
         self.services = services if services is not None else ServiceRegistry.installed()
         self._engines: dict[tuple[int, str], Any] = {}
-        self.listeners: list[Callable[[str, CaseState, tuple[HistoryEvent, ...]], None]] = []
-        """Told of every stored change: (case id, its new state, the history it appended) —
-        live updates subscribe here. A listener's failure never undoes the change."""
+        self._starters: dict[int, bool] = {}
+        """By the id of an engine of `_engines` (kept for good): whether it starts children."""
+        self.listeners: list[Callable[[CaseChange], None]] = []
+        """Told of every stored change — live updates subscribe here. A listener's failure
+        never undoes the change."""
+        self._read: dict[str, Loaded] | None = None
+        self._children: dict[str, list[Link]] | None = None
+        self._parents: dict[str, Link | None] | None = None
+
+    def unit(self) -> CaseHost:
+        """A host for one request (or one job): the same services, its own identity map."""
+        unit = copy.copy(self)
+        unit._read, unit._children, unit._parents = {}, {}, {}
+        return unit
+
+    # -- reading one case -----------------------------------------------------------------------
+
+    def load(self, case_id: str) -> Loaded:
+        """The case (from this unit's identity map when it read or wrote it already); 404."""
+        if self._read is not None and case_id in self._read:
+            return self._read[case_id]
+        try:
+            stored = self.store.load(case_id)
+        except CaseNotFound:
+            raise ActionError(f"no case {case_id!r}", 404) from None
+        deployment = int(stored.definition_version or 0)
+        engine = self.engine_for(deployment, "case_or_process", stored.definition_key or "")
+        loaded = Loaded(case_id, engine.restore(stored.state), stored.version, deployment, engine)
+        if self._read is not None:
+            self._read[case_id] = loaded
+        return loaded
+
+    def _wrote(self, loaded: Loaded, state: CaseState, version: int) -> None:
+        if self._read is not None:
+            self._read[loaded.id] = Loaded(
+                loaded.id, loaded.engine.restore(state), version, loaded.deployment, loaded.engine
+            )
+
+    def _unread(self, case_id: str) -> None:
+        if self._read is not None:
+            self._read.pop(case_id, None)
+
+    def children_of(self, case_id: str, engine: Any | None = None) -> list[Link]:
+        """The processes and sub-cases the case started (none asked for when its definition
+        starts none)."""
+        engine = engine or self.load(case_id).engine
+        if not self._starters.get(id(engine), True):
+            return []
+        if self._children is not None and case_id in self._children:
+            return self._children[case_id]
+        found = self.links.children_of(case_id)
+        if self._children is not None:
+            self._children[case_id] = found
+        return found
+
+    def parent_of(self, case_id: str) -> Link | None:
+        """The link to the case that started this one, if any."""
+        if self._parents is not None and case_id in self._parents:
+            return self._parents[case_id]
+        found = self.links.parent_of(case_id)
+        if self._parents is not None:
+            self._parents[case_id] = found
+        return found
+
+    def top_of(self, case_id: str) -> str:
+        """The case that (through the processes and sub-cases it started) started this one."""
+        seen = {case_id}
+        while (link := self.parent_of(case_id)) is not None and link.parent not in seen:
+            case_id = link.parent
+            seen.add(case_id)
+        return case_id
 
     # -- definitions ----------------------------------------------------------------------------
 
@@ -121,10 +223,14 @@ class CaseHost:
                 else ProcessEngine(definition, services=self.services)
             )
             self._engines[deployment, ident] = found
+            self._starters[id(found)] = _starts_children(definition)
         return found
 
     def deployment_of(self, case_id: str) -> tuple[int, str]:
         """(deployment id, definition id) a case runs on."""
+        if self._read is not None and case_id in self._read:
+            loaded = self._read[case_id]
+            return loaded.deployment, loaded.definition.id
         with self.db.connect() as connection:
             row = connection.execute(
                 sa.select(cases.c.definition_version, cases.c.definition_key).where(
@@ -134,10 +240,6 @@ class CaseHost:
         if row is None:
             raise ActionError(f"no case {case_id!r}", 404)
         return int(row[0]), row[1]
-
-    def _engine_of_case(self, case_id: str) -> Any:
-        deployment, ident = self.deployment_of(case_id)
-        return self.engine_for(deployment, "case_or_process", ident)
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -171,11 +273,18 @@ class CaseHost:
         except (Refused, Runaway) as exc:
             raise ActionError(f"{ident} could not start: {exc}") from None
         self.store.create(outcome.state, ident, str(deployment), outcome.history)
+        self._wrote(Loaded(case_id, outcome.state, 1, deployment, engine), outcome.state, 1)
         if link is not None:
-            self.links.add(
-                Link(case_id, link.parent, link.task, link.blocking, link.started_with, deployment)
+            made = Link(
+                case_id, link.parent, link.task, link.blocking, link.started_with, deployment
             )
-        self._changed(case_id, outcome.state, outcome.history)
+            self.links.add(made)
+            if self._children is not None:
+                self._children.pop(link.parent, None)
+                self._parents[case_id] = made  # type: ignore[index]
+        elif self._parents is not None:
+            self._parents[case_id] = None
+        self._changed(case_id, outcome.state, outcome.history, engine.definition)
         self._follow(case_id, deployment, outcome, budget=[MAX_CASCADE])
         return case_id
 
@@ -216,7 +325,7 @@ class CaseHost:
     def _aim(self, case_id: str, name: str, verb: str) -> list[tuple[str, str]]:
         """(case id, plan item or element id) a name designates, case first, then children
         (one pair per started instance of a process or sub-case, oldest first)."""
-        views = self.items(case_id, views=True)
+        views = self.items(case_id)
         if verb == "plan":
             views = [*views, *self._discretionary(case_id)]
         try:
@@ -233,35 +342,46 @@ class CaseHost:
 
     def command(self, case_id: str, command: Command, budget: list[int] | None = None) -> None:
         """Run one engine command on a stored case and carry out what follows."""
-        budget = budget if budget is not None else [MAX_CASCADE]
-        deployment, ident = self.deployment_of(case_id)
-        engine = self.engine_for(deployment, "case_or_process", ident)
-        try:
-            stored = self.store.load(case_id)
-        except CaseNotFound:
-            raise ActionError(f"no case {case_id!r}", 404) from None
-        state = engine.restore(stored.state)
+        if budget is None:
+            budget = [MAX_CASCADE]
+        else:  # a command that follows from another: on the case as it is now
+            self._unread(case_id)
+        loaded = self.load(case_id)
+        engine, state = loaded.engine, loaded.state
         try:
             outcome = engine.execute(state, command, self.clock.now())
         except Refused as exc:
             raise ActionError(str(exc)) from None
         except Runaway as exc:
             incident = engine.record_incident(state, str(exc), self.clock.now())
-            self.store.save(case_id, incident.state, stored.version, incident.history)
-            self._changed(case_id, incident.state, incident.history)
+            self._save(loaded, incident)
             raise ActionError(f"incident: {exc}") from None
-        self.store.save(case_id, outcome.state, stored.version, outcome.history)
-        self._changed(case_id, outcome.state, outcome.history)
-        self._follow(case_id, deployment, outcome, budget)
+        self._save(loaded, outcome)
+        self._follow(case_id, loaded.deployment, outcome, budget)
+
+    def record_incident(self, case_id: str, message: str, now: datetime) -> None:
+        """Record an incident on the case, parking its next due timer (the one that fails)."""
+        loaded = self.load(case_id)
+        timer = loaded.state.next_timer(now)
+        self._save(loaded, loaded.engine.record_incident(loaded.state, message, now, timer))
+
+    def _save(self, loaded: Loaded, outcome: Outcome) -> None:
+        """Store an outcome on the version `loaded` was read at (ConflictError when the case
+        moved on), remember it and tell the listeners."""
+        try:
+            version = self.store.save(loaded.id, outcome.state, loaded.version, outcome.history)
+        except BaseException:
+            self._unread(loaded.id)
+            raise
+        self._wrote(loaded, outcome.state, version)
+        self._changed(loaded.id, outcome.state, outcome.history, loaded.definition)
 
     def fire_timers(self, case_id: str, now: datetime | None = None) -> int:
         """Fire the case's timers due by `now`, each in its own unit of work; how many fired."""
-        deployment, ident = self.deployment_of(case_id)
-        engine = self.engine_for(deployment, "case_or_process", ident)
         fired = 0
         while True:
-            stored = self.store.load(case_id)
-            state = engine.restore(stored.state)
+            loaded = self.load(case_id)
+            engine, state = loaded.engine, loaded.state
             moment = now or self.clock.now()
             timer = state.next_timer(moment)
             try:
@@ -270,17 +390,23 @@ class CaseHost:
                 outcome = engine.record_incident(state, str(exc), moment, timer)
             if outcome is None:
                 return fired
-            self.store.save(case_id, outcome.state, stored.version, outcome.history)
-            self._changed(case_id, outcome.state, outcome.history)
-            self._follow(case_id, deployment, outcome, [MAX_CASCADE])
+            self._save(loaded, outcome)
+            self._follow(case_id, loaded.deployment, outcome, [MAX_CASCADE])
             fired += 1
 
     def _changed(
-        self, case_id: str, state: CaseState, history: tuple[HistoryEvent, ...] | list
+        self,
+        case_id: str,
+        state: CaseState,
+        history: Iterable[HistoryEvent],
+        definition: Definition,
     ) -> None:
+        if not self.listeners:
+            return
+        change = CaseChange(case_id, state, tuple(history), definition, self.top_of(case_id))
         for listener in self.listeners:
             try:
-                listener(case_id, state, tuple(history))
+                listener(change)
             except Exception:  # a listener (a push to browsers) must not break the case
                 continue
 
@@ -294,11 +420,11 @@ class CaseHost:
         from studio.deploy.case_migration import MigrationError, apply_migration, plan_migration
         from studio.runtime import audit
 
-        current, ident = self.deployment_of(case_id)
-        old = self._engine_of_case(case_id)
+        self._unread(case_id)
+        loaded = self.load(case_id)
+        current, ident, old = loaded.deployment, loaded.definition.id, loaded.engine
         new = self.engine_for(deployment, "case_or_process", ident)
-        stored = self.store.load(case_id)
-        state = old.restore(stored.state)
+        state = loaded.state
         plan = plan_migration(state, old.definition, new.definition, version=str(deployment))
         report = {"case": case_id, "from": current, "to": deployment, **plan.as_json()}
         if dry_run:
@@ -307,7 +433,10 @@ class CaseHost:
             migrated = apply_migration(state, plan)
         except MigrationError as exc:
             raise ActionError(str(exc)) from None
-        self.store.save(case_id, migrated, stored.version, [])
+        try:
+            self.store.save(case_id, migrated, loaded.version, [])
+        finally:
+            self._unread(case_id)
         with self.db.begin() as connection:
             connection.execute(
                 sa.update(cases)
@@ -318,7 +447,7 @@ class CaseHost:
                 connection, actor.user, "case.migrate", case_id,
                 {"from": current, "to": deployment},
             )  # fmt: skip
-        self._changed(case_id, migrated, ())
+        self._changed(case_id, migrated, (), new.definition)
         return {**report, "migrated": True}
 
     # -- effects --------------------------------------------------------------------------------
@@ -346,7 +475,7 @@ class CaseHost:
                             case_id, Command("child_failed", effect.instance, body), budget
                         )
             elif isinstance(effect, StopChild):
-                for child in self.links.children_of(case_id):
+                for child in self.children_of(case_id):
                     if child.task == effect.instance and self._state(child.child) not in ENDED:
                         self.command(child.child, Command("terminate"), budget)
             elif isinstance(effect, Publish):
@@ -355,10 +484,10 @@ class CaseHost:
             self._report_end(case_id, outcome.state, budget)
 
     def _report_end(self, child: str, state: CaseState, budget: list[int]) -> None:
-        link = self.links.parent_of(child)
+        link = self.parent_of(child)
         if link is None or not link.blocking or link.task is None:
             return
-        parent = self.store.load(link.parent).state
+        parent = self.load(link.parent).state
         task = parent.items.get(link.task)
         if task is None or task.state != "active":
             return
@@ -377,7 +506,7 @@ class CaseHost:
         self.command(link.parent, command, budget)
 
     def _state(self, case_id: str) -> str:
-        return self.store.load(case_id).state.state
+        return self.load(case_id).state.state
 
     # -- messages and signals -------------------------------------------------------------------
 
@@ -468,20 +597,17 @@ class CaseHost:
     def view(self, case_id: str) -> dict[str, Any]:
         """`{"id", "state", "definition", "data", "items": [...]}`: items of the processes and
         sub-cases it started included."""
-        try:
-            stored = self.store.load(case_id)
-        except CaseNotFound:
-            raise ActionError(f"no case {case_id!r}", 404) from None
-        deployment, ident = self.deployment_of(case_id)
+        loaded = self.load(case_id)
+        state = loaded.state
         return {
             "id": case_id,
-            "definition": ident,
-            "deployment": deployment,
-            "state": stored.state.state,
-            "version": stored.version,
-            "data": stored.state.data,
-            "incidents": list(stored.state.incidents),
-            "team": {role: list(m) for role, m in stored.state.team.items()},
+            "definition": loaded.definition.id,
+            "deployment": loaded.deployment,
+            "state": state.state,
+            "version": loaded.version,
+            "data": state.data,
+            "incidents": list(state.incidents),
+            "team": {role: list(m) for role, m in state.team.items()},
             "items": [
                 {
                     "id": view.plan_item_id,
@@ -491,18 +617,17 @@ class CaseHost:
                     "state": view.state,
                     "case": view.key.rpartition("/")[0] or case_id,
                 }
-                for view in self.items(case_id, views=True)
+                for view in self.items(case_id)
             ],
         }
 
-    def items(self, case_id: str, views: bool = True, level: int = 0) -> list[ItemView]:
+    def items(self, case_id: str, level: int = 0) -> list[ItemView]:
         """Item instances of the case and of the cases it started (keys `child id/item`)."""
-        stored = self.store.load(case_id)
-        engine = self._engine_of_case(case_id)
-        definition = engine.definition
+        loaded = self.load(case_id)
+        definition = loaded.definition
         prefix = "" if level == 0 else f"{case_id}/"
         found = []
-        for instance in stored.state.items.values():
+        for instance in loaded.state.items.values():
             if instance.item == definition.plan or "loop" in instance.memory:
                 continue
             ident, name, definition_id, definition_name = _names(definition, instance.item)
@@ -512,31 +637,25 @@ class CaseHost:
                     level, instance.seq,
                 )
             )  # fmt: skip
-        for link in self.links.children_of(case_id):
+        for link in self.children_of(case_id, loaded.engine):
             if link.task is not None:
-                found.extend(self.items(link.child, views, level + 1))
+                found.extend(self.items(link.child, level + 1))
         return found
 
     def family(self, case_id: str) -> list[tuple[str, Definition, CaseState]]:
         """(id, definition, restored state) of the case and of the processes and sub-cases it
         started, depth first."""
-        engine = self._engine_of_case(case_id)
-        try:
-            state = engine.restore(self.store.load(case_id).state)
-        except CaseNotFound:
-            raise ActionError(f"no case {case_id!r}", 404) from None
-        found = [(case_id, engine.definition, state)]
-        for link in self.links.children_of(case_id):
+        loaded = self.load(case_id)
+        found = [(case_id, loaded.definition, loaded.state)]
+        for link in self.children_of(case_id, loaded.engine):
             found.extend(self.family(link.child))
         return found
 
     def _discretionary(self, case_id: str) -> list[ItemView]:
-        engine = self._engine_of_case(case_id)
-        definition = engine.definition
+        loaded = self.load(case_id)
+        definition, state = loaded.definition, loaded.state
         if not isinstance(definition, CaseDefinition):
             return []
-        state = self.store.load(case_id).state
-        engine.restore(state)
         return [
             ItemView(item.id, item.id, item.name, item.definition_id, item.definition_name,
                      "discretionary", 0, -1)
@@ -572,15 +691,14 @@ class CaseHost:
         except CaseNotFound:
             raise ActionError(f"no case {case_id!r}", 404) from None
         yield from ((case_id, event) for event in own)
-        for link in self.links.children_of(case_id):
+        for link in self.children_of(case_id):
             yield from self._history(link.child)
 
     def explain(self, case_id: str, item: str | None = None) -> str:
         """Why an item is not active, or what keeps the case from completing (and what the
         processes and sub-cases it waits for wait for)."""
-        engine = self._engine_of_case(case_id)
-        state = engine.restore(self.store.load(case_id).state)
-        definition, now = engine.definition, self.clock.now()
+        loaded = self.load(case_id)
+        state, definition, now = loaded.state, loaded.definition, self.clock.now()
         if isinstance(definition, ProcessDefinition):
             own = explain_process(definition, state, item)
         elif item is None:
@@ -588,7 +706,7 @@ class CaseHost:
         else:
             own = explain_item(definition, state, item, now)
         parts = [own]
-        for link in self.links.children_of(case_id):
+        for link in self.children_of(case_id, loaded.engine):
             task = state.items.get(link.task or "")
             waited = link.blocking and task is not None and task.state == "active"
             if waited and (item is None or task.item == item):
@@ -613,6 +731,15 @@ def _names(definition: Definition, item: str) -> tuple[str, str | None, str | No
         return found.id, found.name, found.definition_id, found.definition_name
     node = definition.nodes[item]
     return node.id, node.name, node.id, node.name
+
+
+CHILD_STARTERS = frozenset({"process_task", "case_task", "call_activity"})
+
+
+def _starts_children(definition: Definition) -> bool:
+    """Whether any element of the definition starts a process or sub-case."""
+    elements = definition.items if isinstance(definition, CaseDefinition) else definition.nodes
+    return any(element.kind in CHILD_STARTERS for element in elements.values())
 
 
 def _catches(definition: ProcessDefinition, kind: str, name: str) -> bool:

@@ -158,18 +158,7 @@ class JobExecutor:
 
     def _incident(self, case_id: str, message: str, now: datetime) -> None:
         """Record an incident on the case, parking its next due timer (the one that fails)."""
-        host = self.host
-        deployment, ident = host.deployment_of(case_id)
-        engine = host.engine_for(deployment, "case_or_process", ident)
-        stored = host.store.load(case_id)
-        state = engine.restore(stored.state)
-        outcome = engine.record_incident(state, message, now, state.next_timer(now))
-        host.store.save(case_id, outcome.state, stored.version, outcome.history)
-        for listener in host.listeners:
-            try:
-                listener(case_id, outcome.state, tuple(outcome.history))
-            except Exception:  # a push to browsers must not undo the incident
-                logger.exception("a case listener failed")
+        self.host.record_incident(case_id, message, now)
 
     # -- claims ---------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ Completion data is checked against the task's form schema when the project has o
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from jsonschema.exceptions import best_match
 from studio.host.cases import ActionError, Actor, CaseHost
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.outcome import Command
-from studio.runtime.engine.state import CaseState
+from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.engine.team import may_act
 from studio.runtime.store.service_tables import task_assignments
 
@@ -60,11 +60,21 @@ class Task:
         }
 
 
+LEAVING_ACTIVE = frozenset({"complete", "terminate", "exit", "fault", "suspend", "parentSuspend"})
+"""The transitions that take a task out of `active` (and end its claim)."""
+
+
 class Worklist:
     """Tasks, claims and delegation over a case host."""
 
-    def __init__(self, host: CaseHost) -> None:
+    def __init__(self, host: CaseHost, forms: dict[tuple[int, str], Any] | None = None) -> None:
         self.host = host
+        self._forms: dict[tuple[int, str], Any] = forms if forms is not None else {}
+        """(deployment, task definition) -> its form's validator, or None (no form)."""
+
+    def over(self, host: CaseHost) -> Worklist:
+        """This worklist on another host (a request's unit), sharing what it compiled."""
+        return Worklist(host, self._forms)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -81,8 +91,8 @@ class Worklist:
             except ActionError:
                 continue
             state = engine.restore(host.store.load(summary.id).state)
-            top = self._top(summary.id)
-            for task in _tasks(top, summary.id, state, engine.definition, assigned):
+            top = host.top_of(summary.id)
+            for task in _tasks(top, summary.id, state.items.values(), engine.definition, assigned):
                 if everything or self.may_work(actor, task, state):
                     found.append(task)
         return found
@@ -94,13 +104,15 @@ class Worklist:
         if not owner:
             raise ActionError(f"no task {task_id!r}", 404)
         try:
-            view_engine = self.host._engine_of_case(owner)
-            state = view_engine.restore(self.host.store.load(owner).state)
-        except Exception:
+            loaded = self.host.load(owner)
+        except ActionError:
             raise ActionError(f"no task {task_id!r}", 404) from None
-        assigned = self._assignments(owner)
-        for task in _tasks(self._top(owner), owner, state, view_engine.definition, assigned):
-            if task.instance == instance:
+        state = loaded.state
+        found = state.items.get(instance)
+        if found is not None and found.state == "active":
+            assigned = self._assignments(owner)
+            top = self.host.top_of(owner)
+            for task in _tasks(top, owner, (found,), loaded.definition, assigned):
                 return task, state
         raise ActionError(f"no active task {task_id!r}", 404)
 
@@ -147,10 +159,12 @@ class Worklist:
         self._assign(task, to, actor.user, replace=True)
         return self.task(task_id)[0]
 
-    def complete(self, task_id: str, data: dict[str, Any] | None, actor: Actor) -> str:
-        """Complete the task with `data` checked against its form; returns the top-level
-        case."""
-        task, _ = self.task(task_id)
+    def complete(
+        self, task_id: str, data: dict[str, Any] | None, actor: Actor, task: Task | None = None
+    ) -> str:
+        """Complete the task (`task`, when the caller looked it up already) with `data` checked
+        against its form; returns the top-level case."""
+        task = task or self.task(task_id)[0]
         if task.assignee is not None and task.assignee != actor.user and actor.user is not None:
             raise ActionError(f"{task.name!r} is claimed by {task.assignee}", 409)
         self._check_form(task, data or {})
@@ -159,9 +173,16 @@ class Worklist:
         )
         return task.case
 
-    def forget(self, case_id: str, state: CaseState | None = None) -> None:
+    def forget(
+        self,
+        case_id: str,
+        state: CaseState | None = None,
+        history: Iterable[HistoryEvent] | None = None,
+    ) -> None:
         """Drop the assignments of tasks of the case that are no longer active (a listener of
-        the host: called after every change)."""
+        the host: called after every change, with the history it appended)."""
+        if history is not None and not any(e.event in LEAVING_ACTIVE for e in history):
+            return
         state = state or self.host.store.load(case_id).state
         with self.host.db.begin() as connection:
             rows = connection.execute(
@@ -213,22 +234,23 @@ class Worklist:
         with self.host.db.connect() as connection:
             return {(c, i): a for c, i, a in connection.execute(query)}
 
-    def _top(self, case_id: str) -> str:
-        link = self.host.links.parent_of(case_id)
-        return self._top(link.parent) if link is not None else case_id
-
     def _check_form(self, task: Task, data: dict[str, Any]) -> None:
         if task.definition is None:
             return
-        deployment, _ = self.host.deployment_of(task.owner)
-        folder = _folder_of(self.host.deployments, deployment)
-        if folder is None:
+        deployment = self.host.load(task.owner).deployment
+        key = (deployment, task.definition)
+        if key not in self._forms:
+            folder = _folder_of(self.host.deployments, deployment)
+            form = folder / f"{task.definition}.form.json" if folder is not None else None
+            self._forms[key] = (
+                Draft202012Validator(json.loads(form.read_text(encoding="utf-8")))
+                if form is not None and form.is_file()
+                else None
+            )
+        validator = self._forms[key]
+        if validator is None:
             return
-        form = folder / f"{task.definition}.form.json"
-        if not form.is_file():
-            return
-        schema = json.loads(form.read_text(encoding="utf-8"))
-        error = best_match(Draft202012Validator(schema).iter_errors(data))
+        error = best_match(validator.iter_errors(data))
         if error is not None:
             where = ".".join(str(p) for p in error.absolute_path) or "data"
             raise ActionError(f"{task.name!r}: {where}: {error.message}")
@@ -249,9 +271,13 @@ def work_item(definition: Any, item: str) -> tuple[str | None, str, str | None] 
 
 
 def _tasks(
-    top: str, owner: str, state: CaseState, definition: Any, assigned: dict[tuple[str, str], str]
+    top: str,
+    owner: str,
+    instances: Iterable[Any],
+    definition: Any,
+    assigned: dict[tuple[str, str], str],
 ) -> Iterator[Task]:
-    for instance in state.items.values():
+    for instance in instances:
         if instance.state != "active" or "loop" in instance.memory:
             continue
         found = work_item(definition, instance.item)

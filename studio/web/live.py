@@ -16,7 +16,9 @@ Pushes (a CaseHost listener, called on the thread that stored the change):
 - `tasks` `{"changed": true}` when work items changed: to `role:admin` (admins see all work), and
   to the rooms of whoever the item's case role admits (`user:`/`group:` per team member, or the
   group named after an unbound role; `role:caseworker` for an item without a role). It carries no
-  data, so the client refetches `GET /api/v1/tasks`, which checks everything.
+  data, so the client refetches `GET /api/v1/tasks`, which checks everything. Hints are coalesced:
+  a room hears at most one per HINT_EVERY (a busy runtime would otherwise send every case
+  worker's browser a hint per action — measured: the fan-out, not the cases, limited throughput).
 - `simulation` (SimulationJobs events) to `user:<user>`, through `simulation_events(app)`.
 
 Emitting only queues packets (or publishes to Redis), so request and worker threads may emit.
@@ -39,7 +41,7 @@ from flask_socketio import (
     leave_room,
 )
 
-from studio.host.cases import ActionError
+from studio.host.cases import ActionError, CaseChange
 from studio.host.worklist import work_item
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.users import User
@@ -53,6 +55,8 @@ EVENTS_PUSHED = 20
 CACHED = 10_000
 """Entries each cache (parents, teams) keeps at most."""
 RECHECK_AFTER = 1.0
+HINT_EVERY = 0.25
+"""Seconds: the worklist hints to one room are gathered and sent at most this often."""
 """Seconds after a change before the case's watchers are checked again: one action changes a case
 and the processes it started several times, and visibility may lapse between two of them."""
 
@@ -143,13 +147,17 @@ class Live:
         self.runtime = runtime
         self.socketio = socketio
         self.connections: dict[str, Credential] = {}
-        self.parents: dict[str, str] = {}
+        self.tops: dict[str, str] = {}
+        """The top-level case of each case seen (a case never changes family)."""
         self.teams: dict[str, dict[str, tuple[str, ...]]] = {}
         self.lock = threading.Lock()
         self.due: dict[str, float] = {}
         """Top-level cases whose watchers to check again, and when."""
         self.wake = threading.Condition()
         self.checker: Any = None
+        self.hints: set[str] = set()
+        """Rooms owed a worklist hint, sent at `hint_at`."""
+        self.hint_at: float | None = None
 
     # -- connections ----------------------------------------------------------------------------
 
@@ -257,35 +265,28 @@ class Live:
 
     def top_case(self, case_id: str) -> str:
         """The case that (through processes and sub-cases it started) started `case_id`."""
-        seen, current = {case_id}, case_id
-        while True:
-            parent = self.parents.get(current)
-            if parent is None:
-                link = self.runtime.host.links.parent_of(current)
-                if link is None:
-                    return current
-                parent = link.parent
-                with self.lock:
-                    _remember(self.parents, current, parent)
-            if parent in seen:
-                return current
-            seen.add(parent)
-            current = parent
+        with self.lock:
+            if case_id in self.tops:
+                return self.tops[case_id]
+        top = self.runtime.host.top_of(case_id)
+        with self.lock:
+            _remember(self.tops, case_id, top)
+        return top
 
     # -- pushes ---------------------------------------------------------------------------------
 
-    def case_changed(
-        self, case_id: str, state: CaseState, history: tuple[HistoryEvent, ...]
-    ) -> None:
+    def case_changed(self, change: CaseChange) -> None:
         """The CaseHost listener: push the change to its case room and hint worklists."""
         try:
-            self.push(case_id, state, history)
+            self.push(change)
         except Exception:  # the host ignores a listener's failure: say what it was
-            log.exception("live update of case %s failed", case_id)
+            log.exception("live update of case %s failed", change.case_id)
             raise
 
-    def push(self, case_id: str, state: CaseState, history: tuple[HistoryEvent, ...]) -> None:
-        top = self.top_case(case_id)
+    def push(self, change: CaseChange) -> None:
+        case_id, state, history, top = change.case_id, change.state, change.history, change.top
+        with self.lock:
+            _remember(self.tops, case_id, top)
         room = case_room(top)
         body = {
             "case": top,
@@ -294,9 +295,9 @@ class Live:
             "events": [_compact(event) for event in history[-EVENTS_PUSHED:]],
         }
         self.socketio.emit("case", body, to=room, namespace=NAMESPACE)
-        rooms = self.task_rooms(case_id, state, history)
+        rooms = self.task_rooms(case_id, state, history, change.definition)
         if rooms:
-            self.socketio.emit("tasks", {"changed": True}, to=sorted(rooms), namespace=NAMESPACE)
+            self.hint_later(rooms)
         if self.watchers(room):
             self.recheck_later(top)
 
@@ -308,27 +309,52 @@ class Live:
         """Check the watchers of `top` once its changes have settled (a background task)."""
         with self.wake:
             self.due.setdefault(top, time.monotonic() + RECHECK_AFTER)
-            if self.checker is None:
-                self.checker = self.socketio.start_background_task(self._recheck_forever)
-            self.wake.notify()
+            self._wake_checker()
+
+    def hint_later(self, rooms: set[str]) -> None:
+        """Owe `rooms` a worklist hint, sent with the others within HINT_EVERY."""
+        with self.wake:
+            self.hints |= rooms
+            if self.hint_at is None:
+                self.hint_at = time.monotonic() + HINT_EVERY
+            self._wake_checker()
+
+    def _wake_checker(self) -> None:
+        if self.checker is None:
+            self.checker = self.socketio.start_background_task(self._recheck_forever)
+        self.wake.notify()
 
     def settle(self) -> None:
-        """Check every pending case's watchers now."""
+        """Send the hints owed and check every pending case's watchers, now."""
         with self.wake:
             pending, self.due = list(self.due), {}
+            hints, self.hints, self.hint_at = self.hints, set(), None
+        self._send_hints(hints)
         for top in pending:
             self.prune(top)
+
+    def _send_hints(self, rooms: set[str]) -> None:
+        if rooms:
+            self.socketio.emit("tasks", {"changed": True}, to=sorted(rooms), namespace=NAMESPACE)
 
     def _recheck_forever(self) -> None:
         while True:
             with self.wake:
                 now = time.monotonic()
                 ready = [top for top, at in self.due.items() if at <= now]
-                if not ready:
-                    self.wake.wait(min(self.due.values()) - now if self.due else None)
+                hints: set[str] = set()
+                if self.hint_at is not None and self.hint_at <= now:
+                    hints, self.hints, self.hint_at = self.hints, set(), None
+                if not ready and not hints:
+                    deadlines = [*self.due.values(), *filter(None, [self.hint_at])]
+                    self.wake.wait(min(deadlines) - now if deadlines else None)
                     continue
                 for top in ready:
                     del self.due[top]
+            try:
+                self._send_hints(hints)
+            except Exception:
+                log.exception("sending worklist hints failed")
             for top in ready:
                 try:
                     self.prune(top)
@@ -352,7 +378,7 @@ class Live:
             self.socketio.emit("unwatched", {"case": top}, to=sid, namespace=NAMESPACE)
 
     def task_rooms(
-        self, case_id: str, state: CaseState, history: Iterable[HistoryEvent]
+        self, case_id: str, state: CaseState, history: Iterable[HistoryEvent], definition: Any
     ) -> set[str]:
         """The rooms whose worklists this change may have changed: the audiences of the work
         items it touched (all active ones, for the old and new team, when the team changed)."""
@@ -364,8 +390,6 @@ class Live:
             touched |= {i.item for i in state.items.values() if i.state == "active"}
         if not touched:
             return set()
-        deployment, ident = self.runtime.host.deployment_of(case_id)
-        definition = self.runtime.host.engine_for(deployment, "case_or_process", ident).definition
         rooms: set[str] = set()
         for item in touched:
             found = work_item(definition, item)

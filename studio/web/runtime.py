@@ -50,7 +50,7 @@ def open_runtime(settings: Settings, migrate: bool = True, examples: bool = Fals
         deploy_examples(deployments)
     host = CaseHost(store, engine, deployments)
     worklist = Worklist(host)
-    host.listeners.append(lambda case_id, state, _history: worklist.forget(case_id, state))
+    host.listeners.append(lambda c: worklist.forget(c.case_id, c.state, c.history))
     return Runtime(settings, engine, store, users, deployments, host, worklist, first)
 
 

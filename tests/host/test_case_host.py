@@ -115,6 +115,23 @@ def test_a_stale_write_is_a_conflict_and_changes_nothing(invoices: CaseHost) -> 
     assert invoices.view(case)["data"]["note"] == "first"
 
 
+def test_a_unit_of_work_sees_its_own_writes_and_loses_to_an_earlier_writer(
+    invoices: CaseHost,
+) -> None:
+    case = invoices.start("InvoiceCase", MISMATCH)
+    mine, theirs = invoices.unit(), invoices.unit()
+    assert mine.view(case)["state"] == "active"  # read once, at the start of the request
+    theirs.act(case, {"set": {"note": "theirs"}})
+    with pytest.raises(ConflictError):  # what `mine` read is stale: refused, nothing written
+        mine.act(case, {"set": {"note": "mine"}})
+    assert invoices.view(case)["data"]["note"] == "theirs"
+    again = invoices.unit()
+    again.act(case, {"complete": "Check mismatch", "data": {"approved": False}})
+    # its own view after the action: the case and the process it started, as written
+    assert states(again.view(case))["Handle dispute"] == "active"
+    assert again.view(case) == invoices.view(case)
+
+
 def test_explanations_reach_into_the_process_the_case_waits_for(invoices: CaseHost) -> None:
     case = invoices.start("InvoiceCase", MISMATCH)
     why = invoices.explain(case)

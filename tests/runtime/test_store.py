@@ -147,6 +147,7 @@ def test_create_load_round_trip(store: Store) -> None:
     assert store.create(out.state, "claims", "3", out.history) == 1
     loaded = store.load("c1")
     assert loaded.version == 1
+    assert (loaded.definition_key, loaded.definition_version) == ("claims", "3")
     assert dump_state(loaded.state) == dump_state(out.state)
     assert isinstance(store, Store)
 

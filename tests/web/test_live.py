@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import zipfile
 
 import pytest
 
+import studio.web.live
 from studio.web.live import options, same_origin, simulation_events
 from tests.web.conftest import admin, mixed_zip, token
 
@@ -162,13 +164,14 @@ def test_a_user_who_may_not_see_the_case_cannot_watch_it_nor_hear_of_it(
     assert cora.emit("watch", {"case": review}, callback=True)["ok"] is True
     cora.get_received()
     complete(client, "cora", review, "Review")
+    # worklist hints go out in batches; once the changes settle, watchers are checked again
+    app.extensions["studio_live.hub"].settle()
     assert carl.get_received() == []  # no case event, no worklist hint
     heard = cora.get_received()
     assert [e["args"][0] for e in heard if e["name"] == "tasks"] == [{"changed": True}]
     assert [e["args"][0]["state"] for e in heard if e["name"] == "case"] == ["completed"]
     # the case completed: no work left for cora's group, so she may not see it any more
-    app.extensions["studio_live.hub"].settle()
-    assert received(cora, "unwatched") == [{"case": review}]
+    assert [e["args"][0] for e in heard if e["name"] == "unwatched"] == [{"case": review}]
     closed = client.post(f"/api/v1/cases/{review}/actions", json={"close": "@case"},
                          headers=admin(client))  # fmt: skip
     assert closed.status_code == 200, closed.get_json()
@@ -182,6 +185,7 @@ def test_worklist_hints_reach_the_users_the_work_is_for(app, client, invoices) -
         live(app, client, "admin"),
     )
     complete(client, "cora", invoices, "Check mismatch", {"approved": False})
+    app.extensions["studio_live.hub"].settle()  # worklist hints are sent in batches
     assert received(carl, "tasks") and received(boss, "tasks")
     assert received(ann, "tasks") == []
 
@@ -220,7 +224,28 @@ def test_the_start_of_a_process_is_pushed_to_its_case_room(app, client, invoices
     hub = app.extensions["studio_live.hub"]
     rooms = []
     app.extensions["studio"].host.listeners.insert(
-        0, lambda case_id, state, history: rooms.append(hub.top_case(case_id))
+        0, lambda change: rooms.append(hub.top_case(change.case_id))
     )
     start(client, "carl", "InvoiceCase", MISMATCH)
     assert len(set(rooms)) == 1, rooms
+
+
+def test_worklist_hints_are_coalesced_per_room(app, client, monkeypatch) -> None:
+    deploy(client, mixed_zip())
+    carl = live(app, client, "carl")
+    carl.get_received()
+    monkeypatch.setattr(studio.web.live, "HINT_EVERY", 60.0)
+    for _ in range(5):
+        start(client, "carl", "InvoiceCase", MISMATCH)
+    assert received(carl, "tasks") == []  # gathered, not yet sent
+    app.extensions["studio_live.hub"].settle()
+    assert received(carl, "tasks") == [{"changed": True}]  # one hint for five changes
+    # without anyone settling, the hub's background task sends what is owed in time
+    monkeypatch.setattr(studio.web.live, "HINT_EVERY", 0.05)
+    start(client, "carl", "InvoiceCase", MISMATCH)
+    deadline = time.monotonic() + 10
+    heard: list = []
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.05)
+        heard = received(carl, "tasks")
+    assert heard == [{"changed": True}]

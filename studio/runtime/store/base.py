@@ -41,6 +41,10 @@ class StoredCase:
 
     state: CaseState
     version: int
+    definition_key: str | None = None
+    """The case or process definition it runs (as given to `create`)."""
+    definition_version: str | None = None
+    """The version of the definition it runs on (the deployment, in the runtime)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,9 @@ class MemoryStore:
         with self._lock:
             record = self._record(case_id)
             document, version = record.document, record.version
-        return StoredCase(load_state(document), version)  # documents are never mutated in place
+            key, definition_version = record.definition_key, record.definition_version
+        # documents are never mutated in place
+        return StoredCase(load_state(document), version, key, definition_version)
 
     def save(
         self,

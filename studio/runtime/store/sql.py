@@ -120,7 +120,7 @@ class SqlStore:
         state = rows.to_state()
         if found.format_version == FORMAT_VERSION:
             self._snapshots.put(case_id, found.version, rows)
-        return StoredCase(state, found.version)
+        return StoredCase(state, found.version, found.definition_key, found.definition_version)
 
     def save(
         self,

@@ -17,9 +17,13 @@ def param(column: sa.Column, name: str) -> sa.BindParameter:
 CASE_ID = param(cases.c.id, "case_id")
 
 CASE_ROW = (cases.c.id, cases.c.state, cases.c.data, cases.c.extra)
-LOAD_CASE = sa.select(*CASE_ROW, cases.c.version, cases.c.format_version).where(
-    cases.c.id == CASE_ID
-)
+LOAD_CASE = sa.select(
+    *CASE_ROW,
+    cases.c.version,
+    cases.c.format_version,
+    cases.c.definition_key,
+    cases.c.definition_version,
+).where(cases.c.id == CASE_ID)
 CASE_VERSION = sa.select(cases.c.version).where(cases.c.id == CASE_ID)
 LOAD_ITEMS = (
     sa.select(case_items)

@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
-from studio.host.cases import ActionError, Actor
+from studio.host.cases import ActionError, Actor, CaseHost
 from studio.runtime.store.base import ConflictError
 from studio.runtime.users import User
 from studio.web.api import api
@@ -23,6 +23,13 @@ def actor(user: User) -> Actor:
     return Actor(user.username, frozenset(user.groups))
 
 
+def case_host() -> CaseHost:
+    """This request's case host: it reads each case once (an identity map per request)."""
+    if "case_host" not in g:
+        g.case_host = runtime().host.unit()
+    return g.case_host
+
+
 def host_error(exc: ActionError) -> ApiError:
     code = "not-found" if exc.status == 404 else "refused"
     return ApiError(exc.status, code, str(exc))
@@ -32,7 +39,7 @@ def visible_case(case_id: str) -> dict[str, Any]:
     """The case view, or 404 when it does not exist or the user may not see it."""
     user = current_user()
     assert user is not None
-    host = runtime().host
+    host = case_host()
     try:
         view = host.view(case_id)
         family = host.family(case_id)
@@ -52,10 +59,10 @@ def start_case():
     user = current_user()
     assert user is not None
     try:
-        case_id = runtime().host.start(body["case"], body.get("data") or {}, actor(user))
+        case_id = case_host().start(body["case"], body.get("data") or {}, actor(user))
     except ActionError as exc:
         raise host_error(exc) from None
-    response = jsonify(runtime().host.view(case_id))
+    response = jsonify(case_host().view(case_id))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
     return response
@@ -74,7 +81,7 @@ def list_cases():
         for key, value in request.args.items()
         if key.startswith("data.") and len(key) > 5
     }
-    host = runtime().host
+    host = case_host()
     found = []
     for summary in host.store.list_cases(definition=definition, state=state_filter):
         if (after and summary.created_at < after) or (before and summary.created_at > before):
@@ -119,19 +126,19 @@ def act(case_id: str):
     user = current_user()
     assert user is not None
     try:
-        runtime().host.act(case_id, action, actor(user))
+        case_host().act(case_id, action, actor(user))
     except ActionError as exc:
         raise host_error(exc) from None
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
-    return jsonify(runtime().host.view(case_id))
+    return jsonify(case_host().view(case_id))
 
 
 @api.get("/cases/<case_id>/history")
 @requires(*CASE_ROLES)
 def case_history(case_id: str):
     visible_case(case_id)
-    return jsonify({"history": runtime().host.history(case_id)})
+    return jsonify({"history": case_host().history(case_id)})
 
 
 @api.get("/cases/<case_id>/explanation")
@@ -140,7 +147,7 @@ def explanation(case_id: str):
     visible_case(case_id)
     item = request.args.get("item")
     try:
-        return jsonify({"explanation": runtime().host.explain(case_id, item)})
+        return jsonify({"explanation": case_host().explain(case_id, item)})
     except ActionError as exc:
         raise host_error(exc) from None
 
@@ -178,12 +185,12 @@ def write_case_file(case_id: str):
     user = current_user()
     assert user is not None
     try:
-        runtime().host.act(case_id, {"set": writes}, actor(user))
+        case_host().act(case_id, {"set": writes}, actor(user))
     except ActionError as exc:
         raise host_error(exc) from None
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
-    return jsonify(runtime().host.view(case_id)["data"])
+    return jsonify(case_host().view(case_id)["data"])
 
 
 @api.post("/cases/<case_id>/migrate")
@@ -198,7 +205,7 @@ def migrate(case_id: str):
     user = current_user()
     assert user is not None
     try:
-        report = runtime().host.migrate(
+        report = case_host().migrate(
             case_id, body["deployment"], bool(body.get("dry_run", True)), actor(user)
         )
     except ActionError as exc:

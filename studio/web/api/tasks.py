@@ -10,11 +10,17 @@ from typing import Any
 from flask import jsonify, request
 
 from studio.host.cases import ActionError
+from studio.host.worklist import Worklist
 from studio.runtime.store.base import ConflictError
 from studio.web.api import api
-from studio.web.api.cases import actor, host_error
+from studio.web.api.cases import actor, case_host, host_error
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
+
+
+def _worklist() -> Worklist:
+    """The worklist on this request's case host."""
+    return runtime().worklist.over(case_host())
 
 
 def _user() -> Any:
@@ -27,7 +33,7 @@ def _user() -> Any:
 @requires("caseworker", "admin")
 def worklist():
     user = _user()
-    tasks = runtime().worklist.tasks(actor(user), everything=user.has("admin"))
+    tasks = _worklist().tasks(actor(user), everything=user.has("admin"))
     wanted = request.args.get("assignee")
     if wanted == "me":
         tasks = [t for t in tasks if t.assignee == user.username]
@@ -52,7 +58,7 @@ def claim(task_id: str):
     user = _user()
     _visible(task_id, user)
     try:
-        return jsonify(runtime().worklist.claim(task_id, actor(user)).as_json())
+        return jsonify(_worklist().claim(task_id, actor(user)).as_json())
     except ActionError as exc:
         raise _error(exc) from None
 
@@ -63,7 +69,7 @@ def unclaim(task_id: str):
     user = _user()
     _visible(task_id, user)
     try:
-        done = runtime().worklist.unclaim(task_id, actor(user), admin=user.has("admin"))
+        done = _worklist().unclaim(task_id, actor(user), admin=user.has("admin"))
     except ActionError as exc:
         raise _error(exc) from None
     return jsonify(done.as_json())
@@ -81,7 +87,7 @@ def delegate(task_id: str):
     if to is None or not to.active or not (to.has("caseworker") or to.has("admin")):
         raise ApiError(422, "refused", f"{body['to']} is not an active case worker")
     try:
-        done = runtime().worklist.delegate(
+        done = _worklist().delegate(
             task_id, to.username, actor(user), frozenset(to.groups), admin=user.has("admin")
         )
     except ActionError as exc:
@@ -93,26 +99,26 @@ def delegate(task_id: str):
 @requires("caseworker", "admin")
 def complete(task_id: str):
     user = _user()
-    _visible(task_id, user)
+    task, _ = _visible(task_id, user)
     body = request.get_json(silent=True) or {}
     if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
         raise ApiError(400, "bad-request", 'send {"data": {...}} (or nothing)')
     try:
-        case_id = runtime().worklist.complete(task_id, body.get("data"), actor(user))
+        case_id = _worklist().complete(task_id, body.get("data"), actor(user), task)
     except ActionError as exc:
         raise _error(exc) from None
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
-    return jsonify(runtime().host.view(case_id))
+    return jsonify(case_host().view(case_id))
 
 
 def _visible(task_id: str, user: Any):
     try:
-        task, state = runtime().worklist.task(task_id)
+        task, state = _worklist().task(task_id)
     except ActionError as exc:
         raise host_error(exc) from None
     mine = task.assignee == user.username
-    if not (user.has("admin") or mine or runtime().worklist.may_work(actor(user), task, state)):
+    if not (user.has("admin") or mine or _worklist().may_work(actor(user), task, state)):
         raise ApiError(404, "not-found", f"no task {task_id!r}")
     return task, state
 
