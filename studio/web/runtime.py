@@ -1,4 +1,5 @@
-"""The services one server process holds: database, store, users, deployments, the case host."""
+"""The services one server process holds: database, store, users, deployments, model projects,
+the case host."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from studio.deploy.deployments import DeploymentStore
+from studio.editor.projects import ProjectStore
+from studio.editor.projects.examples import import_examples
 from studio.host.cases import CaseHost
 from studio.host.worklist import Worklist
 from studio.runtime.config import Settings
@@ -28,6 +31,7 @@ class Runtime:
     deployments: DeploymentStore
     host: CaseHost
     worklist: Worklist
+    projects: ProjectStore
     first_password: str | None = None
     """A generated password for the first admin (printed once by `studio serve`)."""
     executor: Any = None
@@ -38,7 +42,8 @@ def open_runtime(settings: Settings, migrate: bool = True, examples: bool = Fals
     """Connect to the database and build the services. The embedded SQLite database is
     migrated to the current revision here; any other must be migrated by `studio db upgrade`
     (SqlStore refuses it otherwise, NotMigrated). With `examples`, an install without any
-    deployment gets the sample library deployed, as examples to open and run."""
+    deployment gets the sample library deployed, as examples to open and run, and one without
+    any model project gets it imported as projects, to open and edit."""
     engine = make_engine(settings.database_url)
     if migrate and settings.embedded and current_revision(engine) != head_revision():
         upgrade(engine)
@@ -48,10 +53,13 @@ def open_runtime(settings: Settings, migrate: bool = True, examples: bool = Fals
     deployments = DeploymentStore(engine, settings.instance_path)
     if examples and not deployments.list():
         deploy_examples(deployments)
+    projects = ProjectStore(engine)
+    if examples and not projects.list(archived=True):
+        import_examples(projects, SAMPLES)
     host = CaseHost(store, engine, deployments)
     worklist = Worklist(host)
     host.listeners.append(lambda c: worklist.forget(c.case_id, c.state, c.history))
-    return Runtime(settings, engine, store, users, deployments, host, worklist, first)
+    return Runtime(settings, engine, store, users, deployments, host, worklist, projects, first)
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_models"

@@ -11,6 +11,7 @@ from studio.web.api import (  # noqa: E402, F401
     cases,
     deployments,
     openapi,
+    projects,
     simulations,
     tasks,
 )

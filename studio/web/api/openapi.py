@@ -12,6 +12,7 @@ from flask import jsonify
 
 from studio import __version__
 from studio.web.api import api
+from studio.web.api.openapi_projects import with_projects
 
 ERROR = {
     "type": "object",
@@ -465,4 +466,4 @@ def document() -> dict[str, Any]:
 
 @api.get("/openapi.json")
 def openapi_document():
-    return jsonify(document())
+    return jsonify(with_projects(document()))
