@@ -96,7 +96,8 @@ def check_sizes(sizes: dict[str, int], limits: ZipLimits = LIMITS) -> None:
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / 1024 / 1024:g} MB"
+    megabyte = 1024 * 1024
+    return f"{limit / megabyte:g} MB" if limit >= megabyte else f"{limit} bytes"
 
 
 def check_file_set(files: dict[str, bytes], limits: ZipLimits = LIMITS) -> None:

@@ -1,8 +1,8 @@
 """What changed between two versions of a CMMN, BPMN or DMN model, element by element.
 
 The elements a person thinks about are those with an id and a name field (plan items, tasks,
-stages, sentries, criteria, flow nodes, sequence flows, decisions, ...): each is compared by id
-between the two models. Everything below such an element that is not one itself (if-parts,
+stages, sentries, criteria, flow nodes, sequence flows, decisions, ...; on-parts count as parts of
+their sentry): each is compared by id between the two models. Everything below such an element that is not one itself (if-parts,
 on-parts, conditions, rules, event definitions, extension elements) counts as a property of it,
 named by its path: `if-part condition`, `timer event definition time duration`. Diagram
 interchange (positions and sizes) is summed up in one line.
@@ -135,8 +135,10 @@ def _visit(child: Any, owner: Entity, path: str, found: dict[str, Entity]) -> No
 
 
 def _is_entity(element: Any) -> bool:
-    names = {f.name for f in dataclasses.fields(element)}
-    return bool(getattr(element, "id", None)) and "name" in names
+    """An element with an id and a name field, except on-parts (they belong to their sentry)."""
+    if not getattr(element, "id", None) or type(element).__name__.endswith("OnPart"):
+        return False
+    return any(f.name == "name" for f in dataclasses.fields(element))
 
 
 def _compared(

@@ -10,6 +10,11 @@ TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 WHEN = {"type": "string", "format": "date-time"}
 COUNT = {"type": "integer", "minimum": 0}
+KEY = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,149}$",
+    "description": "the deployment key the project deploys under",
+}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -191,7 +196,7 @@ PATHS: dict[str, Any] = {
         },
         "post": {
             "summary": "Create a project (with `files`: its version 1); analyst, admin",
-            "requestBody": _body(_object(["key"], key=TEXT, name=TEXT, message=TEXT, files=FILES)),
+            "requestBody": _body(_object(["key"], key=KEY, name=TEXT, message=TEXT, files=FILES)),
             "responses": {
                 "201": _json(_ref("Project"), "the project"),
                 **_errors("400", "409", "413", "422"),
@@ -310,15 +315,17 @@ PATHS: dict[str, Any] = {
                 "200": {
                     "description": "the file",
                     "content": {
-                        media: {"schema": {"type": "string", "format": "binary"}}
-                        for media in (
-                            "application/xml",
-                            "application/json",
-                            "application/x-ndjson",
-                            "text/csv",
-                            "text/markdown",
-                            "application/octet-stream",
-                        )
+                        "application/json": {"schema": {}},
+                        **{
+                            media: {"schema": {"type": "string", "format": "binary"}}
+                            for media in (
+                                "application/xml",
+                                "application/x-ndjson",
+                                "text/csv",
+                                "text/markdown",
+                                "application/octet-stream",
+                            )
+                        },
                     },
                 },
                 "304": {"description": "not modified (If-None-Match)"},
