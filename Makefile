@@ -6,15 +6,17 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SHARED ?= ../shared
 
-.PHONY: serve test lint unit bench bench-peers setup graphviz clean help
+.PHONY: serve test lint unit bench bench-peers setup graphviz frontend translations messages chromium clean help FORCE
 
 help:
 	@echo "make serve   set up, then run the studio on http://127.0.0.1:5000"
 	@echo "make test    set up, then lint and run every test (PYTEST_ARGS='-m \"not slow\"' to skip slow suites)"
 	@echo "make bench   run the benchmarks under benchmarks/"
+	@echo "make frontend  build the browser assets into studio/static/dist (Node 20 + npm)"
+	@echo "make messages  extract the pages' strings and update the translation catalogues"
 	@echo "make bench-peers  Case Studio against SpiffWorkflow 3.2.0 (own venv .peer-venv) on its benchmark"
 
-setup: $(STAMPS)/venv graphviz
+setup: $(STAMPS)/venv graphviz frontend translations
 
 $(STAMPS)/venv: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is needed: install python3 (Debian: apt-get install python3 python3-venv)"; exit 1; }
@@ -37,6 +39,58 @@ graphviz:
 	  fi; \
 	fi
 
+# The browser assets: `npm ci` when the lock file changed, the esbuild bundles (frontend/build.mjs)
+# when a source changed, into studio/static/dist/ (git-ignored; a wheel ships it, so production
+# hosts need no Node). Deleting studio/static/dist/ rebuilds it.
+FRONTEND := frontend
+DIST := studio/static/dist
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(FRONTEND)/build.mjs $(FRONTEND)/.bpmnlintrc
+
+frontend: $(STAMPS)/frontend
+
+$(STAMPS)/node: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 20+ and npm build the browser assets: install them (Debian: apt-get install nodejs npm; or https://nodejs.org), then run make again"; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || { echo "Node.js 20+ is needed to build the browser assets, found $$(node --version)"; exit 1; }
+	cd $(FRONTEND) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/frontend: $(STAMPS)/node $(FRONTEND_SOURCES) $(if $(wildcard $(DIST)/build.json),,FORCE)
+	cd $(FRONTEND) && node build.mjs
+	@mkdir -p $(STAMPS) && touch $@
+
+FORCE:
+
+# The pages' French catalogue: the .po is in git, the compiled .mo is built here (git-ignored,
+# shipped in the wheel). `make messages` extracts the strings and updates the catalogues.
+TRANSLATIONS := studio/web/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+translations: $(CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(STAMPS)/venv
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: $(STAMPS)/venv
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k lazy_gettext --no-location \
+	  --project "Case Studio" --copyright-holder "the Case Studio authors" -o $(TRANSLATIONS)/messages.pot studio/web
+	@test -f $(TRANSLATIONS)/fr/LC_MESSAGES/messages.po \
+	  || $(BIN)/pybabel init -l fr -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+# Chromium drives the browser tests (tests/browser, Playwright on /usr/bin/chromium): installed
+# from the system packages when missing and we are root; otherwise we say what to install and
+# the browser tests are skipped.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests with apt-get..."; \
+	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
+	      || echo "Could not install Chromium: the browser tests will be skipped. Run: sudo apt-get install chromium"; \
+	  else \
+	    echo "Chromium is missing: the browser tests will be skipped. Install it: sudo apt-get install chromium (Debian/Ubuntu)"; \
+	  fi; \
+	fi
+
 serve: setup
 	$(BIN)/studio serve
 
@@ -45,11 +99,11 @@ lint: $(STAMPS)/venv
 	$(BIN)/ruff format --check studio tests benchmarks
 
 # pytest exits 5 when it collected no tests: not a failure of the product.
-unit: setup
+unit: setup chromium
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
-test: setup lint unit
+test: setup chromium lint unit
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
@@ -77,4 +131,4 @@ bench-prosimos: setup
 	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_sim_vs_prosimos.py --memory
 
 clean:
-	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache $(FRONTEND)/node_modules $(DIST) screenshots

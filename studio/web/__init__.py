@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from studio.runtime.config import Settings, load_settings
-from studio.web import errors, logs
+from studio.web import errors, i18n, logs
 from studio.web.auth import csrf
 from studio.web.runtime import Runtime, open_runtime
 
@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     """The application, on `runtime` (built from `settings`, or the environment's)."""
     settings = settings or load_settings()
-    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder="../static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_UPLOAD,
@@ -46,12 +46,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     errors.register(app)
     csrf.init_app(app)
     logs.log_requests(app)
+    i18n.init_app(app)
 
     from studio.web.api import api
     from studio.web.pages import pages
+    from studio.web.studio_pages import studio_pages
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(studio_pages)
 
     @app.get("/healthz")
     def healthz() -> Any:

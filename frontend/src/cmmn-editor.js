@@ -1,0 +1,46 @@
+// The CMMN editor: cmmn-js 0.20 behind the editor interface.
+//
+// cmmn-js is unmaintained and built on diagram-js 4; it ships as a prebuilt UMD bundle that sets
+// window.CmmnJS. The page loads that bundle with a classic <script> (vendor/cmmn-modeler.js, or
+// vendor/cmmn-navigated-viewer.js for read-only pages) before this module, and never on a page
+// with bpmn-js. A CMMN modeler on a current diagram-js replaces this file alone.
+
+import { diagramEditor } from './diagram-editor.js';
+
+/**
+ * @param {HTMLElement} container
+ * @param {import('./editor-interface.js').EditorOptions} [options]
+ * @return {Promise<import('./editor-interface.js').Editor>}
+ */
+export async function createEditor(container, options = {}) {
+  const CmmnJS = globalThis.CmmnJS;
+  if (typeof CmmnJS !== 'function') {
+    throw new Error('the CMMN library (vendor/cmmn-*.js) is not loaded on this page');
+  }
+  const diagram = new CmmnJS({ container, keyboard: { bindTo: container } });
+  if (!options.readOnly && !diagram.get('modeling', false)) {
+    throw new Error('this page loaded the CMMN viewer, not the modeler');
+  }
+  return diagramEditor(
+    diagram,
+    {
+      importXML: (xml) =>
+        new Promise((resolve, reject) => {
+          diagram.importXML(xml, (error, warnings) => {
+            if (error) {
+              error.warnings = warnings;
+              reject(error);
+            } else {
+              resolve({ warnings: warnings || [] });
+            }
+          });
+        }),
+      saveXML: () =>
+        new Promise((resolve, reject) => {
+          diagram.saveXML({ format: true }, (error, xml) => (error ? reject(error) : resolve(xml)));
+        }),
+    },
+    container,
+    { padding: options.readOnly ? {} : { left: 136 } }, // the palette
+  );
+}

@@ -1,0 +1,31 @@
+"""The pages' language: English or French, chosen by the user (kept in the session) or else by
+the browser's Accept-Language.
+
+Template strings go through Flask-Babel (`{{ _("...") }}`). The French catalogue is
+`studio/web/translations/fr/LC_MESSAGES/messages.po`; `make` compiles it into `messages.mo`
+(git-ignored, shipped in the wheel). Without the compiled catalogue the pages are in English.
+Update the catalogue after changing strings with `make messages`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+LANGUAGES = {"en": "English", "fr": "Français"}
+DEFAULT = "en"
+SESSION_KEY = "lang"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The session's language, else the browser's preferred one among ours, else English."""
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, default_locale=DEFAULT, locale_selector=select_locale)
