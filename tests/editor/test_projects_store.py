@@ -181,3 +181,9 @@ def test_unknown_projects_and_versions_are_named(store: ProjectStore) -> None:
         store.files(project.id, 3)
     with pytest.raises(UnknownVersion, match=re.escape("no file 'x.cmmn'")):
         store.file(project.id, 1, "x.cmmn")
+
+
+def test_reading_only_the_wanted_files_of_a_version(store: ProjectStore) -> None:
+    project = store.create("claims", files={"claim.cmmn": CASE, "big.jsonl": b"{}\n" * 1000})
+    assert store.files(project.id, 1, lambda path: path.endswith(".cmmn")) == {"claim.cmmn": CASE}
+    assert store.files(project.id, 1, lambda path: False) == {}

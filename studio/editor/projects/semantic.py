@@ -1,9 +1,9 @@
 """What changed between two versions of a CMMN, BPMN or DMN model, element by element.
 
 The elements a person thinks about are those with an id and a name field (plan items, tasks,
-stages, sentries, criteria, flow nodes, sequence flows, decisions, ...; on-parts count as parts of
-their sentry): each is compared by id between the two models. Everything below such an element that is not one itself (if-parts,
-on-parts, conditions, rules, event definitions, extension elements) counts as a property of it,
+stages, sentries, criteria, flow nodes, sequence flows, decisions, ...): each is compared by id
+between the two models. Everything below such an element that is not one itself (on-parts,
+if-parts, conditions, rules, event definitions, extension elements) counts as a property of it,
 named by its path: `if-part condition`, `timer event definition time duration`. Diagram
 interchange (positions and sizes) is summed up in one line.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -186,8 +186,10 @@ class ProjectStore:
         with self.engine.connect() as connection:
             return [FileEntry(path, size, sha) for path, size, sha in connection.execute(query)]
 
-    def files(self, project_id: int, number: int) -> dict[str, bytes]:
-        """Every file of a version: path -> bytes."""
+    def files(
+        self, project_id: int, number: int, wanted: Callable[[str], bool] | None = None
+    ) -> dict[str, bytes]:
+        """The files of a version (those whose path is `wanted`, if given): path -> bytes."""
         ident = self._version_id(project_id, number)
         query = (
             sa.select(project_files.c.path, project_blobs.c.content)
@@ -195,6 +197,11 @@ class ProjectStore:
             .where(project_files.c.version_id == ident)
             .order_by(project_files.c.path)
         )
+        if wanted is not None:
+            paths = [entry.path for entry in self.entries(project_id, number) if wanted(entry.path)]
+            if not paths:
+                return {}
+            query = query.where(project_files.c.path.in_(paths))
         with self.engine.connect() as connection:
             return {path: bytes(content) for path, content in connection.execute(query)}
 

@@ -24,10 +24,10 @@ from studio.editor.projects import (
 from studio.editor.projects.deploying import deploy_version
 from studio.editor.projects.diff import diff_files
 from studio.editor.projects.download import zip_files
-from studio.editor.projects.files import check_file_set, kind_of, tester_may_write
+from studio.editor.projects.files import check_file_set, check_path, kind_of, tester_may_write
 from studio.editor.projects.importing import read_upload
 from studio.editor.projects.records import Project, stamp
-from studio.editor.projects.validating import overlaid, validate_files
+from studio.editor.projects.validating import overlaid, read_by_validation, validate_files
 from studio.web.api import api
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
@@ -78,7 +78,7 @@ def import_project():
     if not key:
         raise ApiError(400, "bad-request", "name the project: send a key")
     name = request.form.get("name") or request.args.get("name")
-    message = request.form.get("message") or f"Imported from {filename or 'an upload'}"
+    message = request.form.get("message") or _imported_from(filename)
     store = runtime().projects
     project = _answer(lambda: store.create(key, name, _username(), upload.files, message))
     body = {"project": project.as_json(), **upload.report()}
@@ -111,7 +111,7 @@ def import_version(project_id: int):
     data, filename = _upload()
     base = _integer(request.form.get("base", request.args.get("base")), "base", required=True)
     upload = _answer(lambda: read_upload(data, filename, runtime().projects.limits))
-    message = request.form.get("message") or f"Imported from {filename or 'an upload'}"
+    message = request.form.get("message") or _imported_from(filename)
     saved = _answer(
         lambda: runtime().projects.save(
             project_id, base, upload.files, (), message, _username(), replace_all=True
@@ -242,9 +242,10 @@ def validate_project(project_id: int):
     if number is None:
         number = project.latest.number if project.latest else 0
     number = _integer(number, "version")
-    files = overlaid(_version_files(project_id, number), edits, removed)
-    _answer(lambda: check_file_set(files, store.limits))
-    report = validate_files(files)
+    _answer(lambda: check_file_set(edits, store.limits))
+    _answer(lambda: [check_path(path, store.limits) for path in removed])
+    saved = _version_files(project_id, number, read_by_validation)
+    report = validate_files(overlaid(saved, edits, removed))
     return jsonify({"version": number, **report})
 
 
@@ -270,11 +271,13 @@ def _answer(call: Callable[[], Any]) -> Any:
         raise ApiError(422, "invalid-project", exc.message) from None
 
 
-def _version_files(project_id: int, number: int) -> dict[str, bytes]:
+def _version_files(
+    project_id: int, number: int, wanted: Callable[[str], bool] | None = None
+) -> dict[str, bytes]:
     """The files of a version (version 0: none, before the first save)."""
     if number == 0:
         return {}
-    return _answer(lambda: runtime().projects.files(project_id, _id(number)))
+    return _answer(lambda: runtime().projects.files(project_id, _id(number), wanted))
 
 
 def _project(project_id: int) -> Project:
@@ -386,6 +389,10 @@ def _media_type(path: str) -> str:
 def _attachment(filename: str) -> str:
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _imported_from(filename: str | None) -> str:
+    return f"Imported from {filename[:200]}" if filename else "Imported from an upload"
 
 
 def _label(number: int) -> str:
