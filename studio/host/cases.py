@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from studio.editor.validation.compiled import CompiledProject, Definition, UnknownDefinition
 from studio.host.links import CaseLinks, Link
+from studio.host.work import task_id, work_item
 from studio.runtime.clock import Clock, WallClock
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
@@ -608,18 +609,29 @@ class CaseHost:
             "data": state.data,
             "incidents": list(state.incidents),
             "team": {role: list(m) for role, m in state.team.items()},
-            "items": [
-                {
-                    "id": view.plan_item_id,
-                    "instance": view.key,
-                    "name": view.name,
-                    "definition": view.definition_id,
-                    "state": view.state,
-                    "case": view.key.rpartition("/")[0] or case_id,
-                }
-                for view in self.items(case_id)
-            ],
+            "items": [self._item_json(case_id, view) for view in self.items(case_id)],
         }
+
+    def _item_json(self, case_id: str, view: ItemView) -> dict[str, Any]:
+        owner = view.key.rpartition("/")[0] or case_id
+        found = {
+            "id": view.plan_item_id,
+            "instance": view.key,
+            "name": view.name,
+            "definition": view.definition_id,
+            "state": view.state,
+            "case": owner,
+        }
+        if view.state == "active":
+            loaded = self.load(owner)
+            if work_item(loaded.definition, view.plan_item_id) is not None:
+                instance = next(
+                    i for i in loaded.state.instances_of(view.plan_item_id) if i.seq == view.created
+                )
+                found["task"] = task_id(owner, instance.id)
+                if instance.due is not None:
+                    found["due"] = instance.due.isoformat().replace("+00:00", "Z")
+        return found
 
     def items(self, case_id: str, level: int = 0) -> list[ItemView]:
         """Item instances of the case and of the cases it started (keys `child id/item`)."""

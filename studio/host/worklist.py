@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from studio.host.cases import ActionError, Actor, CaseHost
-from studio.runtime.engine.definition import CaseDefinition
+from studio.host.work import task_id, work_item
 from studio.runtime.engine.outcome import Command
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.engine.team import may_act
 from studio.runtime.store.service_tables import task_assignments
-
-WORK_KINDS = frozenset({"human_task", "user_task", "manual_task"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +39,14 @@ class Task:
     name: str
     role: str | None
     assignee: str | None
+    due: datetime | None = None
+    """When it should be done (the model's due date, worked out when it became active)."""
 
     @property
     def id(self) -> str:
         """The task's id in the API, safe in a URL path: `<owner case>:<instance>` with the
         instance's `#` written `~` (neither can appear in an XML id)."""
-        return f"{self.owner}:{self.instance.replace('#', '~')}"
+        return task_id(self.owner, self.instance)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class Task:
             "name": self.name,
             "role": self.role,
             "assignee": self.assignee,
+            "due": None if self.due is None else self.due.isoformat().replace("+00:00", "Z"),
         }
 
 
@@ -79,7 +81,8 @@ class Worklist:
     # -- reading --------------------------------------------------------------------------------
 
     def tasks(self, actor: Actor, everything: bool = False) -> list[Task]:
-        """Active tasks `actor` may work (all of them for `everything`, an admin's view)."""
+        """Active tasks `actor` may work (all of them for `everything`, an admin's view): those
+        due soonest first, then those without a due date, oldest case first."""
         host = self.host
         assigned = self._assignments()
         found = []
@@ -95,6 +98,7 @@ class Worklist:
             for task in _tasks(top, summary.id, state.items.values(), engine.definition, assigned):
                 if everything or self.may_work(actor, task, state):
                     found.append(task)
+        found.sort(key=lambda t: (t.due is None, t.due.timestamp() if t.due else 0.0))
         return found
 
     def task(self, task_id: str) -> tuple[Task, CaseState]:
@@ -256,20 +260,6 @@ class Worklist:
             raise ActionError(f"{task.name!r}: {where}: {error.message}")
 
 
-def work_item(definition: Any, item: str) -> tuple[str | None, str, str | None] | None:
-    """(role, name, task definition id) when `item` of `definition` is work a person does (a
-    CMMN human task or blocking plain task, a BPMN user or manual task); else None."""
-    if isinstance(definition, CaseDefinition):
-        found = definition.items.get(item)
-        if found is None or found.kind not in ("human_task", "task") or not found.blocking:
-            return None
-        return found.performer, found.label, found.definition_id
-    node = definition.nodes.get(item)
-    if node is None or node.kind not in WORK_KINDS:
-        return None
-    return node.lane, node.label, node.id
-
-
 def _tasks(
     top: str,
     owner: str,
@@ -286,7 +276,7 @@ def _tasks(
         role, name, ident = found
         yield Task(
             top, owner, instance.id, instance.item, ident, name, role,
-            assigned.get((owner, instance.id)),
+            assigned.get((owner, instance.id)), instance.due,
         )  # fmt: skip
 
 

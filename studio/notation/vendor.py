@@ -30,6 +30,9 @@ VENDOR_NAMESPACES = {
     ACTIVITI: "activiti",
 }
 
+DUE_DATE = "dueDate"
+"""Read as the due date of a human, user or manual task (studio.runtime.engine.due_dates)."""
+
 TRANSLATED_ATTRIBUTES: dict[str, str] = {
     "assignee": "assignee",
     "candidateGroups": "performer",
@@ -49,7 +52,6 @@ UNSUPPORTED_ATTRIBUTES: dict[str, str] = {
     "expression": "method expressions cannot run here; use a service handler or a script",
     "type": "vendor task types (external, mail, http...) cannot run here; use a service handler",
     "topic": "external task topics cannot run here; use a service handler",
-    "dueDate": "due dates from vendor expressions are not read; set the due date in the studio",
     "priority": "vendor task priorities are not read",
     "resultVariableName": "result variables are not read; decision outputs go to the case file",
     "resultVariable": "result variables are not read",

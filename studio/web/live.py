@@ -42,7 +42,7 @@ from flask_socketio import (
 )
 
 from studio.host.cases import ActionError, CaseChange
-from studio.host.worklist import work_item
+from studio.host.work import work_item
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.users import User
 from studio.web.api.visibility import may_see

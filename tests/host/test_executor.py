@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from studio.host.cases import CaseHost
+from studio.host.cases import ActionError, Actor, CaseHost
 from studio.host.executor import FAILED, RETRY, WAITING, JobExecutor
 from studio.runtime.clock import VirtualClock
 from studio.runtime.store.base import ConflictError
@@ -235,6 +235,17 @@ def test_a_failing_case_backs_off_then_becomes_an_incident(
     assert [occurrences(host, c) for c in good] == [1, 1] and occurrences(host, bad) == 0
     assert work.status()["failed"] == 1 and work.status()["pending"] == 0
     assert [j["case_id"] for j in work.jobs(FAILED)] == [bad]
+    # the service is back: an admin retries the case, and its parked timer fires at once
+    monkeypatch.setattr(host, "fire_timers", fire)
+    host.act(bad, {"retry": "@case"}, Actor("root"))
+    view = host.view(bad)
+    assert view["incidents"] == [] and host.store.load(bad).state.parked == []
+    assert work.run_once(due + timedelta(hours=1, seconds=1)) == 1
+    assert occurrences(host, bad) == 1 and job_rows(host.db) == []
+    retried = [e for e in host.history(bad) if e["event"] == "retry"]
+    assert retried and retried[0]["user"] == "root" and "3 times" in retried[0]["cause"]
+    with pytest.raises(ActionError, match="no incident to retry"):
+        host.act(bad, {"retry": "@case"}, Actor("root"))
 
 
 def test_a_conflict_is_retried_next_round_without_counting_as_a_failure(

@@ -90,7 +90,7 @@ def test_anonymous_callers_get_401_and_other_roles_403_on_every_case_route(clien
         ("get", "/api/v1/cases"), ("post", "/api/v1/cases"), ("get", "/api/v1/cases/x"),
         ("post", "/api/v1/cases/x/actions"), ("get", "/api/v1/cases/x/history"),
         ("get", "/api/v1/cases/x/explanation"), ("get", "/api/v1/tasks"),
-        ("post", "/api/v1/deployments"), ("get", "/api/v1/deployments"),
+        ("post", "/api/v1/deployments"), ("get", "/api/v1/deployments"), ("get", "/api/v1/jobs"),
     ]  # fmt: skip
     analyst = token(client, "ann")
     for method, path in routes:
@@ -99,6 +99,24 @@ def test_anonymous_callers_get_401_and_other_roles_403_on_every_case_route(clien
         assert anonymous.get_json()["error"]["code"] == "unauthorized"
         if path != "/api/v1/deployments" or method == "post":
             assert getattr(client, method)(path, json={}, headers=analyst).status_code == 403
+
+
+def test_the_job_queue_and_retrying_incidents_are_for_admins(client) -> None:
+    carl = token(client, "carl")
+    assert client.get("/api/v1/jobs", headers=carl).status_code == 403
+    listed = client.get("/api/v1/jobs?state=failed", headers=admin(client))
+    assert listed.status_code == 200 and listed.get_json()["jobs"] == []
+    assert listed.get_json()["status"]["failed"] == 0
+    assert client.get("/api/v1/jobs?state=odd", headers=admin(client)).status_code == 400
+    deploy(client)
+    case = client.post("/api/v1/cases", json={"case": "InvoiceCase", "data": MISMATCH},
+                       headers=carl).get_json()  # fmt: skip
+    retried = client.post(f"/api/v1/cases/{case['id']}/actions", json={"retry": "@case"},
+                          headers=carl)  # fmt: skip
+    assert retried.status_code == 403 and "admin" in retried.get_json()["error"]["message"]
+    retried = client.post(f"/api/v1/cases/{case['id']}/actions", json={"retry": "@case"},
+                          headers=admin(client))  # fmt: skip
+    assert retried.status_code == 422  # an admin may, but this case has no incident
 
 
 def test_security_headers_and_json_errors(client) -> None:

@@ -93,3 +93,29 @@ def test_completion_data_is_checked_against_the_task_form(client, task) -> None:
     assert client.get("/api/v1/tasks?assignee=cody", headers=admin(client)).get_json() == {
         "tasks": []
     }
+
+
+def test_tasks_carry_their_due_date_soonest_first_and_the_case_view_names_them(client, app) -> None:
+    dated = (
+        REVIEW.replace('id="Review" name="Review"', 'id="Dated" name="Dated"')
+        .replace("<definitions ", '<definitions xmlns:flowable="http://flowable.org/cmmn" ')
+        .replace('performerRef="r_rev"/>', 'performerRef="r_rev" flowable:dueDate="${due}"/>')
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dated/dated.cmmn", dated)
+    done = client.post("/api/v1/deployments", data={"file": (io.BytesIO(buffer.getvalue()), "d.zip")},
+                       headers=admin(client))  # fmt: skip
+    assert done.status_code == 201, done.get_json()
+    cora = token(client, "cora")
+    started = {}
+    for due in ("2026-05-02T09:00:00Z", None, "2026-05-01T09:00:00Z"):
+        case = client.post("/api/v1/cases", json={"case": "Dated", "data": {"due": due}},
+                           headers=cora).get_json()  # fmt: skip
+        started[case["id"]] = case
+    tasks = [t for t in client.get("/api/v1/tasks", headers=cora).get_json()["tasks"]
+             if t["case"] in started]  # fmt: skip
+    assert [t["due"] for t in tasks] == ["2026-05-01T09:00:00Z", "2026-05-02T09:00:00Z", None]
+    for task in tasks:  # the case view gives each active task's worklist id (and due date)
+        (item,) = started[task["case"]]["items"]
+        assert item["task"] == task["id"] and item.get("due") == task["due"]

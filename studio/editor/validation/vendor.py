@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import WARNING
+from studio.editor.validation.timers import check_timer_text
 from studio.expressions import translate_juel
 from studio.notation.vendor import (
+    DUE_DATE,
     TRANSLATED_ATTRIBUTES,
     UNSUPPORTED_ATTRIBUTES,
     UNSUPPORTED_ELEMENTS,
     vendor_extensions,
 )
+
+WORK = ("HumanTask", "UserTask", "ManualTask")
+"""The elements whose due date the runtime reads."""
+
+
+def check_due_date(ctx: ModelContext, element: Any, label: str, value: str) -> None:
+    """A due date is read on a person's task only, and must be a time or an expression."""
+    name = getattr(element, "name", None) or element.id
+    if type(element).__name__ not in WORK:
+        ctx.report(
+            "vendor.unsupported", WARNING,
+            f"{label}: a due date is read only on human, user and manual tasks", element,
+        )  # fmt: skip
+        return
+    check_timer_text(ctx, value, element, f"the due date of {name!r}")
 
 
 def check_vendor_extensions(ctx: ModelContext) -> None:
@@ -20,6 +39,9 @@ def check_vendor_extensions(ctx: ModelContext) -> None:
             reason = UNSUPPORTED_ELEMENTS.get(ext.name)
             if reason:
                 ctx.report("vendor.unsupported", WARNING, f"<{label}>: {reason}", ext.element)
+            continue
+        if ext.name == DUE_DATE:
+            check_due_date(ctx, ext.element, label, (ext.value or "").strip())
             continue
         if ext.name in TRANSLATED_ATTRIBUTES:
             value = (ext.value or "").strip()

@@ -36,6 +36,7 @@ from studio.notation.cmmn_model import (
     UserEventListener,
 )
 from studio.runtime.decisions import CompiledTable, DecisionError, compile_table
+from studio.runtime.engine.due_dates import DueRule, compile_due, due_text
 
 TRUE = "true"
 """A rule present without a condition."""
@@ -121,6 +122,7 @@ class ItemDefinition:
     outputs: tuple[DataMapping, ...] | None = None
     """Parameter mappings back from the child (None: what it changed is written back)."""
     decision: DecisionCall | None = None  # a decision task's compiled table (with a loader)
+    due: DueRule | None = None  # a human task's due date (due_dates)
 
     @property
     def label(self) -> str:
@@ -348,6 +350,7 @@ def compile_case(
             discretionary=discretionary,
             applicability=_applicability(item, index) if discretionary else (),
             timer=timer,
+            due=due_rule(definition) if kind in ("human_task", "task") else None,
             start_trigger=trigger,
             performer=_role(index, getattr(definition, "performer_ref", None)),
             authorized_roles=tuple(
@@ -499,6 +502,17 @@ def _timer(definition: TimerEventListener) -> TimerSpec | CompiledExpression | N
         return parse_timer(expression.source)
     except TimerError:
         return _compile(expression.source, definition.id)
+
+
+def due_rule(element: Any) -> DueRule | None:
+    """The compiled due date of a work element (its vendor `dueDate`), if it has one."""
+    text = due_text(element)
+    if text is None:
+        return None
+    try:
+        return compile_due(text)
+    except (TimerError, ExpressionError) as exc:
+        raise DefinitionError(f"{element.id}: the due date {text!r}: {exc}") from None
 
 
 def _role(index: CmmnIndex, ref: str | None) -> str | None:

@@ -20,6 +20,7 @@ from studio.runtime.engine.outcome import (
     Publish,
     StartChild,
     StopChild,
+    retry_incidents,
     with_incident,
 )
 from studio.runtime.engine.state import TERMINAL, CaseState, Timer
@@ -53,6 +54,8 @@ class CaseEngine:
             raise Refused(f"the case is {state.state}")
         if state.items and not state.by_item:
             self.restore(state)  # loaded from a store: rebuild the derived indexes
+        if command.action == "retry" and command.item is None:
+            return retry_incidents(state, now, command.user, self.history)
         work = state.copy()
         run = self._unit(work, now, command.user)
         run.command(command)

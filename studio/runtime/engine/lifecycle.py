@@ -9,6 +9,7 @@ from studio.expressions import to_json_value
 from studio.expressions.errors import ExpressionError
 from studio.runtime.decisions import DecisionError
 from studio.runtime.engine.definition import CaseDefinition, ItemDefinition
+from studio.runtime.engine.due_dates import due_at
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import StartChild, StopChild
 from studio.runtime.engine.state import TERMINAL, ItemInstance
@@ -92,6 +93,8 @@ class Lifecycle(UnitOfWork):
         """available/enabled -> active (start or manualStart) and what the kind does then."""
         definition = self.item(iid)
         self.emit(iid, event, "active", cause)
+        if definition.due is not None:
+            self.edit(iid).due = due_at(definition.due, self.state.data, self.now)
         if definition.kind == "stage":
             self.unsettled.add(iid)
             for child in definition.children:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.state import CaseState, HistoryEvent, Timer
 
 
@@ -85,5 +86,21 @@ def with_incident(
     work.incidents = [*work.incidents, message]  # a new list: the old one stays shared
     if timer is not None:
         work.timers = [t for t in work.timers if t is not timer]
+        work.parked = [*work.parked, timer]
     event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
+    return Outcome(work, (event,) if record is True else ())
+
+
+def retry_incidents(
+    state: CaseState, now: datetime, user: str | None, record: bool | str
+) -> Outcome:
+    """An admin's retry: the parked timers back on the schedule (at their own due time, so the
+    overdue ones fire at once) and the incidents cleared. Refused when there is none."""
+    if not state.incidents and not state.parked:
+        raise Refused(f"case {state.id!r} has no incident to retry")
+    work = state.copy()
+    work.timers = sorted([*work.timers, *work.parked], key=lambda t: t.due)
+    cleared = "; ".join(work.incidents) or None
+    work.parked, work.incidents = [], []
+    event = HistoryEvent(work.next_seq(), now, None, None, "retry", None, cleared, user)
     return Outcome(work, (event,) if record is True else ())

@@ -52,7 +52,8 @@ from studio.notation.bpmn_model import (
     TimerEventDefinition,
     UserTask,
 )
-from studio.runtime.engine.definition import DecisionCall, DecisionLoader, DefinitionError
+from studio.runtime.engine.definition import DecisionCall, DecisionLoader, DefinitionError, due_rule
+from studio.runtime.engine.due_dates import DueRule
 from studio.runtime.engine.process_tasks import compile_decision, compile_service
 
 WAITING = frozenset({"user_task", "manual_task"})
@@ -127,6 +128,7 @@ class NodeDefinition:
     loop: Loop | None = None
     decision: DecisionCall | None = None  # a business-rule task's table
     service: str | None = None  # a service task's handler name
+    due: DueRule | None = None  # a user or manual task's due date (due_dates)
 
     @property
     def label(self) -> str:
@@ -337,6 +339,7 @@ def _node(
             node.interrupting if isinstance(node, BoundaryEvent) and trigger != "error" else True
         ),  # an error boundary event always interrupts
         lane=(lane.name or lane.id) if lane is not None else None,
+        due=due_rule(node) if kind in WAITING else None,
         trigger=trigger,
         event_name=_event_name(node, "message" if kind == "send_task" else trigger, index),
         correlation=_correlation(node) if trigger == "message" else None,

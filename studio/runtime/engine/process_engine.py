@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from studio.runtime.engine.errors import Refused
-from studio.runtime.engine.outcome import Command, Outcome, with_incident
+from studio.runtime.engine.outcome import Command, Outcome, retry_incidents, with_incident
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_events import waiting
 from studio.runtime.engine.process_run import ProcessRun
@@ -81,6 +81,8 @@ class ProcessEngine:
             raise Refused(f"the process is {state.state}")
         if state.items and not state.by_item:
             self.restore(state)
+        if command.action == "retry" and command.item is None and (state.parked or state.incidents):
+            return retry_incidents(state, now, command.user, self.history)
         work = state.copy()
         run = self._run(work, now, command.user)
         run.command(command)

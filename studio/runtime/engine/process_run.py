@@ -10,6 +10,7 @@ from typing import Any
 
 from studio.expressions.errors import ExpressionError
 from studio.runtime.engine.casefile import apply_writes
+from studio.runtime.engine.due_dates import due_at
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Command, StartChild
 from studio.runtime.engine.process_definition import WAITING, Flow, NodeDefinition
@@ -161,6 +162,8 @@ class ProcessRun(Work):
         """What an active activity (or gateway) does: run, start its inside, or wait."""
         node = node or self.node(iid)
         kind = node.kind
+        if node.due is not None:
+            self.edit(iid).due = due_at(node.due, self.state.data, self.now)
         if node.id in self.held:
             return  # the host works it and completes it
         if kind == "script_task":
@@ -326,7 +329,10 @@ class ProcessRun(Work):
             self.broadcast(name)
         elif action == "retry":
             if command.item is None:
-                raise Refused("retry names the task (or its instance) whose incident to retry")
+                raise Refused(
+                    f"process {self.state.id!r} has no incident to retry (a task's incident: "
+                    "retry names the task)"
+                )
             self.retry(self.incident_of(command.item))
         elif action in CHILD_ENDS and command.item is not None:
             self.child_ended(action, command.item, command.data or {})

@@ -23,12 +23,13 @@ class ItemInstance:
     resume_to: str | None = None  # the state to go back to on resume
     memory: dict[str, set[int]] = field(default_factory=dict)  # criterion -> on-parts occurred
     occurrences: int = 0  # timer occurrences so far
+    due: datetime | None = None  # when a person's task is due (its model's due date)
 
     def clone(self) -> ItemInstance:
         return ItemInstance(
             self.id, self.item, self.stage, self.state, self.seq, self.required, self.resume_to,
             {k: set(v) for k, v in self.memory.items()} if self.memory else {},
-            self.occurrences,
+            self.occurrences, self.due,
         )  # fmt: skip
 
 
@@ -84,6 +85,8 @@ class CaseState:
     """The case team: case role name -> users and groups bound to it."""
     error: str | None = None
     """The code of the BPMN error that failed the process ("" for an error without one)."""
+    parked: list[Timer] = field(default_factory=list)
+    """Timers taken off the schedule by an incident (they failed), until an admin retries."""
     by_item: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
@@ -97,8 +100,8 @@ class CaseState:
         container with this state until it changes one, so copying costs the same for any case."""
         return CaseState(
             self.id, self.definition, self.state, self.data, self.items, self.timers, self.seq,
-            self.incidents, self.team, self.error, self.by_item, self.by_stage, self.blocking,
-            set(),
+            self.incidents, self.team, self.error, self.parked, self.by_item, self.by_stage,
+            self.blocking, set(),
         )  # fmt: skip
 
     def own(self, name: str) -> Any:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from studio.runtime.engine.state import CaseState
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """The version of the documents `dump_state` writes."""
 
 Document = dict[str, Any]
@@ -295,6 +295,16 @@ def upgrade(document: Document) -> Document:
 def _add_process_error(document: Document) -> Document:
     """Version 2 records the BPMN error a failed process ended with (none before)."""
     document["case"].setdefault("error", None)
+    return document
+
+
+@upgrader(from_version=2)
+def _add_due_dates_and_parked_timers(document: Document) -> Document:
+    """Version 3 keeps a task's due date and the timers an incident parked (none before)."""
+    case = document["case"]
+    for item in case.get("items", {}).values():
+        item.setdefault("due", None)
+    case.setdefault("parked", [])
     return document
 
 

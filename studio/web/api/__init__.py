@@ -10,6 +10,7 @@ from studio.web.api import (  # noqa: E402, F401
     auth,
     cases,
     deployments,
+    jobs,
     openapi,
     projects,
     simulations,

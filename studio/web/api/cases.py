@@ -125,6 +125,8 @@ def act(case_id: str):
         raise ApiError(422, "refused", "live cases run on the wall clock: no advance")
     user = current_user()
     assert user is not None
+    if action.get("retry") == "@case" and not user.has("admin"):
+        raise ApiError(403, "forbidden", "retrying a case's incidents needs the role admin")
     try:
         case_host().act(case_id, action, actor(user))
     except ActionError as exc:

@@ -39,6 +39,8 @@ ITEM = {
         "definition": {"type": ["string", "null"]},
         "state": {"type": "string"},
         "case": {"type": "string"},
+        "task": {"type": "string", "description": "the worklist id of an active task"},
+        "due": {"type": "string", "format": "date-time"},
     },
 }
 CASE = {
@@ -62,7 +64,8 @@ ACTION = {
         "One action in the scenario vocabulary: exactly one of complete, occur, start, disable, "
         "reenable, terminate, suspend, resume, plan, retry, reactivate (naming an item, or "
         '"@case"), set (dotted paths), message, signal, bind, close; optional data and '
-        "correlation."
+        'correlation. {"retry": "@case"} (admins) puts the timers an incident parked back on '
+        "the schedule and clears the case's incidents."
     ),
     "minProperties": 1,
     "properties": {
@@ -98,6 +101,7 @@ TASK = {
         "name": {"type": "string"},
         "role": {"type": ["string", "null"]},
         "assignee": {"type": ["string", "null"]},
+        "due": {"type": ["string", "null"], "format": "date-time"},
     },
 }
 TASK_REF = {"$ref": "#/components/schemas/Task"}
@@ -428,6 +432,23 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json({"type": "object"}),
                         "404": _error("no such simulation"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/jobs": {
+                "get": {
+                    "summary": "The timer job queue (admin); a failed job is an incident",
+                    "parameters": [
+                        {
+                            "name": "state",
+                            "in": "query",
+                            "schema": {"enum": ["waiting", "running", "retry", "failed"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json({"type": "object", "required": ["status", "jobs"]}),
+                        "400": _error("an unknown state"),
                         **COMMON,
                     },
                 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.host.worklist import work_item
+from studio.host.work import work_item
 from studio.runtime.engine.state import CaseState
 from studio.runtime.engine.team import may_act
 from studio.runtime.users import User
