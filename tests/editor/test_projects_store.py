@@ -18,9 +18,9 @@ from studio.editor.projects import (
     UnknownProject,
     UnknownVersion,
 )
-from studio.editor.projects.tables import project_blobs
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.migrate import upgrade
+from studio.runtime.store.project_tables import project_blobs
 
 CASE = b'<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL"/>'
 

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from studio.notation import read_model
 from studio.runtime.engine.definition import compile_case
 from studio.runtime.engine.engine import CaseEngine, Command
-from studio.runtime.store import NotMigrated, serialize, service_tables  # noqa: F401
+from studio.runtime.store import NotMigrated, project_tables, serialize, service_tables  # noqa: F401
 from studio.runtime.store.database import make_engine, sqlite_settings
 from studio.runtime.store.migrate import downgrade, head_revision, upgrade
 from studio.runtime.store.schema import metadata

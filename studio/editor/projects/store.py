@@ -29,7 +29,7 @@ from studio.editor.projects.errors import (
 )
 from studio.editor.projects.files import check_path, check_sizes
 from studio.editor.projects.records import FileEntry, Project, SaveResult, Version
-from studio.editor.projects.tables import (
+from studio.runtime.store.project_tables import (
     DISPLAY_NAME,
     project_blobs,
     project_files,

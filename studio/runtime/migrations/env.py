@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from studio.runtime.store import service_tables  # noqa: F401 - registers its tables
+from studio.runtime.store import project_tables, service_tables  # noqa: F401 - registers tables
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.schema import metadata
 

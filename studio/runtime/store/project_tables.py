@@ -1,4 +1,5 @@
-"""The model-project tables (SQLAlchemy Core, on the runtime's `metadata`; migration 0005).
+"""The model-project tables (SQLAlchemy Core, on the runtime's `metadata`; migration 0005): defined
+with the other tables so that migrations and the schema check see them all (the editor uses them).
 
 - `projects`: a key (the deployment key it deploys under), a display name, who created it and
   when, and whether it is archived (hidden from the list, kept).
