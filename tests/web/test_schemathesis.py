@@ -27,6 +27,10 @@ def test_the_api_answers_as_its_document_says(app, tmp_path) -> None:
     headers = admin(client)
     client.post("/api/v1/deployments", headers=headers,
                 data={"file": (io.BytesIO(mixed_zip()), "invoices.zip")})  # fmt: skip
+    for key in ("invoices", "invoices-copy"):  # projects 1 and 2, for the project routes
+        made = client.post(f"/api/v1/projects/import?key={key}", headers=headers,
+                           data={"file": (io.BytesIO(mixed_zip()), "invoices.zip")})  # fmt: skip
+        assert made.status_code == 201, made.get_json()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
