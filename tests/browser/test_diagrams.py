@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, login, screenshot
 
@@ -124,6 +125,12 @@ def test_editing_a_copy_of_a_bpmn_diagram(page, deployment) -> None:
     saved = Path(download.value.path()).read_text(encoding="utf-8")
     assert 'id="task_match"' in saved and "bpmndi:BPMNShape" in saved
     screenshot(page, "editor-bpmn")
+
+    page.locator("#diagram .bts-toggle-mode").click()  # token simulation: start a token
+    page.locator(
+        '#diagram .djs-overlays[data-container-id="start_received"] .bts-context-pad'
+    ).click()
+    expect(page.locator("#diagram .bts-token").first).to_be_visible()
 
 
 def test_editing_a_copy_of_a_cmmn_diagram(page, deployment) -> None:
