@@ -89,7 +89,10 @@ async function main() {
     markProblems(editor);
     if (!readOnly) wireEditing(editor, name);
     if (element) editor.select(element);
-    const count = host.querySelectorAll('.djs-element[data-element-id]').length;
+    // Diagram elements drawn, without their labels (diagram-js gives a label its element's id
+    // with "_label" appended).
+    const drawn = '.djs-element[data-element-id]:not([data-element-id$="_label"])';
+    const count = host.querySelectorAll(drawn).length;
     const parts = [say('shown', { count })];
     if (warnings.length === 1) parts.push(say('warning'));
     if (warnings.length > 1) parts.push(say('warnings', { count: warnings.length }));

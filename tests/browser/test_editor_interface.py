@@ -53,9 +53,10 @@ def test_both_editors_keep_the_contract(page, deployment, notation: str) -> None
     assert opened["methods"] == opened["all"] and opened["warnings"] == 0
     assert gfx(page, ident).count() == 1
 
-    call = lambda script: page.evaluate(
-        f"(() => {{ const e = window.contract.editor; {script} }})()"
-    )  # noqa: E731
+    def call(script: str):
+        """Run `script` with `e` the editor under test."""
+        return page.evaluate(f"(() => {{ const e = window.contract.editor; {script} }})()")
+
     assert call(f"return e.select('{ident}')") is True
     assert "selected" in classes(page, ident)
     assert call("return e.select('no-such-element')") is False
@@ -71,9 +72,8 @@ def test_both_editors_keep_the_contract(page, deployment, notation: str) -> None
     call(f"e.colour({{'{ident}': 'active', 'no-such-element': 'active'}})")
     assert "cs-state-active" in classes(page, ident)
     call(f"e.colour({{'{ident}': 'completed'}})")
-    assert "cs-state-completed" in classes(page, ident) and "cs-state-active" not in classes(
-        page, ident
-    )
+    coloured = classes(page, ident)
+    assert "cs-state-completed" in coloured and "cs-state-active" not in coloured
     call(f"e.colour({{'{ident}': 'not a state'}})")
     assert "cs-state-" not in classes(page, ident)
 

@@ -57,7 +57,7 @@ def test_the_language_switch_shows_french(page, deployment) -> None:
     assert nav.get_by_role("link", name="Déploiements").is_visible()
     assert page.get_by_role("button", name="Se déconnecter").is_visible()
     assert page.get_by_role("link", name="Modifier une copie").is_visible()
-    assert re.fullmatch(r"\d+ éléments", page.locator("#diagram-status").inner_text())
+    assert page.locator("#diagram-status").inner_text() == "27 éléments"
     screenshot(page, "diagram-bpmn-fr")
 
     page.get_by_role("button", name="EN").click()
