@@ -63,12 +63,15 @@ FORCE:
 # The pages' French catalogue: the .po is in git, the compiled .mo is built here (git-ignored,
 # shipped in the wheel). `make messages` extracts the strings and updates the catalogues.
 TRANSLATIONS := studio/web/translations
+# A language folder may hold one .po per area of the studio besides messages.po: all are merged
+# into messages.mo (studio/web/translations/compile.py).
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
 translations: $(CATALOGUES)
 
-$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(STAMPS)/venv
-	$(BIN)/pybabel compile --statistics -i $< -o $@
+.SECONDEXPANSION:
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $$(wildcard $(TRANSLATIONS)/%/LC_MESSAGES/*.po) $(STAMPS)/venv
+	$(BIN)/python $(TRANSLATIONS)/compile.py
 
 messages: $(STAMPS)/venv
 	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k lazy_gettext --no-location \

@@ -9,7 +9,7 @@
 // - `.bpmnlintrc` is compiled into an ES module holding its rules (bpmnlint's compile-config).
 
 import { createRequire } from 'node:module';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,8 @@ const SCRIPTS = [
   'diagram-page',
 ];
 const STYLES = ['bpmn-editor', 'cmmn-editor'];
+/** Every page's own module: `src/pages/<name>.js` is built as `dist/pages/<name>.js`. */
+const PAGES = join(here, 'src', 'pages');
 const CMMN_BUNDLES = {
   'cmmn-modeler.js': 'cmmn-modeler.production.min.js',
   'cmmn-navigated-viewer.js': 'cmmn-navigated-viewer.production.min.js',
@@ -54,7 +56,10 @@ const bpmnlintPlugin = {
 
 async function buildScripts() {
   return esbuild.build({
-    entryPoints: SCRIPTS.map((name) => join(here, 'src', `${name}.js`)),
+    entryPoints: [
+      ...SCRIPTS.map((name) => ({ in: join(here, 'src', `${name}.js`), out: name })),
+      ...(await pageModules()).map((name) => ({ in: join(PAGES, name), out: `pages/${name.slice(0, -3)}` })),
+    ],
     outdir: out,
     bundle: true,
     format: 'esm',
@@ -69,6 +74,14 @@ async function buildScripts() {
     metafile: true,
     logLevel: 'warning',
   });
+}
+
+async function pageModules() {
+  try {
+    return (await readdir(PAGES)).filter((name) => name.endsWith('.js')).sort();
+  } catch {
+    return [];
+  }
 }
 
 async function buildStyles() {
