@@ -56,6 +56,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(pages)
     app.register_blueprint(studio_pages)
 
+    from studio.web import areas
+
+    areas.register(app)
+
     @app.get("/healthz")
     def healthz() -> Any:
         return jsonify({"status": "ok"})
