@@ -12,7 +12,6 @@ from flask import jsonify
 
 from studio import __version__
 from studio.web.api import api
-from studio.web.api.openapi_projects import with_projects
 
 ERROR = {
     "type": "object",
@@ -485,6 +484,23 @@ def document() -> dict[str, Any]:
     }
 
 
+def with_areas(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with the paths and schemas of every `openapi_<area>.py` of this package."""
+    import importlib
+    import pkgutil
+
+    import studio.web.api as package
+
+    components = document.setdefault("components", {})
+    for found in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if found.name.startswith("openapi_"):
+            area = importlib.import_module(f"{package.__name__}.{found.name}")
+            document["paths"] = {**document["paths"], **getattr(area, "PATHS", {})}
+            schemas = getattr(area, "SCHEMAS", {})
+            components["schemas"] = {**components.get("schemas", {}), **schemas}
+    return document
+
+
 @api.get("/openapi.json")
 def openapi_document():
-    return jsonify(with_projects(document()))
+    return jsonify(with_areas(document()))

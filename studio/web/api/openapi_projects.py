@@ -1,5 +1,5 @@
 """The OpenAPI description of the model-project routes (studio/web/api/projects.py), merged into
-the document of studio/web/api/openapi.py by `with_projects`."""
+the document of studio/web/api/openapi.py (`with_areas`)."""
 
 from __future__ import annotations
 
@@ -389,11 +389,3 @@ PATHS: dict[str, Any] = {
     },
 }
 SCHEMAS: dict[str, Any] = {"Project": PROJECT, "ProjectVersion": VERSION}
-
-
-def with_projects(document: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI document with the project routes and schemas added."""
-    document["paths"] = {**document["paths"], **PATHS}
-    components = document.setdefault("components", {})
-    components["schemas"] = {**components.get("schemas", {}), **SCHEMAS}
-    return document
