@@ -238,9 +238,14 @@ class Worklist:
         with self.host.db.connect() as connection:
             return {(c, i): a for c, i, a in connection.execute(query)}
 
-    def _check_form(self, task: Task, data: dict[str, Any]) -> None:
+    def form(self, task: Task) -> dict[str, Any] | None:
+        """The task's form (a JSON Schema), None when it has none."""
+        validator = self._validator(task)
+        return None if validator is None else dict(validator.schema)
+
+    def _validator(self, task: Task) -> Any:
         if task.definition is None:
-            return
+            return None
         deployment = self.host.load(task.owner).deployment
         key = (deployment, task.definition)
         if key not in self._forms:
@@ -251,7 +256,10 @@ class Worklist:
                 if form is not None and form.is_file()
                 else None
             )
-        validator = self._forms[key]
+        return self._forms[key]
+
+    def _check_form(self, task: Task, data: dict[str, Any]) -> None:
+        validator = self._validator(task)
         if validator is None:
             return
         error = best_match(validator.iter_errors(data))

@@ -1,0 +1,69 @@
+"""What a case worker may do, for the case-work pages: a task's form, and the actions a case
+offers (start enabled items, plan discretionary ones, raise user events, complete tasks and
+stages). Both read only; the actions themselves go through `POST /cases/{id}/actions` and
+`/tasks/{id}/complete`, which check everything again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from studio.runtime.engine.definition import CaseDefinition
+from studio.web.api import api
+from studio.web.api.cases import CASE_ROLES, case_host, visible_case
+from studio.web.api.tasks import _user, _visible, _worklist
+from studio.web.auth import requires
+
+OPEN = frozenset({"available", "enabled", "active", "suspended"})
+
+
+@api.get("/tasks/<task_id>/form")
+@requires(*CASE_ROLES)
+def task_form(task_id: str):
+    """`{"task", "name", "schema"}`: the task's form (JSON Schema), `schema` null without one."""
+    task, _ = _visible(task_id, _user())
+    return jsonify({"task": task.id, "name": task.name, "schema": _worklist().form(task)})
+
+
+@api.get("/cases/<case_id>/offers")
+@requires(*CASE_ROLES)
+def case_offers(case_id: str):
+    """`{"offers": [{"action", "target", "label", "kind", "case"}]}`: the actions the case's
+    current state offers a person, in plan order."""
+    view = visible_case(case_id)
+    host = case_host()
+    family = host.family(case_id)
+    offers: list[dict[str, Any]] = []
+    if view["state"] == "active":
+        label = family[0][1].name or view["definition"]
+        offers.append(_offer("complete", "@case", label, "case", case_id))
+    for owner, definition, state in family:
+        if not isinstance(definition, CaseDefinition) or state.state != "active":
+            continue
+        for instance in state.items.values():
+            item = definition.items.get(instance.item)
+            if item is None or instance.item == definition.plan or "loop" in instance.memory:
+                continue
+            offer = _instance_offer(item, instance.state)
+            if offer is not None:
+                offers.append(_offer(offer, item.id, item.label, item.kind, owner))
+        for item in definition.items.values():
+            stages = state.instances_of(item.parent or "") if item.discretionary else ()
+            if any(stage.state == "active" for stage in stages):
+                offers.append(_offer("plan", item.id, item.label, item.kind, owner))
+    return jsonify({"offers": offers})
+
+
+def _instance_offer(item: Any, state: str) -> str | None:
+    if state == "enabled":
+        return "start"
+    if state == "available" and item.kind == "user_event":
+        return "occur"
+    if state == "active" and item.kind == "stage":
+        return "complete"
+    return None
+
+
+def _offer(action: str, target: str, label: str, kind: str, owner: str) -> dict[str, Any]:
+    return {"action": action, "target": target, "label": label, "kind": kind, "case": owner}
