@@ -40,6 +40,10 @@ class Job:
     error: str | None = None
     started: float = field(default_factory=time.time)
     process: BaseProcess | None = field(default=None, repr=False)
+    origin: dict | None = None
+    """Where the file comes from (e.g. a project version), shown with the job."""
+    workdir: Any = field(default=None, repr=False)
+    """A temporary folder holding the file, cleaned up (`.cleanup()`) once the job ends."""
 
     def as_json(self) -> dict:
         """What the web shows of the job (the result once done)."""
@@ -54,7 +58,15 @@ class Job:
             shown["result"] = self.result
         if self.error is not None:
             shown["error"] = self.error
+        if self.origin is not None:
+            shown["origin"] = self.origin
         return shown
+
+    def release(self) -> None:
+        """Remove the job's temporary folder, if it has one."""
+        workdir, self.workdir = self.workdir, None
+        if workdir is not None:
+            workdir.cleanup()
 
 
 def _work(file: str, channel: Any) -> None:
@@ -84,12 +96,13 @@ class SimulationJobs:
         self.lock = threading.Lock()
         self.numbers = itertools.count(1)
 
-    def start(self, user: str, file: Path) -> Job:
-        """Start simulating `file` for `user`; AlreadyRunning if they run one already."""
+    def start(self, user: str, file: Path, origin: dict | None = None, workdir: Any = None) -> Job:
+        """Start simulating `file` for `user`; AlreadyRunning if they run one already
+        (`origin`: shown with the job; `workdir`: a temporary folder released when it ends)."""
         with self.lock:
             if any(j.user == user and j.state == "running" for j in self.jobs.values()):
                 raise AlreadyRunning(f"{user} already runs a simulation: wait or cancel it")
-            job = Job(f"sim-{next(self.numbers)}", user, file)
+            job = Job(f"sim-{next(self.numbers)}", user, file, origin=origin, workdir=workdir)
             channel = self.context.Queue()
             job.process = self.context.Process(
                 target=_work, args=(str(file), channel), name=job.id, daemon=True
@@ -104,6 +117,12 @@ class SimulationJobs:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
+    def of(self, user: str) -> list[Job]:
+        """The user's simulations, the newest first."""
+        return sorted(
+            (j for j in self.jobs.values() if j.user == user), key=lambda j: j.started, reverse=True
+        )
+
     def cancel(self, job_id: str) -> bool:
         """Stop a running simulation (its worker process ends); False if it was not running."""
         with self.lock:
@@ -115,6 +134,7 @@ class SimulationJobs:
                 job.process.join(5)
             self._emit(job, "cancelled")
             job.state = "cancelled"
+        job.release()
         return True
 
     def wait(self, job_id: str, timeout: float | None = None) -> Job:
@@ -140,6 +160,7 @@ class SimulationJobs:
                             job.error = "the simulation worker stopped"
                             self._emit(job, "failed", error=job.error)
                             job.state = "failed"
+                    job.release()
                     return
                 continue
             kind = message[0]
@@ -159,6 +180,7 @@ class SimulationJobs:
                     job.error = message[1]
                     self._emit(job, "failed", error=job.error)
                 job.state = "done" if kind == "done" else "failed"
+            job.release()
             return
 
     def _emit(self, job: Job, kind: str, **details: Any) -> None:

@@ -7,6 +7,7 @@ makes a scenario unusable; any other error of the engine is a failure of the ste
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from studio.testing.scenario_file import ActionStep, Scenario, Step, load_scenar
 from studio.testing.scenario_schema import CASE, ITEM_ACTIONS
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+StepObserver = Callable[[Scenario, Step | None, CaseDriver, list[str]], None]
+"""Called once the case has started (step None) and after each step run, with the step's failure
+messages (empty when it passed): how the web studio records the item states after each step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +60,26 @@ class ScenarioResult:
         return self.failures[0].step if self.failures else None
 
 
-def run_file(path: Path, factory: DriverFactory, shown: str | None = None) -> ScenarioResult:
+def run_file(
+    path: Path,
+    factory: DriverFactory,
+    shown: str | None = None,
+    observe: StepObserver | None = None,
+) -> ScenarioResult:
     """Load and run one scenario file (`shown`: how the report names it)."""
     shown = shown or str(path)
     try:
         scenario = load_scenario(path, shown)
     except UnusableScenario as exc:
         return ScenarioResult(shown, error=str(exc))
-    return run_scenario(scenario, factory)
+    return run_scenario(scenario, factory, observe)
 
 
-def run_scenario(scenario: Scenario, factory: DriverFactory) -> ScenarioResult:
-    """Open the case with `factory`, start it and run the steps until one fails."""
+def run_scenario(
+    scenario: Scenario, factory: DriverFactory, observe: StepObserver | None = None
+) -> ScenarioResult:
+    """Open the case with `factory`, start it and run the steps until one fails (`observe`: told
+    after the start and after each step)."""
     result = ScenarioResult(scenario.file, scenario.name, steps=len(scenario.steps))
     number = 0
     try:
@@ -79,9 +92,13 @@ def run_scenario(scenario: Scenario, factory: DriverFactory) -> ScenarioResult:
         except ActionRefused as exc:
             result.failures.append(Failure(0, f"the case did not start: {exc}"))
             return result
+        if observe is not None:
+            observe(scenario, None, driver, [])
         for step in scenario.steps:
             number = step.number
             messages = run_step(step, driver)
+            if observe is not None:
+                observe(scenario, step, driver, messages)
             if messages:
                 result.failures.extend(Failure(number, message) for message in messages)
                 break

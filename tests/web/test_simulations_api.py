@@ -67,3 +67,36 @@ def test_one_running_simulation_per_user_and_cancellation(client) -> None:
     assert second.status_code == 409
     cancelled = client.post(f"/api/v1/simulations/{long['id']}/cancel", headers=ann).get_json()
     assert cancelled["state"] == "cancelled"
+
+
+def test_a_tester_simulates_an_edited_sim_file_of_a_project_version(client, app) -> None:
+    from pathlib import Path
+
+    from studio.editor.projects.importing import read_folder
+
+    app.extensions["studio"].users.add("tess", PASSWORD, ["tester"])
+    store = app.extensions["studio"].projects
+    folder = Path(__file__).resolve().parents[2] / "sample_models" / "invoice-processing"
+    created = store.create("invoices", None, "test", read_folder(folder, store.limits).files, "")
+    tess = token(client, "tess")
+    base = f"/api/v1/projects/{created.id}/versions/1/simulations"
+    spec = json.loads((folder / "invoices.sim.json").read_text())
+    spec.update(cases=150, warmup="P0D")
+    started = client.post(base, json={"file": "invoices.sim.json", "spec": spec}, headers=tess)
+    assert started.status_code == 201, started.get_json()
+    job = started.get_json()
+    assert job["origin"]["model"] == "invoice-processing.bpmn" and job["origin"]["edited"]
+    deadline = time.monotonic() + 120
+    while job["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/v1/simulations/{job['id']}", headers=tess).get_json()
+    assert job["state"] == "done", job
+    assert job["result"]["cases"]["arrived"] == 150
+    broken = client.post(
+        base, json={"file": "invoices.sim.json", "spec": {**spec, "cases": -1}}, headers=tess
+    )
+    assert broken.status_code == 422 and "cases" in broken.get_json()["error"]["message"]
+    missing = client.post(base, json={"file": "nope.sim.json"}, headers=tess)
+    assert missing.status_code == 404
+    carl = client.post(base, json={"file": "invoices.sim.json"}, headers=token(client, "carl"))
+    assert carl.status_code == 403

@@ -3,12 +3,19 @@
 `POST /api/v1/simulations {"deployment": id, "file": "x.sim.json"}` starts one (one running
 simulation per user); progress goes to the user's Socket.IO room as `simulation` events;
 `GET /api/v1/simulations/{id}` gives its state, progress and, once done, the result;
-`POST /api/v1/simulations/{id}/cancel` stops it. Analysts and testers simulate.
+`POST /api/v1/simulations/{id}/cancel` stops it. Analysts, testers and admins simulate.
+
+`POST /api/v1/projects/{id}/versions/{n}/simulations {"file": "path.sim.json", "spec": {...}}`
+simulates a file of a project version instead (copied to a temporary folder the job removes when
+it ends); `spec`, when given, replaces the file's content (an edited simulation).
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, jsonify, request
 
@@ -17,7 +24,8 @@ from studio.web.api import api
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
 
-ROLES = ("analyst", "tester")
+ROLES = ("analyst", "tester", "admin")
+SIM_SUFFIX = ".sim.json"
 
 
 def jobs() -> SimulationJobs:
@@ -51,15 +59,82 @@ def start_simulation():
     path = Path(folder) / name
     if not path.is_file():
         raise ApiError(404, "not-found", f"the deployment has no {name}")
+    return _started(path)
+
+
+def _started(path: Path, origin: dict | None = None, workdir: Any = None):
     user = current_user()
     assert user is not None
     try:
-        job = jobs().start(user.username, path)
+        job = jobs().start(user.username, path, origin, workdir)
     except AlreadyRunning as exc:
+        if workdir is not None:
+            workdir.cleanup()
         raise ApiError(409, "conflict", str(exc)) from None
     response = jsonify(job.as_json())
     response.status_code = 201
     return response
+
+
+@api.post("/projects/<int:project_id>/versions/<int:number>/simulations")
+@requires(*ROLES)
+def simulate_project_version(project_id: int, number: int):
+    from studio.simulation.errors import SpecError
+    from studio.simulation.spec import load_spec
+    from studio.web.api.projects import _answer, _id, _project
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("file"), str):
+        raise ApiError(400, "bad-request", 'send {"file": "<path>.sim.json", "spec": {...}}')
+    name, spec = body["file"], body.get("spec")
+    if not name.endswith(SIM_SUFFIX):
+        raise ApiError(400, "bad-request", "file names a *.sim.json of the project version")
+    if spec is not None and not isinstance(spec, dict):
+        raise ApiError(400, "bad-request", "spec is the simulation as a JSON object")
+    project = _project(project_id)
+    files = _answer(lambda: runtime().projects.files(project_id, _id(number)))
+    if name not in files:
+        raise ApiError(404, "not-found", f"version {number} has no file {name!a}")
+    workdir = tempfile.TemporaryDirectory(prefix="studio-sim-")
+    root = Path(workdir.name)
+    for path, data in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    sim = root / name
+    if spec is not None:
+        sim.write_text(json.dumps(spec), encoding="utf-8")
+    try:
+        loaded = load_spec(sim, name)
+    except SpecError as exc:
+        workdir.cleanup()
+        raise ApiError(422, "invalid-simulation", str(exc)) from None
+    model = loaded_model(loaded, root)
+    origin = {
+        "project": project.id,
+        "key": project.key,
+        "version": number,
+        "file": name,
+        "model": model,
+        "edited": spec is not None,
+        "cases": spec.get("cases") if spec else _cases(files[name]),
+    }
+    return _started(sim, origin, workdir)
+
+
+def loaded_model(spec: Any, root: Path) -> str | None:
+    """The path, within the project, of the model a loaded simulation runs."""
+    try:
+        return Path(spec.model).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _cases(data: bytes) -> Any:
+    try:
+        return json.loads(data).get("cases")
+    except (ValueError, AttributeError):
+        return None
 
 
 @api.get("/simulations/<job_id>")

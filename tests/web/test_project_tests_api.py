@@ -1,0 +1,94 @@
+"""Scenario tests of a project version over REST: the JSON of `studio test`, plus each step's
+item states; roles, unknown files and a broken expectation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from studio.editor.projects.importing import read_folder
+from tests.web.conftest import token
+
+API = "/api/v1/projects"
+FIRST = "01-matched-invoice-is-paid-without-a-touch.scenario.json"
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_models" / "invoice-processing"
+
+
+@pytest.fixture(autouse=True)
+def _invoice(app) -> None:
+    store = app.extensions["studio"].projects
+    upload = read_folder(SAMPLE, store.limits)
+    store.create("invoice-processing", "Invoices", "test", upload.files, "imported")
+
+
+def invoice_project(client, headers) -> dict:
+    projects = client.get(API, headers=headers).get_json()["projects"]
+    return next(p for p in projects if p["key"] == "invoice-processing")
+
+
+def test_an_analyst_runs_one_scenario_and_sees_each_step_and_its_states(client) -> None:
+    ann = token(client, "ann")
+    project = invoice_project(client, ann)
+    number = project["latest"]["number"]
+    done = client.post(
+        f"{API}/{project['id']}/versions/{number}/tests", headers=ann, json={"files": [FIRST]}
+    )
+    assert done.status_code == 200, done.get_json()
+    report = done.get_json()
+    assert (report["passed"], report["failed"]) == (1, 0)
+    scenario = report["scenarios"][0]
+    assert scenario["file"] == FIRST and scenario["passed"] and scenario["error"] is None
+    assert scenario["model"] == "invoice-processing.bpmn"
+    steps = scenario["steps"]
+    assert steps[0]["step"] == 0 and steps[0]["does"] == "start the case"
+    assert [s["step"] for s in steps] == list(range(len(steps)))
+    assert all(s["passed"] and isinstance(s["states"], dict) for s in steps)
+    assert any(state == "completed" for state in steps[-1]["states"].values())
+
+
+def test_a_broken_expectation_fails_at_its_step_with_the_engine_explanation(client) -> None:
+    ann = token(client, "ann")
+    project = invoice_project(client, ann)
+    number = project["latest"]["number"]
+    text = client.get(f"{API}/{project['id']}/versions/{number}/files/{FIRST}", headers=ann).data
+    scenario = json.loads(text)
+    expect = next(i for i, s in enumerate(scenario["steps"]) if "expect" in s)
+    scenario["steps"][expect]["expect"]["case"] = "suspended"
+    saved = client.post(
+        f"{API}/{project['id']}/versions",
+        headers=ann,
+        json={"base": number, "files": {FIRST: json.dumps(scenario)}, "message": "break it"},
+    )
+    assert saved.status_code == 201, saved.get_json()
+    newer = saved.get_json()["version"]["number"]
+    report = client.post(
+        f"{API}/{project['id']}/versions/{newer}/tests", headers=ann, json={"files": [FIRST]}
+    ).get_json()
+    result = report["scenarios"][0]
+    assert report["failed"] == 1 and not result["passed"]
+    assert result["failures"][0]["step"] == expect + 1
+    assert "suspended" in result["failures"][0]["message"]
+    assert result["steps"][-1]["step"] == expect + 1 and not result["steps"][-1]["passed"]
+
+
+def test_every_scenario_runs_without_a_list_and_unknown_files_are_refused(client) -> None:
+    ann = token(client, "ann")
+    project = invoice_project(client, ann)
+    base = f"{API}/{project['id']}/versions/{project['latest']['number']}/tests"
+    report = client.post(base, headers=ann, json={}).get_json()
+    assert report["passed"] + report["failed"] == len(report["scenarios"]) >= 9
+    assert report["failed"] == 0, [s for s in report["scenarios"] if not s["passed"]]
+    missing = client.post(base, headers=ann, json={"files": ["nope.scenario.json"]})
+    assert missing.status_code == 404
+    bad = client.post(base, headers=ann, json={"files": "all"})
+    assert bad.status_code == 400
+
+
+def test_a_caseworker_may_not_run_tests(client) -> None:
+    carl = token(client, "carl")
+    answer = client.post(f"{API}/1/versions/1/tests", headers=carl, json={})
+    assert answer.status_code == 403
