@@ -5,7 +5,22 @@
 // vendor/cmmn-navigated-viewer.js for read-only pages) before this module, and never on a page
 // with bpmn-js. A CMMN modeler on a current diagram-js replaces this file alone.
 
+import { propertiesPanel } from './cmmn-properties/index.js';
 import { diagramEditor } from './diagram-editor.js';
+
+const PANEL_WIDTH = 300; // a panel docked in the editor's container (see `panelParent`)
+
+/**
+ * Where the properties panel goes: the page's `propertiesParent`, else a panel docked at the
+ * right of the editor's own container (a page without a properties area still gets one).
+ */
+function panelParent(container, options) {
+  if (options.propertiesParent) return { parent: options.propertiesParent, right: 0 };
+  const dock = document.createElement('div');
+  dock.className = 'cs-props-dock';
+  container.append(dock);
+  return { parent: dock, right: PANEL_WIDTH };
+}
 
 /**
  * @param {HTMLElement} container
@@ -21,7 +36,8 @@ export async function createEditor(container, options = {}) {
   if (!options.readOnly && !diagram.get('modeling', false)) {
     throw new Error('this page loaded the CMMN viewer, not the modeler');
   }
-  return diagramEditor(
+  const panel = options.readOnly ? null : panelParent(container, options);
+  const editor = diagramEditor(
     diagram,
     {
       importXML: (xml) =>
@@ -41,6 +57,15 @@ export async function createEditor(container, options = {}) {
         }),
     },
     container,
-    { padding: options.readOnly ? {} : { left: 136 } }, // the palette
+    { padding: panel ? { left: 136, right: panel.right } : {} }, // the palette, the docked panel
   );
+  if (!panel) return editor;
+  const properties = propertiesPanel(diagram, panel.parent);
+  return {
+    ...editor,
+    destroy() {
+      properties.destroy();
+      editor.destroy();
+    },
+  };
 }

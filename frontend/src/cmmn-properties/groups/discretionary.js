@@ -1,0 +1,4 @@
+// Placeholder.
+export function applicabilityGroup() {
+  return null;
+}

@@ -1,0 +1,4 @@
+// Placeholder.
+export function targetGroup() {
+  return null;
+}

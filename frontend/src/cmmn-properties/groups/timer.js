@@ -1,0 +1,22 @@
+// A timer event listener's timer expression.
+
+import { group, oneLine, textField } from '../dom.js';
+import { t } from '../i18n.js';
+
+export function timerGroup(ctx, ui) {
+  const timer = ctx.definition;
+  if (!timer?.$instanceOf('cmmn:TimerEventListener')) return null;
+  return group(
+    { key: 'timer', title: t('Timer'), folded: ui.folded },
+    textField({
+      key: 'timer-expression',
+      label: t('Timer expression'),
+      value: ctx.text(timer.timerExpression),
+      code: true,
+      placeholder: 'P2D',
+      hint: t('A duration (P2D), a date, a cycle (R3/PT1H) or an expression.'),
+      check: oneLine(),
+      onCommit: (text) => ctx.edit(ctx.expressionChanges(timer, 'timerExpression', text)),
+    }),
+  );
+}

@@ -1,0 +1,86 @@
+// The CMMN properties panel: the properties the engine executes, for the selected element of a
+// cmmn-js modeler, edited through its command stack (undo and redo cover them).
+
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { context, registerCommands } from './model.js';
+import { caseFileGroup } from './groups/case-file.js';
+import { applicabilityGroup } from './groups/discretionary.js';
+import { generalGroup } from './groups/general.js';
+import { humanTaskGroup } from './groups/human-task.js';
+import { defaultControlGroup, itemControlGroup } from './groups/rules.js';
+import { sentryGroup } from './groups/sentry.js';
+import { stageGroup } from './groups/stage.js';
+import { targetGroup } from './groups/target.js';
+import { timerGroup } from './groups/timer.js';
+import { userEventGroup } from './groups/user-event.js';
+
+/** The groups, in the order they are shown; each returns null when it does not apply. */
+const GROUPS = [
+  generalGroup,
+  sentryGroup,
+  itemControlGroup,
+  humanTaskGroup,
+  timerGroup,
+  userEventGroup,
+  targetGroup,
+  stageGroup,
+  applicabilityGroup,
+  caseFileGroup,
+  defaultControlGroup,
+];
+
+/** A short title for the element: its definition's kind and its name. */
+function heading(element) {
+  const bo = element.businessObject;
+  const kind = (bo.definitionRef || bo).$type.replace(/^cmmn:/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
+  return [kind, bo.name || bo.definitionRef?.name || bo.id];
+}
+
+/**
+ * Show the panel in `parent` for `diagram` (a cmmn-js Modeler).
+ *
+ * @return {{destroy: () => void}}
+ */
+export function propertiesPanel(diagram, parent) {
+  registerCommands(diagram);
+  const eventBus = diagram.get('eventBus');
+  const selection = diagram.get('selection');
+  const ui = { folded: new Set(['default-control']) };
+  const panel = h('section', { class: 'cs-props', 'aria-label': t('Properties') });
+  // Typing in the panel is not a diagram shortcut (cmmn-js listens on the diagram's container).
+  panel.addEventListener('keydown', (event) => event.stopPropagation());
+  parent.append(panel);
+
+  function render() {
+    const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const selected = selection.get();
+    const element = selected.length === 1 ? selected[0] : null;
+    if (!element?.businessObject || element.type === 'label') {
+      panel.replaceChildren(
+        h('h2', {}, t('Properties')),
+        h('p', { class: 'cs-hint' }, t('Select an element of the diagram to see its properties.')),
+      );
+      panel.dataset.element = '';
+      return;
+    }
+    const ctx = context(diagram, element);
+    const [kind, name] = heading(element);
+    panel.replaceChildren(
+      h('h2', {}, h('span', { class: 'cs-kind' }, kind), h('span', { class: 'cs-name' }, name)),
+      ...GROUPS.map((build) => build(ctx, ui)).filter(Boolean),
+    );
+    panel.dataset.element = element.id;
+    if (focused) panel.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  const events = ['selection.changed', 'commandStack.changed', 'import.done'];
+  for (const event of events) eventBus.on(event, render);
+  render();
+  return {
+    destroy() {
+      for (const event of events) eventBus.off(event, render);
+      panel.remove();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+"""The CMMN properties panel on the deployed-diagram page in edit mode (cmmn-js 0.20): what it
+writes is what studio.notation reads and the validator accepts, and undo covers it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from studio.editor.validation import validate_file
+from studio.notation import read_model
+from studio.notation.binding import iter_elements
+from studio.runtime.engine.due_dates import due_text
+from tests.browser.conftest import SAMPLE, login, screenshot
+
+pytestmark = pytest.mark.browser
+
+CMMN = "disputed-invoice.cmmn"
+TIMER = "duration(max(days_between(invoice.received, invoice.due) - 5, 0) * 86400)"
+
+
+def open_editor(page, deployment: int) -> None:
+    page.goto(f"/deployments/{deployment}/diagram/{CMMN}?mode=edit")
+    page.wait_for_selector("#diagram[data-state]")
+    assert page.locator("#diagram").get_attribute("data-state") == "ready"
+
+
+def panel(page):
+    return page.locator(".cs-props")
+
+
+def pick(page, ident: str) -> None:
+    """Select a diagram element by clicking it; the panel shows it."""
+    # First a click on the empty canvas: the context pad of a selection may cover the element.
+    page.locator("#diagram .djs-container").click(position={"x": 300, "y": 12})
+    page.locator(f'#diagram svg .djs-element[data-element-id="{ident}"]').first.click()
+    page.wait_for_selector(f'.cs-props[data-element="{ident}"]')
+
+
+def commit(field, value: str) -> None:
+    """Type a value into a panel field and commit it (Enter; Ctrl+Enter in a text area)."""
+    field.fill(value)
+    multiline = field.evaluate("e => e.tagName") == "TEXTAREA"
+    field.press("Control+Enter" if multiline else "Enter")
+
+
+def download(page) -> str:
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Download XML").click()
+    return Path(saved.value.path()).read_text(encoding="utf-8")
+
+
+def errors(folder: Path, xml: str | None = None) -> set[tuple[str, str | None]]:
+    target = folder / CMMN
+    if xml is not None:
+        target.write_text(xml, encoding="utf-8")
+    return {(p.code, p.element) for p in validate_file(target) if p.severity == "error"}
+
+
+def by_id(model, ident: str):
+    found = [e for e in iter_elements(model) if getattr(e, "id", None) == ident]
+    assert len(found) == 1, ident
+    return found[0]
+
+
+def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) -> None:
+    login(page, "ann")
+    open_editor(page, deployment)
+    props = panel(page)
+
+    # A human task: its required rule with a condition, a new performer role, blocking off, a due date.
+    pick(page, "pi_review")
+    props.get_by_label("Required", exact=True).check()
+    commit(props.get_by_label("Condition of required"), 'dispute_reason == "price gap"')
+    commit(props.get_by_label("New role"), "controller")
+    assert (
+        props.get_by_label("Performer").evaluate("s => s.selectedOptions[0].text") == "controller"
+    )
+    props.get_by_label("Blocking", exact=True).uncheck()
+    commit(props.get_by_label("Due date"), "P2D")
+    screenshot(page, "cmmn-properties-human-task")
+
+    # A sentry's if-part, through its entry criterion.
+    pick(page, "ec_business")
+    commit(props.get_by_label("If-part condition"), 'review_finding == "confirmed"')
+    assert props.get_by_text("Review the dispute").count() == 1  # its on-part, listed
+    screenshot(page, "cmmn-properties-sentry")
+
+    # A timer, changed then undone: the panel follows.
+    pick(page, "pi_due_soon")
+    timer = props.get_by_label("Timer expression")
+    assert timer.input_value() == TIMER
+    commit(timer, "P3D")
+    assert timer.input_value() == "P3D"
+    page.get_by_role("button", name="Undo").click()
+    expect(props.get_by_label("Timer expression")).to_have_value(TIMER)
+    screenshot(page, "cmmn-properties-timer")
+
+    xml = download(page)
+    model = read_model(xml.encode("utf-8"))
+    item = by_id(model, "pi_review")
+    assert item.item_control.required_rule.condition.source == 'dispute_reason == "price gap"'
+    assert item.item_control.repetition_rule is None
+    assert item.item_control.manual_activation_rule is None
+    task = by_id(model, "ht_review")
+    assert task.is_blocking is False
+    assert by_id(model, task.performer_ref).name == "controller"
+    assert due_text(task) == "P2D"
+    sentry = by_id(model, "s_needs_business")
+    assert sentry.if_part.condition.source == 'review_finding == "confirmed"'
+    assert by_id(model, "tl_due_soon").timer_expression.source == TIMER
+
+    folder = tmp_path / "project"
+    shutil.copytree(SAMPLE, folder)
+    before = errors(folder)
+    assert errors(folder, xml) <= before
