@@ -1,0 +1,41 @@
+"""The editor page's script's messages, in the page's language ({name}: filled in by the script)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+
+def editor_strings() -> dict[str, str]:
+    return {
+        "loading": gettext("Loading the diagram…"),
+        "failed": gettext("The diagram could not be shown: {reason}"),
+        "opened": gettext("Version {version} · {count} elements"),
+        "unsaved": gettext("Unsaved changes"),
+        "saving": gettext("Saving…"),
+        "saved": gettext("Saved as version {version}."),
+        "unchanged": gettext("Nothing changed since version {version}: nothing was saved."),
+        "saveFailed": gettext("Not saved: {reason}"),
+        "stale": gettext(
+            "Not saved: {who} saved version {version} meanwhile ({when}, “{message}”). "
+            "Reload the newest version and apply your change again, or download your XML "
+            "to keep it."
+        ),
+        "someone": gettext("someone"),
+        "noMessage": gettext("no message"),
+        "checking": gettext("Checking…"),
+        "valid": gettext("No problems"),
+        "problemCount": gettext("{errors} errors, {warnings} warnings"),
+        "noProblems": gettext("No problems found: the engine can run this model."),
+        "elsewhere": gettext("In {file}"),
+        "validationFailed": gettext("The model could not be checked: {reason}"),
+        "error": gettext("error"),
+        "warning": gettext("warning"),
+        "noElement": gettext("the whole model"),
+        "layingOut": gettext("Laying the diagram out…"),
+        "laidOut": gettext("Laid out again: save to keep it, or undo by reloading."),
+        "layoutFailed": gettext("Not laid out: {reason}"),
+        "leave": gettext("Your changes are not saved. Leave anyway?"),
+        "network": gettext("the server could not be reached"),
+        "downloaded": gettext("Downloaded {file}."),
+        "defaultMessage": gettext("Edited {file}"),
+    }

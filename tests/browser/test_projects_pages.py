@@ -1,0 +1,103 @@
+"""The project pages in the browser: the list with the examples' badge and empty state, create
+and import forms with the import report, a project's files and versions, the diff, roles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import login, login_admin, screenshot
+from tests.browser.projects_helpers import SPLIT, new_project
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_analyst_imports_a_model_and_reads_the_report(page, studio, tmp_path) -> None:
+    login(page, "ann")
+    page.goto("/projects")
+    expect(page.get_by_role("heading", name="Projects", exact=True)).to_be_visible()
+    upload = tmp_path / "claim-review.bpmn20.xml"
+    upload.write_text(SPLIT)
+    page.get_by_label("File to import").set_input_files(str(upload))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("is imported as"))).to_be_visible()
+    expect(page.locator(".import-report")).to_contain_text("claim-review.bpmn")
+    expect(page.get_by_text("Renamed")).to_be_visible()
+    screenshot(page, "projects-imported")
+    page.get_by_role("link", name="Open the project").click()
+    expect(page.get_by_role("heading", name="Process models (BPMN)")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("claim-review.bpmn"))).to_be_visible()
+    expect(page.locator(".version-list")).to_contain_text("Imported from claim-review.bpmn20.xml")
+    screenshot(page, "projects-project")
+
+
+def test_create_refuses_a_taken_key_in_words(page, studio, console) -> None:
+    console.allow("status of 409")
+    _, key = new_project(studio, {"review.bpmn": SPLIT})
+    login(page, "ann")
+    page.goto("/projects")
+    page.get_by_label("Key", exact=True).first.fill(key)
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(f"“{key}” exists already")
+    page.get_by_label("Key", exact=True).first.fill(key + "-new")
+    page.get_by_label("Name (optional)").fill("A new claim review")
+    page.get_by_label("Start with").select_option("cmmn")
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("A new claim review"))).to_be_visible()
+    page.get_by_role("link", name=f"CMMN {key}-new.cmmn").click()
+    page.wait_for_selector("#diagram[data-state=ready]")
+    page.wait_for_selector("#diagram[data-validated]")
+    screenshot(page, "projects-editor-cmmn")
+
+
+def test_the_list_shows_examples_with_a_badge(page, studio) -> None:
+    projects = studio.extensions["studio"].projects
+    if projects.by_key("example-invoices") is None:
+        projects.create("example-invoices", "Invoices (example)", "studio (examples)",
+                        {"review.bpmn": SPLIT.encode()}, "Imported from the sample library")  # fmt: skip
+    login(page, "ann")
+    page.goto("/projects")
+    row = page.get_by_role("row", name=re.compile("Invoices \\(example\\)"))
+    expect(row.locator(".badge.example")).to_have_text("Example")
+    expect(row).to_contain_text("studio (examples)")
+    screenshot(page, "projects-list")
+
+
+def test_two_versions_are_compared(page, studio) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT})
+    changed = SPLIT.replace('name="Expert review"', 'name="Senior review"')
+    studio.extensions["studio"].projects.save(
+        ident, 1, {"review.bpmn": changed.encode()}, (), "senior reviewers", "ann"
+    )
+    login(page, "ann")
+    page.goto(f"/projects/{ident}")
+    expect(page.locator(".version-list li").first).to_contain_text("senior reviewers")
+    page.get_by_role("button", name="Show changes").click()
+    expect(page.get_by_role("heading", name="From version 1 to version 2")).to_be_visible()
+    expect(page.locator(".changes")).to_contain_text("renamed from 'Expert review' to 'Senior review'")
+    page.get_by_text("Text differences").click()
+    expect(page.locator(".unified .add")).to_contain_text('name="Senior review"')
+    screenshot(page, "projects-diff")
+
+
+def test_a_caseworker_gets_the_403_page(page, studio, console) -> None:
+    console.allow("status of 403")
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT})
+    login(page, "carl")
+    for url in ("/projects", f"/projects/{ident}", f"/projects/{ident}/edit/review.bpmn"):
+        response = page.goto(url)
+        assert response.status == 403, url
+        expect(page.get_by_text("This page is not open to your roles.")).to_be_visible()
+    expect(page.get_by_role("link", name="Projects")).to_have_count(0)
+
+
+def test_unknown_projects_and_files_are_404_in_words(page, studio, console) -> None:
+    console.allow("status of 404")
+    ident, key = new_project(studio, {"review.bpmn": SPLIT})
+    login_admin(page)
+    assert page.goto("/projects/99999").status == 404
+    expect(page.get_by_text("There is no project 99999.")).to_be_visible()
+    assert page.goto(f"/projects/{ident}/edit/nope.bpmn").status == 404
+    expect(page.get_by_text(f"Version 1 of {key} has no file “nope.bpmn”.")).to_be_visible()
