@@ -35,7 +35,7 @@ STEP = _object(
     states={"type": "object", "additionalProperties": TEXT},
 )
 SCENARIO = _object(
-    ["name", "file", "passed", "failures", "error", "model", "steps"],
+    ["name", "file", "passed", "failures", "error", "model", "step_count", "steps"],
     name=NULLABLE_TEXT,
     file=TEXT,
     passed={"type": "boolean"},
@@ -45,6 +45,7 @@ SCENARIO = _object(
     },
     error=NULLABLE_TEXT,
     model=NULLABLE_TEXT,
+    step_count=COUNT,
     steps={"type": "array", "items": {"$ref": "#/components/schemas/ScenarioStep"}},
 )
 TEST_REPORT = _object(

@@ -97,7 +97,8 @@ def run_scenarios(files: dict[str, bytes], wanted: list[str], budget: float) -> 
 
             suite.scenarios.append(run_file(root / path, factory, path, observe))
     report = as_json(suite)
-    for entry in report["scenarios"]:
+    for entry, result in zip(report["scenarios"], suite.scenarios, strict=True):
+        entry["step_count"] = result.steps
         entry["model"] = models.get(entry["file"]) or _model_of(entry["file"], files)
         entry["steps"] = steps.get(entry["file"], [])
     return report
@@ -119,12 +120,15 @@ def describe(step: Step) -> str:
     """A step in a few words, e.g. `complete "Pay"` or `expect case completed, 2 items`."""
     if isinstance(step, ActionStep):
         return step.describe() + (" (refused)" if step.rejected else "")
-    parts = []
-    if step.case:
-        parts.append(f"case {step.case}")
-    parts.extend(f'"{name}" {state}' for name, state in step.items.items())
-    parts.extend(f'"{name}" counted' for name in step.count)
-    parts.extend(f"{path} value" for path in step.data)
+    parts = [f"case {step.case}"] if step.case else []
+    if len(step.items) == 1:
+        parts.extend(f'"{name}" {state}' for name, state in step.items.items())
+    elif step.items:
+        parts.append(f"{len(step.items)} item states")
+    if step.count:
+        parts.append(f"{len(step.count)} instance count{'s' if len(step.count) > 1 else ''}")
+    if step.data:
+        parts.append(f"{len(step.data)} value{'s' if len(step.data) > 1 else ''}")
     return "expect " + ", ".join(parts) if parts else "expect"
 
 
