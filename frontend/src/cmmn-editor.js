@@ -19,6 +19,7 @@ function panelParent(container, options) {
   const dock = document.createElement('div');
   dock.className = 'cs-props-dock';
   container.append(dock);
+  container.classList.add('cs-docked');
   return { parent: dock, right: PANEL_WIDTH };
 }
 

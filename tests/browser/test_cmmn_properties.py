@@ -31,11 +31,12 @@ def panel(page):
     return page.locator(".cs-props")
 
 
-def pick(page, ident: str) -> None:
+def pick(page, ident: str, position: dict | None = None) -> None:
     """Select a diagram element by clicking it; the panel shows it."""
     # First a click on the empty canvas: the context pad of a selection may cover the element.
     page.locator("#diagram .djs-container").click(position={"x": 300, "y": 12})
-    page.locator(f'#diagram svg .djs-element[data-element-id="{ident}"]').first.click()
+    shape = page.locator(f'#diagram svg .djs-element[data-element-id="{ident}"]').first
+    shape.click(position=position)
     page.wait_for_selector(f'.cs-props[data-element="{ident}"]')
 
 
@@ -48,7 +49,7 @@ def commit(field, value: str) -> None:
 
 def download(page) -> str:
     with page.expect_download() as saved:
-        page.get_by_role("button", name="Download XML").click()
+        page.locator("button[data-action=download]").click()
     return Path(saved.value.path()).read_text(encoding="utf-8")
 
 
@@ -116,3 +117,51 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     shutil.copytree(SAMPLE, folder)
     before = errors(folder)
     assert errors(folder, xml) <= before
+
+
+def test_planning_roles_and_the_case_file_in_french(page, deployment, tmp_path) -> None:
+    login(page, "ann")
+    page.locator(".language-switch button[value=fr]").click()
+    open_editor(page, deployment)
+    props = panel(page)
+    expect(props.get_by_role("heading", name="Propriétés")).to_be_visible()
+
+    # A discretionary item: who may plan it, a new applicability rule with its condition.
+    pick(page, "di_call_supplier")
+    props.get_by_label("budget holder").check()
+    commit(props.get_by_label("Nouvelle règle d\u2019applicabilité"), "Montant élevé")
+    commit(props.get_by_label("Condition de la règle Montant élevé"), "invoice.gross > 5000")
+    screenshot(page, "cmmn-properties-discretionary-fr")
+
+    # A user event listener: its authorized roles.
+    pick(page, "pi_withdrawn")
+    props.get_by_label("buyer").check()
+
+    # A case file item: multiplicity and its definition's JSON Schema.
+    pick(page, "cfi_invoice")
+    props.get_by_label("Multiplicité").select_option("ExactlyOne")
+    commit(props.get_by_label("Schéma JSON (structureRef)"), "DisputedInvoice.schema.json")
+
+    # The case plan model: autoComplete off.
+    pick(page, "plan", {"x": 12, "y": 12})  # its border, not what it holds
+    props.get_by_label("Terminer automatiquement").uncheck()
+    screenshot(page, "cmmn-properties-case-file-fr")
+
+    xml = download(page)
+    model = read_model(xml.encode("utf-8"))
+    item = by_id(model, "di_call_supplier")
+    assert item.authorized_role_refs.split() == ["role_accountant", "role_budget_holder"]
+    (rule_id,) = item.applicability_rule_refs.split()
+    rule = by_id(model, rule_id)
+    assert rule.name == "Montant élevé" and rule.condition.source == "invoice.gross > 5000"
+    assert by_id(model, "ue_withdrawn").authorized_role_refs.split() == [
+        "role_accountant",
+        "role_buyer",
+    ]
+    assert by_id(model, "cfi_invoice").multiplicity == "ExactlyOne"
+    assert by_id(model, "cfd_invoice").structure_ref == "DisputedInvoice.schema.json"
+    assert by_id(model, "plan").auto_complete is False
+
+    folder = tmp_path / "project"
+    shutil.copytree(SAMPLE, folder)
+    assert errors(folder, xml) <= errors(folder)

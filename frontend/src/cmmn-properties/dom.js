@@ -40,10 +40,10 @@ function showError(control, error, message) {
  * the user leaves the field or presses Enter (Ctrl+Enter in a textarea). `check(value)` returns an
  * error message or nothing; a value with an error is not committed.
  */
-export function textField({ key, label, value, onCommit, multiline, readOnly, hint, placeholder, check, code }) {
+export function textField({ key, label, value, onCommit, multiline, rows = 3, readOnly, hint, placeholder, check, code }) {
   const id = controlId(key);
   const control = multiline
-    ? h('textarea', { id, rows: 3 })
+    ? h('textarea', { id, rows })
     : h('input', { id, type: 'text', autocomplete: 'off', spellcheck: code ? 'false' : null });
   control.dataset.key = key;
   control.value = value ?? '';

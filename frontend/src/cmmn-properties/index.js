@@ -68,6 +68,7 @@ export function propertiesPanel(diagram, parent) {
     const [kind, name] = heading(element);
     panel.replaceChildren(
       h('h2', {}, h('span', { class: 'cs-kind' }, kind), h('span', { class: 'cs-name' }, name)),
+      h('p', { class: 'cs-id' }, `${t('Id')} `, h('code', {}, element.businessObject.id)),
       ...GROUPS.map((build) => build(ctx, ui)).filter(Boolean),
     );
     panel.dataset.element = element.id;

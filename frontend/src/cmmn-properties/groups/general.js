@@ -1,11 +1,11 @@
-// Id (read-only), name and documentation of any element.
+// Name and documentation of any element (its id, read-only, heads the panel).
 
 import { group, oneLine, textField } from '../dom.js';
 import { t } from '../i18n.js';
 
 export function generalGroup(ctx, ui) {
   const { bo } = ctx;
-  const fields = [textField({ key: 'id', label: t('Id'), value: bo.id, readOnly: true, code: true })];
+  const fields = [];
   if (bo.$descriptor.propertiesByName.name) {
     fields.push(
       textField({
@@ -24,6 +24,7 @@ export function generalGroup(ctx, ui) {
       label: t('Documentation'),
       value: documentation?.text,
       multiline: true,
+      rows: 2,
       onCommit: (text) => {
         if (documentation && text) ctx.edit([[documentation, { text }]]);
         else if (documentation) ctx.edit([[bo, { documentation: bo.documentation.slice(1) }]]);
