@@ -143,7 +143,7 @@ def _strings() -> dict[str, Any]:
         "saved": gettext("The changes to {user} were saved."),
         "password": gettext("The password of {user} was reset; their API tokens were revoked."),
         "revoked": gettext("{count} API tokens of {user} were revoked."),
-        "retried": gettext("The incidents of case {case} were cleared; its timers are scheduled again."),
+        "retried": gettext("The incidents of case {case} were cleared; its timers run again."),
         "retrying": gettext("Retrying case {case}…"),
         "need_username": gettext("Enter a username."),
         "need_password": gettext("Enter a password of at least {min} characters."),
