@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from studio.editor.validation.compiled import CompiledProject, Definition, UnknownDefinition
+from studio.expressions.errors import ExpressionError
 from studio.host.links import CaseLinks, Link
 from studio.host.work import task_id, work_item
 from studio.runtime.clock import Clock, WallClock
@@ -271,7 +272,7 @@ class CaseHost:
                 outcome = engine.start(case_id, data, now, actor.user, at=at)
             else:
                 outcome = engine.start(case_id, data, now, actor.user)
-        except (Refused, Runaway) as exc:
+        except (Refused, Runaway, ExpressionError) as exc:
             raise ActionError(f"{ident} could not start: {exc}") from None
         self.store.create(outcome.state, ident, str(deployment), outcome.history)
         self._wrote(Loaded(case_id, outcome.state, 1, deployment, engine), outcome.state, 1)

@@ -1,0 +1,332 @@
+// The case view (studio/web/templates/casework/case.html): the case's diagram coloured by the
+// states of its items, recoloured live; its tasks, what it offers (start, plan, raise, complete),
+// what it waits for, the processes it started; its case file, history and team.
+
+import { createEditor } from '../editor-interface.js';
+import { live } from '../live.js';
+import { completeTask } from '../casework/task-dialog.js';
+import { announce, api, h, say, shortcut, stateBadge, time } from '../casework/page.js';
+
+const root = document.getElementById('case');
+const caseId = root.dataset.case;
+const caseName = root.dataset.name;
+const plan = root.dataset.plan;
+const roles = JSON.parse(root.dataset.roles || '[]');
+const path = `/cases/${encodeURIComponent(caseId)}`;
+const message = document.getElementById('case-message');
+const status = document.getElementById('diagram-status');
+const dataField = document.getElementById('case-data');
+const dataError = document.getElementById('case-data-error');
+let editor = null;
+let current = null;
+let shownData = '';
+let refreshing = null;
+let again = false;
+
+// -- the diagram ---------------------------------------------------------------------------------
+
+async function showDiagram() {
+  const host = document.getElementById('diagram');
+  if (!host) return;
+  try {
+    const response = await fetch(host.dataset.src, { headers: { Accept: 'application/xml' } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const [made, xml] = await Promise.all([
+      createEditor(host.dataset.notation, host, { readOnly: true }),
+      response.text(),
+    ]);
+    await made.open(xml);
+    editor = made;
+    if (current) colour(current);
+    host.dataset.state = 'ready';
+  } catch (error) {
+    status.textContent = say('diagram.failed', { reason: error.message || String(error) });
+    status.classList.add('error');
+    host.dataset.state = 'failed';
+  } finally {
+    host.setAttribute('aria-busy', 'false');
+  }
+}
+
+/** Colour the case's own items by state (the newest instance of each wins). */
+function colour(view) {
+  if (!editor) return;
+  const states = {};
+  for (const item of view.items) {
+    if (item.case === view.id) states[item.id] = item.state;
+  }
+  editor.colour(states);
+  const counts = {};
+  for (const state of Object.values(states)) counts[state] = (counts[state] || 0) + 1;
+  status.textContent = Object.entries(counts).map(([s, n]) => `${say(`state.${s}`)} ${n}`).join(' · ');
+  document.getElementById('diagram').dataset.colours = JSON.stringify(states);
+}
+
+// -- the work panel ------------------------------------------------------------------------------
+
+function tasks(view) {
+  const active = view.items.filter((item) => item.task);
+  const list = document.getElementById('case-tasks');
+  if (!active.length) {
+    list.replaceChildren(h('li', { class: 'muted empty-row' }, say('tasks.none')));
+    return;
+  }
+  list.replaceChildren(...active.map((item) => h('li', { class: 'row' },
+    h('span', { class: 'row-main' }, h('strong', {}, item.name || item.id),
+      item.due ? h('span', { class: 'muted' }, ' · ', time(item.due)) : null),
+    h('button', {
+      type: 'button', class: 'small primary', 'aria-label': `${say('action.complete')}: ${item.name}`,
+      onclick: () => work({ id: item.task, name: item.name || item.id }),
+    }, say('action.complete')))));
+}
+
+async function work(task) {
+  try {
+    if (await completeTask(task)) {
+      announce(message, say('completed', { name: task.name }), 'ok');
+      await refresh();
+    }
+  } catch (problem) {
+    announce(message, problem.message, 'error');
+  }
+}
+
+const GROUPS = ['start', 'plan', 'occur', 'complete'];
+
+function offers(list) {
+  const box = document.getElementById('offers');
+  if (!list.length) {
+    box.replaceChildren(h('p', { class: 'muted' }, say('offers.none')));
+    return;
+  }
+  const sorted = [...list].sort((a, b) => GROUPS.indexOf(a.action) - GROUPS.indexOf(b.action));
+  box.replaceChildren(h('ul', { class: 'offers' }, sorted.map((offer) => h('li', {},
+    h('button', {
+      type: 'button',
+      class: `small offer offer-${offer.action}${offer.target === '@case' ? ' quiet' : ''}`,
+      dataset: { action: offer.action, target: offer.target },
+      onclick: () => perform(offer),
+    }, h('span', { class: 'verb' }, say(`action.${offer.action}`)), ' ', offer.label)))));
+}
+
+async function perform(offer) {
+  if (offer.target === '@case' && !window.confirm(say('confirm.case'))) return;
+  try {
+    await api(`${path}/actions`, { method: 'POST', body: { [offer.action]: offer.target } });
+    announce(message, say('action.done', { label: `${say(`action.${offer.action}`)} ${offer.label}` }), 'ok');
+  } catch (problem) {
+    announce(message, problem.message, 'error');
+    message.focus();
+  }
+  await refresh();
+}
+
+function children(view) {
+  const owners = new Map();
+  for (const item of view.items) {
+    if (item.case === view.id) continue;
+    if (!owners.has(item.case)) owners.set(item.case, []);
+    owners.get(item.case).push(item);
+  }
+  const box = document.getElementById('children');
+  if (!owners.size) {
+    box.replaceChildren(h('p', { class: 'muted' }, say('children.none')));
+    return;
+  }
+  box.replaceChildren(...[...owners].map(([owner, items]) => h('div', { class: 'child' },
+    h('h3', {}, owner),
+    h('ul', { class: 'states' }, items.map((item) => h('li', {}, item.name || item.id, ' ', stateBadge(item.state)))))));
+}
+
+// -- case file, history, team --------------------------------------------------------------------
+
+function showData(view) {
+  const text = JSON.stringify(view.data, null, 2);
+  if (dataField.value === shownData || !dataField.value) {
+    dataField.value = text;
+    shownData = text;
+  } else {
+    shownData = text; // the person is editing: keep their text
+  }
+}
+
+/** The writes (dotted top-level keys, null deletes) that turn `before` into `after`. */
+function writes(before, after) {
+  const found = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!(key in after)) found[key] = null;
+    else if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) found[key] = after[key];
+  }
+  return found;
+}
+
+async function saveData(event) {
+  event.preventDefault();
+  let edited;
+  try {
+    edited = JSON.parse(dataField.value);
+  } catch (error) {
+    return showDataError(say('data.invalid', { reason: error.message }));
+  }
+  if (edited === null || typeof edited !== 'object' || Array.isArray(edited)) return showDataError(say('data.object'));
+  const changes = writes(current.data, edited);
+  if (!Object.keys(changes).length) return showDataError(say('data.same'));
+  const keys = Object.keys(changes).map((key) => (key.includes('.') ? null : key));
+  if (keys.includes(null)) return showDataError(say('data.object'));
+  try {
+    await api(`${path}/data`, { method: 'PATCH', body: changes });
+    showDataError('');
+    dataField.value = '';
+    announce(message, say('data.saved'), 'ok');
+  } catch (problem) {
+    showDataError(problem.message);
+  }
+  await refresh();
+}
+
+function showDataError(text) {
+  dataError.textContent = text;
+  dataError.hidden = !text;
+  if (text) {
+    dataField.setAttribute('aria-invalid', 'true');
+    dataField.focus();
+  } else {
+    dataField.removeAttribute('aria-invalid');
+  }
+}
+
+/** What a history event is about, in words: the item's name, the case file item, the case. */
+function subject(event, names) {
+  if (!event.item) return caseName;
+  return names.get(`${event.case}/${event.item}`) || names.get(event.item) || event.item;
+}
+
+function history(events, view) {
+  const names = new Map();
+  for (const item of view.items) {
+    if (item.name) names.set(`${item.case}/${item.id}`, item.name);
+  }
+  names.set(`${view.id}/${plan}`, caseName);
+  const list = document.getElementById('history');
+  if (!events.length) {
+    list.replaceChildren(h('li', { class: 'muted' }, say('history.none')));
+    return;
+  }
+  list.replaceChildren(...[...events].reverse().map((event) => h('li', { class: `event event-${event.state || 'data'}` },
+    h('div', { class: 'event-head' }, time(event.at), ' ',
+      h('span', { class: 'who' }, event.user ? say('by', { user: event.user }) : say('system'))),
+    h('div', {}, h('strong', {}, subject(event, names)), ' ', h('code', {}, event.event),
+      event.state ? [' → ', stateBadge(event.state)] : null),
+    event.cause ? h('div', { class: 'cause' }, event.cause) : null)));
+}
+
+function team(view) {
+  const box = document.getElementById('team');
+  const names = [...new Set([...roles, ...Object.keys(view.team)])].sort();
+  if (!names.length) {
+    box.replaceChildren(h('p', { class: 'muted' }, say('team.empty')));
+    return;
+  }
+  box.replaceChildren(...names.map((role, index) => {
+    const id = `role-${index}`;
+    const bound = view.team[role];
+    const field = h('input', { id, type: 'text', value: bound ? bound.join(', ') : '', placeholder: say('team.open') });
+    const form = h('form', { class: 'team-row', novalidate: true },
+      h('label', { for: id }, role),
+      field,
+      h('button', { type: 'submit', class: 'small' }, say('bind')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const members = field.value.split(',').map((m) => m.trim()).filter(Boolean);
+      try {
+        await api(`${path}/actions`, { method: 'POST', body: { bind: role, data: { role, members } } });
+        announce(message, say('team.saved', { role, members: members.join(', ') || say('nobody') }), 'ok');
+      } catch (problem) {
+        announce(message, problem.message, 'error');
+      }
+      await refresh();
+    });
+    return form;
+  }));
+}
+
+// -- refreshing ----------------------------------------------------------------------------------
+
+async function load() {
+  const [view, offered, explained, traced] = await Promise.all([
+    api(path),
+    api(`${path}/offers`),
+    api(`${path}/explanation`),
+    api(`${path}/history`),
+  ]);
+  current = view;
+  colour(view);
+  const badge = document.getElementById('case-state');
+  badge.className = `state state-${view.state}`;
+  badge.textContent = say(`state.${view.state}`);
+  tasks(view);
+  offers(offered.offers);
+  document.getElementById('explanation').textContent = explained.explanation;
+  children(view);
+  showData(view);
+  history(traced.history, view);
+  if (!document.activeElement?.closest('#team')) team(view);
+  root.dataset.version = String(view.version);
+}
+
+/** Load the case again (one load at a time; a change meanwhile loads once more after). */
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      try {
+        await load();
+      } catch (problem) {
+        announce(message, problem.message, 'error');
+      }
+    } while (again);
+    refreshing = null;
+  })();
+  return refreshing;
+}
+
+// -- sections and wiring -------------------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[data-panel]')];
+
+function showPanel(name) {
+  for (const tab of tabs) {
+    const on = tab.dataset.panel === name;
+    tab.setAttribute('aria-pressed', String(on));
+    document.getElementById(`panel-${tab.dataset.panel}`).hidden = !on;
+  }
+}
+
+tabs.forEach((tab, index) => {
+  tab.addEventListener('click', () => showPanel(tab.dataset.panel));
+  shortcut(String(index + 1), () => {
+    showPanel(tab.dataset.panel);
+    tab.focus();
+  });
+});
+shortcut('r', refresh);
+document.getElementById('data-form').addEventListener('submit', saveData);
+document.getElementById('data-reset').addEventListener('click', () => {
+  dataField.value = shownData;
+  showDataError('');
+});
+
+const connection = live();
+connection.on('case', (change) => {
+  if (change.case !== caseId) return;
+  refresh();
+});
+connection.onStatus((state) => {
+  if (state === 'connected') connection.watch(caseId).catch(() => {});
+});
+showDiagram();
+refresh();

@@ -1,0 +1,108 @@
+// The worklist (studio/web/templates/casework/worklist.html): the caller's tasks, soonest due
+// first, filtered (mine / unassigned / all); claim, release, complete with the task's form.
+// Refetched on each Socket.IO `tasks` hint, without a reload.
+
+import { live } from '../live.js';
+import { completeTask } from '../casework/task-dialog.js';
+import { announce, api, h, say, shortcut, time } from '../casework/page.js';
+
+const body = document.getElementById('tasks');
+const table = document.getElementById('task-table');
+const empty = document.getElementById('tasks-empty');
+const count = document.getElementById('task-count');
+const message = document.getElementById('worklist-message');
+const filters = [...document.querySelectorAll('[data-filter]')];
+const me = document.body.dataset.user;
+let filter = new URLSearchParams(window.location.search).get('assignee') || 'all';
+let loading = null;
+
+function due(task) {
+  if (!task.due) return h('span', { class: 'muted' }, say('due.none'));
+  const late = new Date(task.due) < new Date();
+  return h('span', { class: late ? 'due overdue' : 'due' }, time(task.due),
+    late ? h('span', { class: 'badge-overdue' }, say('overdue')) : null);
+}
+
+function act(label, handler, attributes = {}) {
+  return h('button', { type: 'button', class: 'small', ...attributes, onclick: handler }, label);
+}
+
+function row(task) {
+  const buttons = [];
+  if (task.assignee === null) {
+    buttons.push(act(say('claim'), () => claim(task, 'claim'), { 'aria-label': `${say('claim')}: ${task.name}` }));
+  } else if (task.assignee === me || document.body.dataset.admin === 'yes') {
+    buttons.push(act(say('unclaim'), () => claim(task, 'unclaim'), { 'aria-label': `${say('unclaim')}: ${task.name}` }));
+  }
+  if (task.assignee === null || task.assignee === me) {
+    buttons.push(act(say('open'), () => work(task), { class: 'small primary', 'aria-label': `${say('open')}: ${task.name}` }));
+  }
+  return h('tr', { dataset: { task: task.id } },
+    h('th', { scope: 'row' }, task.name),
+    h('td', {}, h('a', { href: `/cases/${encodeURIComponent(task.case)}` }, task.case)),
+    h('td', {}, task.role || h('span', { class: 'muted' }, say('none'))),
+    h('td', {}, task.assignee || h('span', { class: 'muted' }, say('nobody'))),
+    h('td', {}, due(task)),
+    h('td', { class: 'actions' }, buttons));
+}
+
+async function load() {
+  if (loading) return loading;
+  loading = (async () => {
+    try {
+      const query = filter === 'all' ? '' : `?assignee=${filter}`;
+      const { tasks } = await api(`/tasks${query}`);
+      body.replaceChildren(...tasks.map(row));
+      table.hidden = tasks.length === 0;
+      empty.hidden = tasks.length !== 0;
+      empty.querySelector('p').textContent = say(`empty.${filter}`);
+      count.textContent = tasks.length === 1 ? say('count.one') : say('count', { count: tasks.length });
+      table.dataset.state = 'ready';
+    } catch (problem) {
+      announce(message, problem.message, 'error');
+    } finally {
+      loading = null;
+    }
+  })();
+  return loading;
+}
+
+async function claim(task, verb) {
+  try {
+    await api(`/tasks/${encodeURIComponent(task.id)}/${verb}`, { method: 'POST' });
+    announce(message, say(verb === 'claim' ? 'claimed' : 'unclaimed', { name: task.name }), 'ok');
+  } catch (problem) {
+    announce(message, problem.message, 'error');
+  }
+  await load();
+}
+
+async function work(task) {
+  try {
+    if (await completeTask(task)) announce(message, say('completed', { name: task.name }), 'ok');
+  } catch (problem) {
+    announce(message, problem.message, 'error');
+  }
+  await load();
+}
+
+function choose(next) {
+  filter = next;
+  for (const button of filters) button.setAttribute('aria-pressed', String(button.dataset.filter === filter));
+  const url = new URL(window.location.href);
+  if (filter === 'all') url.searchParams.delete('assignee');
+  else url.searchParams.set('assignee', filter);
+  window.history.replaceState(null, '', url);
+  load();
+}
+
+for (const button of filters) button.addEventListener('click', () => choose(button.dataset.filter));
+shortcut('m', () => choose('me'));
+shortcut('u', () => choose('none'));
+shortcut('a', () => choose('all'));
+shortcut('r', () => load());
+choose(filters.some((b) => b.dataset.filter === filter) ? filter : 'all');
+live().on('tasks', () => load());
+live().onStatus((status) => {
+  if (status === 'connected') load();
+});

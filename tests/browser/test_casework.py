@@ -1,0 +1,238 @@
+"""The case worker's pages in a browser: the worklist, the cases, one case at work; live updates
+between two people's tabs, forms from a task's JSON Schema, refusals in words, roles."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.a11y import scan
+from tests.browser.casework_helpers import CASE, forms_deployment, start_case, workers
+from tests.browser.conftest import VIEWPORT, login, screenshot
+
+pytestmark = pytest.mark.browser
+__all__ = ["forms_deployment", "workers"]  # fixtures used by the tests below
+
+expect: Any = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture
+def other(browser: Any, server: str, console: Any):
+    """A second person's page (its own browser context), its errors collected too."""
+    context = browser.new_context(base_url=server, viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and console.add(f"other console: {m.text}"))
+    page.on("pageerror", lambda e: console.add(f"other page error: {e}"))
+    yield page
+    context.close()
+
+
+def open_case(page: Any, case_id: str) -> None:
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("#diagram")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#case-tasks")).not_to_contain_text("Loading")
+
+
+def review_row(page: Any, case_id: str) -> Any:
+    return page.locator("#tasks tr", has=page.get_by_role("link", name=case_id))
+
+
+def test_completing_a_task_with_its_form_updates_another_persons_tabs(
+    page, other, studio, workers, forms_deployment
+) -> None:
+    case_id = start_case(studio)
+    login(page, "cora")
+    login(other, "dave")
+    other.goto("/worklist")
+    expect(review_row(other, case_id)).to_have_count(1)
+    second = other.context.new_page()
+    open_case(second, case_id)
+    review = second.locator('[data-element-id="pi_review"]').first
+    expect(review).to_have_class(re.compile(r"cs-state-active"))
+
+    page.goto("/worklist")
+    row = review_row(page, case_id)
+    expect(row).to_contain_text("Review the dispute")
+    screenshot(page, "casework-worklist")
+    row.get_by_role("button", name="Work on it: Review the dispute").click()
+    dialog = page.get_by_role("dialog", name="Complete “Review the dispute”")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Complete the task").click()
+    finding = dialog.get_by_label("Finding")
+    expect(finding).to_have_attribute("aria-invalid", "true")
+    expect(dialog.get_by_text("Fill in this field.")).to_be_visible()
+    expect(dialog.get_by_text("Some fields need your attention: 1.")).to_be_visible()
+    dialog.get_by_label("Credit note expected (EUR)").fill("-3")
+    dialog.get_by_role("button", name="Complete the task").click()
+    expect(dialog.get_by_text("Enter 0 or more.")).to_be_visible()
+    scan(page, "dialog")
+    screenshot(page, "casework-task-form-errors")
+    finding.select_option(label="confirmed")
+    dialog.get_by_label("Credit note expected (EUR)").fill("")
+    dialog.get_by_role("button", name="Complete the task").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("“Review the dispute” is completed.")).to_be_visible()
+    expect(review_row(page, case_id)).to_have_count(0)
+
+    # The other person's tabs follow without a reload: the diagram, the lists, the worklist.
+    expect(review).to_have_class(re.compile(r"cs-state-completed"))
+    expect(second.locator("#history")).to_contain_text("Review the dispute")
+    expect(review_row(other, case_id)).to_have_count(0)
+    screenshot(second, "casework-case-after-live-update")
+    scan(second)
+
+
+def test_claim_and_release_a_task(page, studio, workers, forms_deployment) -> None:
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto("/worklist")
+    row = review_row(page, case_id)
+    row.get_by_role("button", name="Claim: Review the dispute").click()
+    expect(page.get_by_text("You claimed “Review the dispute”.")).to_be_visible()
+    expect(row.locator("td").nth(2)).to_have_text("cora")
+    page.get_by_role("button", name="Mine").click()
+    expect(page).to_have_url(re.compile(r"assignee=me"))
+    expect(review_row(page, case_id)).to_have_count(1)
+    scan(page)
+    screenshot(page, "casework-worklist-mine")
+    review_row(page, case_id).get_by_role("button", name="Release: Review the dispute").click()
+    expect(page.get_by_text("You released “Review the dispute”.")).to_be_visible()
+    expect(review_row(page, case_id)).to_have_count(0)
+    page.keyboard.press("u")
+    expect(page.get_by_role("button", name="Unassigned")).to_have_attribute("aria-pressed", "true")
+    expect(review_row(page, case_id)).to_have_count(1)
+
+
+def test_the_case_view_offers_actions_and_says_why_one_is_refused(
+    page, console, studio, workers, forms_deployment
+) -> None:
+    console.allow("status of 422")
+    case_id = start_case(studio)
+    login(page, "cora")
+    open_case(page, case_id)
+    offers = page.locator("#offers")
+    expect(offers.get_by_role("button", name="Plan Call the supplier")).to_be_visible()
+    expect(
+        offers.get_by_role("button", name="Raise Supplier withdraws the invoice")
+    ).to_be_visible()
+    expect(page.locator("#explanation")).not_to_be_empty()
+    screenshot(page, "casework-case")
+    scan(page)
+
+    offers.get_by_role("button", name="Plan Ask purchasing to confirm the order").click()
+    refusal = page.locator("#case-message")
+    expect(refusal).to_contain_text("Refused:")
+    expect(refusal).to_contain_text("only the case team's buyer may")
+    screenshot(page, "casework-case-refused")
+
+    offers.get_by_role("button", name="Plan Call the supplier").click()
+    expect(refusal).to_contain_text("Done: Plan Call the supplier.")
+    tasks = page.locator("#case-tasks")
+    expect(tasks.get_by_role("button", name="Complete: Call the supplier")).to_be_visible()
+
+    page.keyboard.press("3")
+    history = page.locator("#history")
+    expect(history).to_be_visible()
+    expect(history).to_contain_text("Call the supplier")
+    expect(history).to_contain_text("by cora")
+    screenshot(page, "casework-case-history")
+
+
+def test_the_case_file_and_the_team_are_edited_in_words(
+    page, console, studio, workers, forms_deployment
+) -> None:
+    console.allow("status of 422")
+    case_id = start_case(studio)
+    login(page, "cora")
+    open_case(page, case_id)
+    page.get_by_role("button", name="Case file").click()
+    field = page.get_by_label("Case file (JSON)")
+    expect(field).to_have_value(re.compile(r'"dispute_reason": "no purchase order"'))
+    field.fill("{ not json")
+    page.get_by_role("button", name="Save the case file").click()
+    expect(page.locator("#case-data-error")).to_contain_text("This is not valid JSON")
+    page.get_by_role("button", name="Undo my edits").click()
+    value = field.input_value().replace('"credit_note_amount": 0', '"credit_note_amount": -5')
+    field.fill(value)
+    page.get_by_role("button", name="Save the case file").click()
+    expect(page.locator("#case-data-error")).to_contain_text("credit_note_amount")
+    screenshot(page, "casework-case-file-error")
+    page.get_by_role("button", name="Undo my edits").click()
+    field.fill(field.input_value().replace('"credit_note_amount": 0', '"credit_note_amount": 12.5'))
+    page.get_by_role("button", name="Save the case file").click()
+    expect(page.get_by_text("The case file is saved.")).to_be_visible()
+
+    page.get_by_role("button", name="Team").click()
+    buyer = page.get_by_label("buyer")
+    buyer.fill("dave, purchasing")
+    page.locator("#team form", has=buyer).get_by_role("button", name="Bind").click()
+    expect(page.get_by_text("The role “buyer” is now bound to dave, purchasing.")).to_be_visible()
+    scan(page)
+    screenshot(page, "casework-case-team")
+
+
+def test_start_a_case_of_the_deployed_invoice_sample(page, console, deployment, workers) -> None:
+    console.allow("status of 422")
+    login(page, "cora")
+    page.goto("/cases")
+    page.get_by_role("button", name="Start a case").click()
+    dialog = page.get_by_role("dialog", name="Start a case")
+    dialog.get_by_label("Case or process").select_option(
+        label="Disputed invoice (invoice-processing)"
+    )
+    dialog.get_by_label("Initial data (JSON)").fill('{"invoice": ')
+    dialog.get_by_role("button", name="Start").click()
+    expect(dialog.get_by_text("The initial data is not valid JSON")).to_be_visible()
+    dialog.get_by_label("Initial data (JSON)").fill('{"invoice": {"number": "X"}}')
+    dialog.get_by_role("button", name="Start").click()
+    expect(dialog.locator("#start-message")).to_contain_text("Refused:")
+    screenshot(page, "casework-start-refused")
+    import json
+
+    from tests.browser.casework_helpers import sample_data
+
+    dialog.get_by_label("Initial data (JSON)").fill(json.dumps(sample_data()))
+    dialog.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(re.compile(r"/cases/DisputedInvoice-"))
+    expect(page.locator("#diagram")).to_have_attribute("data-state", "ready")
+    case_id = page.url.rsplit("/", 1)[-1]
+
+    page.goto("/cases")
+    expect(page.get_by_role("link", name=case_id)).to_be_visible()
+    page.get_by_label("State").select_option("completed")
+    expect(page.get_by_role("link", name=case_id)).to_have_count(0)
+    page.get_by_role("button", name="Clear the filters").click()
+    expect(page.get_by_role("link", name=case_id)).to_be_visible()
+    scan(page)
+    screenshot(page, "casework-cases")
+
+
+def test_an_analyst_gets_the_403_page(page, console, workers) -> None:
+    console.allow("status of 403")
+    login(page, "ann")
+    for path in ("/worklist", "/cases", f"/cases/{CASE}-x"):
+        answer = page.goto(path)
+        assert answer is not None and answer.status == 403
+        expect(page.get_by_text("This page is not open to your roles.")).to_be_visible()
+
+
+def test_an_unknown_case_is_a_404_in_words(page, console, workers) -> None:
+    console.allow("status of 404")
+    login(page, "cora")
+    answer = page.goto("/cases/nowhere")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_text("There is no case nowhere you may see.")).to_be_visible()
+
+
+def test_the_worklist_in_french(page, studio, workers, forms_deployment) -> None:
+    start_case(studio)
+    login(page, "cora")
+    page.goto("/worklist")
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", name=re.compile("Tâches"))).to_be_visible()
+    expect(page.locator("#tasks tr").first).to_be_visible()
+    scan(page)
+    screenshot(page, "casework-worklist-fr")
