@@ -21,10 +21,11 @@ CMMN = "disputed-invoice.cmmn"
 TIMER = "duration(max(days_between(invoice.received, invoice.due) - 5, 0) * 86400)"
 
 
-def open_editor(page, deployment: int) -> None:
-    page.goto(f"/deployments/{deployment}/diagram/{CMMN}?mode=edit")
+def open_editor(page, deployment: int, file: str = CMMN) -> None:
+    page.goto(f"/deployments/{deployment}/diagram/{file}?mode=edit")
     page.wait_for_selector("#diagram[data-state]")
-    assert page.locator("#diagram").get_attribute("data-state") == "ready"
+    state = page.locator("#diagram").get_attribute("data-state")
+    assert state == "ready", page.locator("#diagram-status").inner_text()
 
 
 def panel(page):
@@ -53,8 +54,9 @@ def download(page) -> str:
     return Path(saved.value.path()).read_text(encoding="utf-8")
 
 
-def errors(folder: Path, xml: str | None = None) -> set[tuple[str, str | None]]:
-    target = folder / CMMN
+def errors(folder: Path, xml: str | None = None, file: str = CMMN) -> set[tuple[str, str | None]]:
+    """The errors the validator finds in `file` of a project folder (after writing `xml` there)."""
+    target = folder / file
     if xml is not None:
         target.write_text(xml, encoding="utf-8")
     return {(p.code, p.element) for p in validate_file(target) if p.severity == "error"}
@@ -165,3 +167,76 @@ def test_planning_roles_and_the_case_file_in_french(page, deployment, tmp_path) 
     folder = tmp_path / "project"
     shutil.copytree(SAMPLE, folder)
     assert errors(folder, xml) <= errors(folder)
+
+
+CONTRACTS = SAMPLE.parent / "contract-management"
+
+
+@pytest.fixture(scope="module")
+def contracts(studio) -> int:
+    """The contract-management sample (process tasks calling BPMN processes), deployed."""
+    deployments = studio.extensions["studio"].deployments
+    deployed, _, _ = deployments.deploy_folder(CONTRACTS, actor="test")
+    return deployed.id
+
+
+def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path) -> None:
+    login(page, "ann")
+    open_editor(page, contracts, "contract.cmmn")
+    props = panel(page)
+
+    pick(page, "pi_draft")
+    process = props.get_by_label("Process", exact=True)
+    assert process.evaluate("s => s.selectedOptions[0].text") == (
+        "Draft from the clause canvas (DraftFromCanvas)"
+    )
+    process.select_option("proc_register")
+    expect(props.get_by_label("BPMN process id (externalRef)")).to_have_value(
+        "RegisterSignedContract"
+    )
+
+    pick(page, "pi_register")
+    commit(props.get_by_label("New process"), "RenewContract")
+    expect(props.get_by_label("BPMN process id (externalRef)")).to_have_value("RenewContract")
+    screenshot(page, "cmmn-properties-process-task")
+
+    xml = download(page)
+    model = read_model(xml.encode("utf-8"))
+    assert by_id(model, "pt_draft").process_ref == "proc_register"
+    created = by_id(model, by_id(model, "pt_register").process_ref)
+    assert created.external_ref == "RenewContract"
+
+    folder = tmp_path / "project"
+    shutil.copytree(CONTRACTS, folder)
+    assert errors(folder, xml, "contract.cmmn") <= errors(folder, None, "contract.cmmn")
+
+
+def test_the_panel_is_keyboard_navigable(page, deployment) -> None:
+    login(page, "ann")
+    open_editor(page, deployment)
+    props = panel(page)
+    pick(page, "pi_review")
+    name = props.get_by_label("Name", exact=True)
+    name.focus()
+    page.keyboard.press("Tab")
+    documentation = props.get_by_label("Documentation")
+    expect(documentation).to_be_focused()
+    outline = documentation.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline == "solid"  # a visible focus ring
+    page.keyboard.press("Tab")  # the "Item control" heading: Enter folds the group
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    expect(props.get_by_label("Required", exact=True)).to_be_hidden()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the "Required" checkbox
+    expect(props.get_by_label("Condition of required")).to_be_visible()
+    expect(props.get_by_label("Required", exact=True)).to_be_focused()  # kept across the redraw
+    page.keyboard.press("Tab")
+    expect(props.get_by_label("Condition of required")).to_be_focused()
+    page.keyboard.type("amount > 1000")
+    page.keyboard.press("Enter")
+    expect(props.get_by_label("Condition of required")).to_have_value("amount > 1000")
+    page.get_by_role("button", name="Undo").click()
+    expect(props.get_by_label("Condition of required")).to_have_value("")
+    screenshot(page, "cmmn-properties-keyboard")

@@ -101,13 +101,9 @@ export function selectField({ key, label, value, options, onChange, hint }) {
   return h('div', { class: 'cs-field' }, h('label', { for: id }, label), control, hintNode);
 }
 
-/** A group of fields under a heading the user may fold; `folded` keeps the keys of folded groups. */
+/** A group of fields under a heading the user may fold; `folded` holds the keys of folded groups. */
 export function group({ key, title, folded }, ...children) {
   const details = h('details', { class: 'cs-group', 'data-group': key, open: !folded.has(key) });
-  details.addEventListener('toggle', () => {
-    if (details.open) folded.delete(key);
-    else folded.add(key);
-  });
   details.append(h('summary', {}, h('h3', {}, title)), h('div', { class: 'cs-group-body' }, ...children));
   return details;
 }

@@ -2,6 +2,26 @@
 
 const FR = {
   Properties: 'Propriétés',
+  // kinds of elements
+  'Case plan model': 'Modèle du plan du dossier',
+  'Human Task': 'Tâche humaine',
+  'Process Task': 'Tâche processus',
+  'Case Task': 'Tâche dossier',
+  'Decision Task': 'Tâche décision',
+  Task: 'Tâche',
+  Milestone: 'Jalon',
+  'Timer Event Listener': 'Écouteur de minuteur',
+  'User Event Listener': 'Écouteur d’événement utilisateur',
+  'Entry Criterion': 'Critère d’entrée',
+  'Exit Criterion': 'Critère de sortie',
+  'Case File Item': 'Élément du dossier',
+  'Plan Item On Part': 'On-part d’élément',
+  'Case File Item On Part': 'On-part d’élément du dossier',
+  'Planning Table': 'Table de planification',
+  'Text Annotation': 'Annotation',
+  Association: 'Association',
+  'Connecting Element': 'Connexion',
+  discretionary: 'discrétionnaire',
   'Select an element of the diagram to see its properties.':
     'Sélectionnez un élément du diagramme pour voir ses propriétés.',
   General: 'Général',

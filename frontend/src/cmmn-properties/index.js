@@ -30,11 +30,14 @@ const GROUPS = [
   defaultControlGroup,
 ];
 
-/** A short title for the element: its definition's kind and its name. */
+/** A short title for the element: its kind (of its definition, for an item) and its name. */
 function heading(element) {
   const bo = element.businessObject;
-  const kind = (bo.definitionRef || bo).$type.replace(/^cmmn:/, '').replace(/([a-z])([A-Z])/g, '$1 $2');
-  return [kind, bo.name || bo.definitionRef?.name || bo.id];
+  const type = (bo.definitionRef || bo).$type.replace(/^cmmn:/, '');
+  const planModel = bo.$instanceOf('cmmn:Stage') && bo.$parent?.$instanceOf('cmmn:Case');
+  const kind = planModel ? 'Case plan model' : type.replace(/([a-z])([A-Z])/g, '$1 $2');
+  const discretionary = bo.$instanceOf('cmmn:DiscretionaryItem') ? ` · ${t('discretionary')}` : '';
+  return [t(kind) + discretionary, bo.name || bo.definitionRef?.name || bo.id];
 }
 
 /**
@@ -52,7 +55,16 @@ export function propertiesPanel(diagram, parent) {
   panel.addEventListener('keydown', (event) => event.stopPropagation());
   parent.append(panel);
 
+  /** Remember which groups the user folded or opened (by key), across elements and redraws. */
+  function keepFolding() {
+    for (const details of panel.querySelectorAll('details[data-group]')) {
+      if (details.open) ui.folded.delete(details.dataset.group);
+      else ui.folded.add(details.dataset.group);
+    }
+  }
+
   function render() {
+    keepFolding();
     const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     const selected = selection.get();
     const element = selected.length === 1 ? selected[0] : null;
