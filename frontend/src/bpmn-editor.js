@@ -1,6 +1,8 @@
 // The BPMN editor: bpmn-js 18 behind the editor interface. Editing brings the properties panel,
 // bpmnlint (rules of ../.bpmnlintrc) and token simulation; read-only is bpmn-js's
 // NavigatedViewer, a much smaller download (the modeler's code is fetched only when editing).
+// With the properties panel comes our "Execution" group (./bpmn-properties/): conditions,
+// scripts, service handlers, decisions, due dates and message names as the engine reads them.
 
 import { diagramEditor } from './diagram-editor.js';
 
@@ -32,6 +34,9 @@ export async function createEditor(container, options = {}) {
 /** Room for the palette (left), token simulation's switch (top) and bpmnlint's button (bottom). */
 const EDITING_PADDING = { top: 72, left: 136, bottom: 64 };
 
+/** The properties panel's first layout: the General and Execution groups open. */
+const PANEL_LAYOUT = { groups: { general: { open: true }, 'cs-execution': { open: true } } };
+
 async function viewer(container) {
   const { default: NavigatedViewer } = await import('bpmn-js/lib/NavigatedViewer');
   return new NavigatedViewer({ container });
@@ -44,22 +49,24 @@ async function modeler(container, propertiesParent) {
     { default: LintModule },
     { default: TokenSimulationModule },
     { default: lintConfig },
+    { default: ExecutionPropertiesModule },
   ] = await Promise.all([
     import('bpmn-js/lib/Modeler'),
     import('bpmn-js-properties-panel'),
     import('bpmn-js-bpmnlint'),
     import('bpmn-js-token-simulation'),
     import('../.bpmnlintrc'),
+    import('./bpmn-properties/index.js'),
   ]);
   const modules = [LintModule, TokenSimulationModule];
   if (propertiesParent) {
-    modules.push(BpmnPropertiesPanelModule, BpmnPropertiesProviderModule);
+    modules.push(BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ExecutionPropertiesModule);
   }
   const modeler = new Modeler({
     container,
     additionalModules: modules,
     linting: { bpmnlint: lintConfig, active: true },
-    ...(propertiesParent ? { propertiesPanel: { parent: propertiesParent } } : {}),
+    ...(propertiesParent ? { propertiesPanel: { parent: propertiesParent, layout: PANEL_LAYOUT } } : {}),
   });
   modeler.on('import.parse.complete', ({ definitions }) => {
     if (definitions) linkSequenceFlows(definitions);

@@ -25,14 +25,14 @@ SPLIT = """<?xml version="1.0" encoding="UTF-8"?>
   <bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="p" bpmnElement="Review">
     <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="160" width="36" height="36"/></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="gw_di" bpmnElement="gw" isMarkerVisible="true"><dc:Bounds x="190" y="153" width="50" height="50"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="expert_di" bpmnElement="expert"><dc:Bounds x="300" y="60" width="100" height="80"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="clerk_di" bpmnElement="clerk"><dc:Bounds x="300" y="220" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="expert_di" bpmnElement="expert"><dc:Bounds x="300" y="138" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="clerk_di" bpmnElement="clerk"><dc:Bounds x="300" y="268" width="100" height="80"/></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="470" y="160" width="36" height="36"/></bpmndi:BPMNShape>
     <bpmndi:BPMNEdge id="f0_di" bpmnElement="f0"><di:waypoint x="136" y="178"/><di:waypoint x="190" y="178"/></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="f_large_di" bpmnElement="f_large"><di:waypoint x="215" y="153"/><di:waypoint x="215" y="100"/><di:waypoint x="300" y="100"/></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="f_small_di" bpmnElement="f_small"><di:waypoint x="215" y="203"/><di:waypoint x="215" y="260"/><di:waypoint x="300" y="260"/></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="400" y="100"/><di:waypoint x="488" y="100"/><di:waypoint x="488" y="160"/></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="400" y="260"/><di:waypoint x="488" y="260"/><di:waypoint x="488" y="196"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f_large_di" bpmnElement="f_large"><di:waypoint x="240" y="178"/><di:waypoint x="300" y="178"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f_small_di" bpmnElement="f_small"><di:waypoint x="215" y="203"/><di:waypoint x="215" y="308"/><di:waypoint x="300" y="308"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="400" y="178"/><di:waypoint x="470" y="178"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="400" y="308"/><di:waypoint x="488" y="308"/><di:waypoint x="488" y="196"/></bpmndi:BPMNEdge>
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </definitions>
 """
@@ -59,3 +59,17 @@ def open_editor(page: Any, project: int, path: str) -> None:
 
 def shape(page: Any, ident: str) -> Any:
     return page.locator(f'#diagram svg .djs-element[data-element-id="{ident}"]')
+
+
+def click_connection_start(page: Any, ident: str) -> None:
+    """Click a connection on its first segment (running down from its source)."""
+    box = shape(page, ident).locator(".djs-visual > path").bounding_box()
+    assert box is not None, ident
+    page.mouse.click(box["x"] + 0.5, box["y"] + box["height"] / 2)
+
+
+def click_straight_connection(page: Any, ident: str) -> None:
+    """Click the middle of a straight connection (a line: Playwright calls it invisible)."""
+    box = shape(page, ident).locator(".djs-visual > path").bounding_box()
+    assert box is not None, ident
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

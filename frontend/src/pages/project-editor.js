@@ -31,6 +31,13 @@ function setDirty(value) {
   document.getElementById('dirty').hidden = !value;
 }
 
+function counted(errors, warnings) {
+  const part = (n, kind) => (n === 1 ? say(`${kind}1`) : say(`${kind}N`, { count: n }));
+  return [errors && part(errors, 'errors'), warnings && part(warnings, 'warnings')]
+    .filter(Boolean)
+    .join(', ');
+}
+
 function reason(error) {
   return error?.message || String(error);
 }
@@ -58,8 +65,7 @@ const validation = liveValidation({
     problemList.setAttribute('aria-busy', 'false');
     problemCount.textContent = String(errors + warnings);
     problemCount.className = `count${errors ? ' error' : warnings ? ' warning' : ''}`;
-    problemStatus.textContent =
-      errors + warnings ? say('problemCount', { errors, warnings }) : say('noProblems');
+    problemStatus.textContent = errors + warnings ? counted(errors, warnings) : say('noProblems');
     host.dataset.validated = String(Date.now());
   },
   fail(error) {
