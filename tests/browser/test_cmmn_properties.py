@@ -88,7 +88,9 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     # A sentry's if-part, through its entry criterion.
     pick(page, "ec_business")
     commit(props.get_by_label("If-part condition"), 'review_finding == "confirmed"')
-    assert props.get_by_text("Review the dispute").count() == 1  # its on-part, listed
+    on_part = props.get_by_label("Review the dispute: event")  # its on-part
+    assert on_part.input_value() == "complete"
+    on_part.select_option("exit")
     screenshot(page, "cmmn-properties-sentry")
 
     # A timer, changed then undone: the panel follows.
@@ -113,6 +115,8 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     assert due_text(task) == "P2D"
     sentry = by_id(model, "s_needs_business")
     assert sentry.if_part.condition.source == 'review_finding == "confirmed"'
+    (part,) = sentry.on_parts
+    assert (part.source_ref, part.standard_event) == ("pi_review", "exit")
     assert by_id(model, "tl_due_soon").timer_expression.source == TIMER
 
     folder = tmp_path / "project"

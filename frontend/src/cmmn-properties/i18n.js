@@ -60,6 +60,8 @@ const FR = {
   'Empty: the sentry waits for its on-parts only.':
     'Vide : la sentinelle n’attend que ses on-parts.',
   'On-parts': 'On-parts',
+  'On-part': 'On-part',
+  '{source}: event': '{source} : événement',
   'No on-part.': 'Aucun on-part.',
   Timer: 'Minuteur',
   'Timer expression': 'Expression du minuteur',

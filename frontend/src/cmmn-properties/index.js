@@ -9,7 +9,7 @@ import { applicabilityGroup } from './groups/discretionary.js';
 import { generalGroup } from './groups/general.js';
 import { humanTaskGroup } from './groups/human-task.js';
 import { defaultControlGroup, itemControlGroup } from './groups/rules.js';
-import { sentryGroup } from './groups/sentry.js';
+import { onPartGroup, sentryGroup } from './groups/sentry.js';
 import { stageGroup } from './groups/stage.js';
 import { targetGroup } from './groups/target.js';
 import { timerGroup } from './groups/timer.js';
@@ -19,6 +19,7 @@ import { userEventGroup } from './groups/user-event.js';
 const GROUPS = [
   generalGroup,
   sentryGroup,
+  onPartGroup,
   itemControlGroup,
   humanTaskGroup,
   timerGroup,

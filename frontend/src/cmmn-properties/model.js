@@ -14,9 +14,9 @@ export function registerCommands(diagram) {
   const modeling = diagram.get('modeling');
   commandStack.register(COMMAND, {
     preExecute({ element, changes }) {
-      for (const [target, properties] of changes) {
-        if (target === element.businessObject) modeling.updateProperties(element, properties);
-        else modeling.updateProperties(target, properties, element);
+      for (const [target, properties, shape = element] of changes) {
+        if (target === shape.businessObject) modeling.updateProperties(shape, properties);
+        else modeling.updateProperties(target, properties, shape);
       }
     },
     execute: () => [],
@@ -41,6 +41,7 @@ export function context(diagram, element) {
   const moddle = diagram.get('moddle');
   const cmmnFactory = diagram.get('cmmnFactory');
   const commandStack = diagram.get('commandStack');
+  const registry = diagram.get('elementRegistry');
   const bo = element.businessObject;
   const definitions = diagram.getDefinitions();
   const ctx = {
@@ -53,7 +54,13 @@ export function context(diagram, element) {
 
     is: (type) => bo.$instanceOf(type),
 
-    /** Change properties of moddle elements, as one undoable step: [[target, {name: value}], ...]. */
+    /** The diagram element (shape or connection) drawing a moddle element, if any. */
+    shapeOf: (target) => registry.get(target.id) || null,
+
+    /**
+     * Change properties of moddle elements, as one undoable step: [[target, {name: value}], ...];
+     * a third entry names the diagram element to redraw (the selected one by default).
+     */
     edit(changes) {
       const effective = changes.filter(([target, properties]) =>
         Object.entries(properties).some(([name, value]) => target.get(name) !== value),

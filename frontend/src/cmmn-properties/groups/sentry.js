@@ -1,6 +1,7 @@
-// The sentry of an entry or exit criterion: its if-part condition (editable) and its on-parts.
+// The sentry of an entry or exit criterion: its if-part condition and the standard event each
+// of its on-parts listens to (an on-part's source is drawn: connect it on the diagram).
 
-import { group, h, textField } from '../dom.js';
+import { group, h, selectField, textField } from '../dom.js';
 import { t } from '../i18n.js';
 
 function ifPartChanges(ctx, sentry, text) {
@@ -12,23 +13,33 @@ function ifPartChanges(ctx, sentry, text) {
   return [[sentry, { ifPart: created }]];
 }
 
-function onPartList(sentry) {
+const PLAN_ITEM_EVENTS = [
+  'create', 'enable', 'disable', 'reenable', 'manualStart', 'start', 'complete', 'terminate',
+  'exit', 'fault', 'suspend', 'resume', 'parentSuspend', 'parentResume', 'occur', 'close',
+]; // prettier-ignore
+const CASE_FILE_EVENTS = [
+  'create', 'update', 'replace', 'delete', 'addChild', 'removeChild', 'addReference', 'removeReference',
+]; // prettier-ignore
+
+/** The standard event of an on-part, chosen from those of its source's kind. */
+export function onPartEvent(ctx, part, index) {
+  const source = part.sourceRef;
+  const events = part.$instanceOf('cmmn:CaseFileItemOnPart') ? CASE_FILE_EVENTS : PLAN_ITEM_EVENTS;
+  const current = part.standardEvent || '';
+  const options = (events.includes(current) ? events : [current, ...events]).map((e) => ({ value: e, label: e }));
+  return selectField({
+    key: `on-part-${index}`,
+    label: t('{source}: event', { source: source?.name || source?.id || '?' }),
+    value: current,
+    options,
+    onChange: (standardEvent) => ctx.edit([[part, { standardEvent }, ctx.shapeOf(part) || ctx.element]]),
+  });
+}
+
+function onPartFields(ctx, sentry) {
   const parts = sentry.onParts || [];
-  if (!parts.length) return h('p', { class: 'cs-hint' }, t('No on-part.'));
-  return h(
-    'ul',
-    { class: 'cs-list', 'aria-label': t('On-parts') },
-    parts.map((part) => {
-      const source = part.sourceRef;
-      return h(
-        'li',
-        {},
-        h('span', {}, source?.name || source?.id || '?'),
-        ' · ',
-        h('code', {}, part.standardEvent || '?'),
-      );
-    }),
-  );
+  if (!parts.length) return [h('p', { class: 'cs-hint' }, t('No on-part.'))];
+  return parts.map((part, index) => onPartEvent(ctx, part, index));
 }
 
 export function sentryGroup(ctx, ui) {
@@ -48,6 +59,12 @@ export function sentryGroup(ctx, ui) {
       onCommit: (text) => ctx.edit(ifPartChanges(ctx, sentry, text.trim())),
     }),
     h('h4', {}, t('On-parts')),
-    onPartList(sentry),
+    onPartFields(ctx, sentry),
   );
+}
+
+/** A selected on-part connection: its standard event. */
+export function onPartGroup(ctx, ui) {
+  if (!ctx.is('cmmn:OnPart')) return null;
+  return group({ key: 'on-part', title: t('On-part'), folded: ui.folded }, onPartEvent(ctx, ctx.bo, 0));
 }

@@ -9,6 +9,13 @@ import { t } from '../i18n.js';
 const BPMN = 'http://www.omg.org/spec/CMMN/ProcessType/BPMN20';
 const localId = (ref) => (ref || '').split(':').pop();
 
+/** "Name (BPMN id)", or the BPMN id alone when it is the name too. */
+function processLabel(process) {
+  const name = process.name || process.id;
+  const external = process.externalRef;
+  return external && external !== name ? `${name} (${external})` : name;
+}
+
 function processFields(ctx, task) {
   const { definitions } = ctx;
   const processes = definitions.processes || [];
@@ -22,7 +29,7 @@ function processFields(ctx, task) {
         { value: '', label: t('(no process)') },
         ...processes.map((process) => ({
           value: process.id,
-          label: `${process.name || process.id}${process.externalRef ? ` (${process.externalRef})` : ''}`,
+          label: processLabel(process),
         })),
       ],
       onChange: (id) => ctx.edit([[task, { processRef: id || undefined }]]),
