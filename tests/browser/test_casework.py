@@ -227,12 +227,23 @@ def test_an_unknown_case_is_a_404_in_words(page, console, workers) -> None:
     expect(page.get_by_text("There is no case nowhere you may see.")).to_be_visible()
 
 
-def test_the_worklist_in_french(page, studio, workers, forms_deployment) -> None:
-    start_case(studio)
+def test_the_worklist_and_the_case_in_french(page, studio, workers, forms_deployment) -> None:
+    case_id = start_case(studio)
     login(page, "cora")
     page.goto("/worklist")
     page.get_by_role("button", name="FR").click()
     expect(page.get_by_role("heading", name=re.compile("Tâches"))).to_be_visible()
-    expect(page.locator("#tasks tr").first).to_be_visible()
+    row = review_row(page, case_id)
+    expect(row.get_by_role("button", name="Traiter : Review the dispute")).to_be_visible()
     scan(page)
     screenshot(page, "casework-worklist-fr")
+    row.get_by_role("button", name="Traiter : Review the dispute").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Terminer la tâche").click()
+    expect(dialog.get_by_text("Renseignez ce champ.")).to_be_visible()
+    dialog.get_by_role("button", name="Annuler").click()
+    open_case(page, case_id)
+    expect(page.get_by_role("button", name="Planifier Call the supplier")).to_be_visible()
+    expect(page.locator("#case-state")).to_have_text("en cours")
+    scan(page)
+    screenshot(page, "casework-case-fr")

@@ -10,6 +10,11 @@ export function say(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
 }
 
+/** An action's accessible name with what it acts on ("Claim: Review the dispute"). */
+export function named(action, name) {
+  return say('named', { action, name });
+}
+
 /** An error whose message is fit for the person reading the page. */
 export class ApiProblem extends Error {
   constructor(message, status, code) {

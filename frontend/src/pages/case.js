@@ -5,7 +5,7 @@
 import { createEditor } from '../editor-interface.js';
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
-import { announce, api, h, say, shortcut, stateBadge, time } from '../casework/page.js';
+import { announce, api, h, named, say, shortcut, stateBadge, time } from '../casework/page.js';
 
 const root = document.getElementById('case');
 const caseId = root.dataset.case;
@@ -75,7 +75,7 @@ function tasks(view) {
     h('span', { class: 'row-main' }, h('strong', {}, item.name || item.id),
       item.due ? h('span', { class: 'muted' }, ' · ', time(item.due)) : null),
     h('button', {
-      type: 'button', class: 'small primary', 'aria-label': `${say('action.complete')}: ${item.name}`,
+      type: 'button', class: 'small primary', 'aria-label': named(say('action.complete'), item.name),
       onclick: () => work({ id: item.task, name: item.name || item.id }),
     }, say('action.complete')))));
 }
@@ -106,14 +106,16 @@ function offers(list) {
       class: `small offer offer-${offer.action}${offer.target === '@case' ? ' quiet' : ''}`,
       dataset: { action: offer.action, target: offer.target },
       onclick: () => perform(offer),
-    }, h('span', { class: 'verb' }, say(`action.${offer.action}`)), ' ', offer.label)))));
+    }, offer.target === '@case' ? say('action.case') : [
+      h('span', { class: 'verb' }, say(`action.${offer.action}`)), ' ', offer.label])))));
 }
 
 async function perform(offer) {
   if (offer.target === '@case' && !window.confirm(say('confirm.case'))) return;
   try {
     await api(`${path}/actions`, { method: 'POST', body: { [offer.action]: offer.target } });
-    announce(message, say('action.done', { label: `${say(`action.${offer.action}`)} ${offer.label}` }), 'ok');
+    const label = offer.target === '@case' ? say('action.case') : `${say(`action.${offer.action}`)} ${offer.label}`;
+    announce(message, say('action.done', { label }), 'ok');
   } catch (problem) {
     announce(message, problem.message, 'error');
     message.focus();

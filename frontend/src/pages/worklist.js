@@ -4,7 +4,7 @@
 
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
-import { announce, api, h, say, shortcut, time } from '../casework/page.js';
+import { announce, api, h, named, say, shortcut, time } from '../casework/page.js';
 
 const body = document.getElementById('tasks');
 const table = document.getElementById('task-table');
@@ -30,12 +30,12 @@ function act(label, handler, attributes = {}) {
 function row(task) {
   const buttons = [];
   if (task.assignee === null) {
-    buttons.push(act(say('claim'), () => claim(task, 'claim'), { 'aria-label': `${say('claim')}: ${task.name}` }));
+    buttons.push(act(say('claim'), () => claim(task, 'claim'), { 'aria-label': named(say('claim'), task.name) }));
   } else if (task.assignee === me || document.body.dataset.admin === 'yes') {
-    buttons.push(act(say('unclaim'), () => claim(task, 'unclaim'), { 'aria-label': `${say('unclaim')}: ${task.name}` }));
+    buttons.push(act(say('unclaim'), () => claim(task, 'unclaim'), { 'aria-label': named(say('unclaim'), task.name) }));
   }
   if (task.assignee === null || task.assignee === me) {
-    buttons.push(act(say('open'), () => work(task), { class: 'small primary', 'aria-label': `${say('open')}: ${task.name}` }));
+    buttons.push(act(say('open'), () => work(task), { class: 'small primary', 'aria-label': named(say('open'), task.name) }));
   }
   return h('tr', { dataset: { task: task.id } },
     h('th', { scope: 'row' }, task.name),

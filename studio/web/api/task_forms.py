@@ -5,9 +5,10 @@ stages). Both read only; the actions themselves go through `POST /cases/{id}/act
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify
 
 from studio.runtime.engine.definition import CaseDefinition
 from studio.web.api import api
@@ -23,7 +24,9 @@ OPEN = frozenset({"available", "enabled", "active", "suspended"})
 def task_form(task_id: str):
     """`{"task", "name", "schema"}`: the task's form (JSON Schema), `schema` null without one."""
     task, _ = _visible(task_id, _user())
-    return jsonify({"task": task.id, "name": task.name, "schema": _worklist().form(task)})
+    body = {"task": task.id, "name": task.name, "schema": _worklist().form(task)}
+    # Not jsonify: it sorts keys, and a form shows its properties in the schema's order.
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
 @api.get("/cases/<case_id>/offers")

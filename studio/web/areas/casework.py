@@ -126,6 +126,7 @@ def _common() -> dict[str, str]:
         "state.failed": gettext("failed"),
         "state.closed": gettext("closed"),
         "nobody": gettext("nobody"),
+        "named": gettext("{action}: {name}"),
         "none": gettext("none"),
     }
 
@@ -158,7 +159,6 @@ def _worklist_strings() -> dict[str, str]:
         "form.add": gettext("Add a value"),
         "form.remove": gettext("Remove"),
         "form.choose": gettext("Choose…"),
-        "form.yes": gettext("Yes"),
         "form.fix": gettext("Some fields need your attention: {count}."),
         "error.required": gettext("Fill in this field."),
         "error.number": gettext("Enter a number."),
@@ -168,7 +168,6 @@ def _worklist_strings() -> dict[str, str]:
         "error.minLength": gettext("Enter at least {limit} characters."),
         "error.maxLength": gettext("Enter at most {limit} characters."),
         "error.pattern": gettext("This does not have the expected form."),
-        "error.enum": gettext("Choose one of the values offered."),
         "error.minItems": gettext("Add at least {limit} values."),
         "error.maxItems": gettext("Keep at most {limit} values."),
     }
@@ -185,8 +184,6 @@ def _cases_strings() -> dict[str, str]:
         "count.one": gettext("1 case"),
         "json.invalid": gettext("The initial data is not valid JSON: {reason}"),
         "json.object": gettext('The initial data must be a JSON object, such as {"invoice": {…}}.'),
-        "started": gettext("Case {id} started."),
-        "date.invalid": gettext("Enter a date such as 2026-05-18."),
     }
 
 
@@ -198,6 +195,7 @@ def _case_strings() -> dict[str, str]:
         "action.plan": gettext("Plan"),
         "action.occur": gettext("Raise"),
         "action.complete": gettext("Complete"),
+        "action.case": gettext("Complete the case"),
         "action.done": gettext("Done: {label}."),
         "confirm.case": gettext("Complete the whole case now? Work still open in it ends."),
         "offers.none": gettext(
@@ -214,9 +212,7 @@ def _case_strings() -> dict[str, str]:
         "bind": gettext("Bind"),
         "team.empty": gettext("This case has no case roles bound yet."),
         "team.open": gettext("open to the group of the same name"),
-        "updated": gettext("Updated live: {what}."),
         "by": gettext("by {user}"),
         "system": gettext("automatic"),
-        "case.state": gettext("Case {state}"),
         "children.none": gettext("This case has not started any process or sub-case."),
     }
