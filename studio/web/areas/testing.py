@@ -108,10 +108,13 @@ def simulations() -> Any:
                      "version": number, "file": entry.path}
                 )  # fmt: skip
     runs = [_run_summary(job) for job in _jobs_of_user()]
+    running = next((run for run in runs if run["state"] == "running"), None)
     return render_template(
         "testing/simulations.html",
         choices=choices,
         runs=runs,
+        running=running,
+        state_names=state_names(),
         chosen=request.args.get("file", ""),
         strings=simulation_strings(),
     )
@@ -179,6 +182,15 @@ def _own_job(job_id: str) -> Job | None:
     return job if job is not None and user is not None and job.user == user.username else None
 
 
+def state_names() -> dict[str, str]:
+    return {
+        "running": gettext("running"),
+        "done": gettext("done"),
+        "failed": gettext("failed"),
+        "cancelled": gettext("cancelled"),
+    }
+
+
 def _run_summary(job: Job) -> dict[str, Any]:
     origin = job.origin or {}
     where = f"{origin['key']} v{origin['version']}" if "key" in origin else gettext("deployment")
@@ -192,6 +204,8 @@ def _run_summary(job: Job) -> dict[str, Any]:
         "state": job.state,
         "error": job.error,
         "origin": origin,
+        "done": job.done,
+        "total": job.total,
     }
 
 

@@ -1,0 +1,90 @@
+"""The simulation pages: run a small simulation of the invoice sample with live progress up to
+100 %, see its report and heat map, run a what-if variant and compare both; form errors in
+words; roles."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import login, screenshot
+from tests.browser.testing_helpers import TESTER, import_invoice_project
+
+pytestmark = pytest.mark.browser
+SIM = "invoices.sim.json"
+
+
+@pytest.fixture(scope="session")
+def invoice_project(studio: Any) -> int:
+    return import_invoice_project(studio)
+
+
+def run(page: Any, cases: int, clerks: int | None = None) -> str:
+    """Fill the form and run; wait for 100 % and answer the run's id."""
+    page.get_by_label("Cases", exact=True).fill(str(cases))
+    page.get_by_text("Advanced settings (JSON)").click()
+    advanced = page.locator("#sim-advanced")
+    document = json.loads(advanced.input_value())
+    assert "cases" not in document and "calendars" in document
+    advanced.fill(json.dumps({**document, "warmup": "P0D"}, indent=2))
+    if clerks is not None:
+        page.get_by_label("accountant: count").fill(str(clerks))
+    page.get_by_role("button", name="Run the simulation").click()
+    root = page.locator("#simulation-page")
+    expect(root).to_have_attribute("data-state", "done", timeout=120_000)
+    expect(root).to_have_attribute("data-percent", "100")
+    expect(page.locator("#sim-progress")).to_have_attribute("value", "100")
+    return root.get_attribute("data-job")
+
+
+def choose(page: Any, project: int) -> None:
+    page.goto("/simulations")
+    picker = page.get_by_label("Simulation file")
+    value = next(
+        v
+        for v in picker.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+        if v.startswith(f"{project}|") and v.endswith(SIM)
+    )
+    picker.select_option(value)
+    expect(page.get_by_label("Cases", exact=True)).to_have_value("6000")
+
+
+def test_a_tester_runs_a_small_simulation_and_reads_its_report(
+    page: Any, invoice_project: int
+) -> None:
+    login(page, TESTER)
+    choose(page, invoice_project)
+    page.get_by_label("Cases", exact=True).fill("0")
+    page.get_by_role("button", name="Run the simulation").click()
+    expect(page.locator("#file-status")).to_contain_text("whole number of 1 or more")
+    screenshot(page, "simulations-form")
+    first = run(page, 300)
+    screenshot(page, "simulations-done")
+    page.get_by_role("link", name="Open the report").click()
+    page.wait_for_url(re.compile(rf"/simulations/{first}$"))
+    expect(page.locator(".kpi").first).to_contain_text("300")
+    expect(page.get_by_role("heading", name="Activities")).to_be_visible()
+    expect(page.locator("#heat-diagram")).to_have_attribute("data-state", "ready")
+    page.locator(".djs-element[class*='cs-heat-']").first.wait_for()
+    screenshot(page, "simulation-report")
+    page.locator("#heat-diagram").scroll_into_view_if_needed()
+    screenshot(page, "simulation-heatmap")
+
+    choose(page, invoice_project)
+    second = run(page, 300, clerks=4)
+    page.goto(f"/simulations/compare?a={first}&b={second}")
+    table = page.locator("#comparison")
+    expect(table).to_contain_text("Utilization: accountant")
+    expect(table.locator("thead")).to_contain_text(second)
+    screenshot(page, "simulations-compare")
+
+
+def test_a_caseworker_gets_the_403_page(page: Any, console: Any) -> None:
+    console.allow("status of 403")
+    login(page, "carl")
+    answer = page.goto("/simulations")
+    assert answer is not None and answer.status == 403
