@@ -183,8 +183,9 @@ def language() -> Any:
 @studio_pages.get("/deployments")
 @page(*ANY_ROLE)
 def deployments() -> Any:
-    shown = [(d, _diagrams(d)) for d in runtime().deployments.list()]
-    return render_template("deployments.html", deployments=shown)
+    from studio.web.areas.deployments import deployments_page  # the deployments area's page
+
+    return deployments_page()
 
 
 def _diagrams(deployment: Deployment) -> list[str]:

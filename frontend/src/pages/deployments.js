@@ -1,0 +1,150 @@
+// The deployments pages (studio/web/templates/deployments.html, admin/migrate.html): deploy a
+// saved project version (a refusal lists the models' problems), and migrate the running cases of
+// a version to another with a dry run of every case first.
+
+import { call } from '../admin/api.js';
+import { announce, announceKept, reason, reloadWith, say } from '../admin/notify.js';
+
+/** Show an error in a form: a sentence, and the problems as a list when there are any. */
+function showError(form, text, problems = []) {
+  const box = form.querySelector('.form-error');
+  box.replaceChildren(document.createTextNode(text));
+  if (problems.length) {
+    const list = document.createElement('ul');
+    for (const problem of problems) {
+      const item = document.createElement('li');
+      const where = [problem.file, problem.element].filter(Boolean).join(' · ');
+      item.textContent = where ? `${where}: ${problem.message}` : problem.message;
+      list.append(item);
+    }
+    box.append(list);
+  }
+  box.hidden = !text;
+}
+
+function wireDeploying(form) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const select = form.elements.version;
+    if (!select.value) {
+      showError(form, say('choose'));
+      select.focus();
+      return;
+    }
+    const [project, number] = select.value.split('/');
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    showError(form, '');
+    announce(say('deploying'));
+    try {
+      const done = await call('POST', `/api/v1/projects/${project}/versions/${number}/deploy`);
+      const { key, version } = done.deployment;
+      reloadWith(say(done.created ? 'deployed' : 'unchanged', { key, version }));
+    } catch (error) {
+      announce('');
+      const problems = (error.details?.problems || []).filter((p) => p.severity !== 'warning');
+      if (problems.length) showError(form, say('refused', { count: problems.length }), problems);
+      else showError(form, reason(error));
+      button.disabled = false;
+      select.focus();
+    }
+  });
+}
+
+/** The dry run's row for one case. */
+function planRow(id, report, error) {
+  const row = document.createElement('tr');
+  row.dataset.case = id;
+  const name = document.createElement('th');
+  name.scope = 'row';
+  const code = document.createElement('code');
+  code.textContent = id;
+  name.append(code);
+  const verdict = document.createElement('td');
+  const details = document.createElement('td');
+  const ok = Boolean(report?.ok);
+  verdict.textContent = ok ? say('maps') : say('cannot');
+  verdict.className = ok ? 'status-mapped' : 'status-unmapped';
+  const list = document.createElement('ul');
+  list.className = 'messages';
+  const lines = error ? [reason(error)] : [...(report.problems || [])];
+  for (const item of report?.items || []) {
+    if (item.status === 'unmapped') lines.push(say('unmapped', item));
+  }
+  for (const line of lines) {
+    const entry = document.createElement('li');
+    entry.textContent = line;
+    list.append(entry);
+  }
+  details.append(lines.length ? list : document.createTextNode('—'));
+  row.append(name, verdict, details);
+  return row;
+}
+
+function wireMigrating(form) {
+  const cases = form.dataset.cases.split(' ').filter(Boolean);
+  const migrate = form.querySelector('[data-step=migrate]');
+  const dryRun = form.querySelector('[data-step=dry-run]');
+  const rows = document.getElementById('plan-rows');
+  const verdict = document.getElementById('verdict');
+  let movable = [];
+  const target = () => Number(form.elements.target.value);
+  const version = () => form.elements.target.selectedOptions[0].dataset.version;
+  form.elements.target.addEventListener('change', () => {
+    movable = [];
+    migrate.disabled = true;
+    document.getElementById('plan').hidden = true;
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    dryRun.disabled = true;
+    migrate.disabled = true;
+    rows.replaceChildren();
+    movable = [];
+    for (const [index, id] of cases.entries()) {
+      announce(say('checking', { done: index + 1, total: cases.length }));
+      try {
+        const url = `/api/v1/cases/${encodeURIComponent(id)}/migrate`;
+        const report = await call('POST', url, { deployment: target(), dry_run: true });
+        if (report.ok) movable.push(id);
+        rows.append(planRow(id, report, null));
+      } catch (error) {
+        rows.append(planRow(id, null, error));
+      }
+    }
+    const bad = cases.length - movable.length;
+    verdict.textContent = bad
+      ? say('some_fail', { ok: movable.length, total: cases.length, bad })
+      : say('all_map', { total: cases.length });
+    verdict.className = `verdict ${bad ? 'no' : 'ok'}`;
+    document.getElementById('plan').hidden = false;
+    announce(verdict.textContent, { error: bad > 0 });
+    migrate.textContent = say('migrate_button', { count: movable.length });
+    migrate.disabled = movable.length === 0;
+    dryRun.disabled = false;
+  });
+  migrate.addEventListener('click', async () => {
+    migrate.disabled = true;
+    dryRun.disabled = true;
+    let moved = 0;
+    for (const [index, id] of movable.entries()) {
+      announce(say('migrating', { done: index + 1, total: movable.length }));
+      try {
+        const url = `/api/v1/cases/${encodeURIComponent(id)}/migrate`;
+        await call('POST', url, { deployment: target(), dry_run: false });
+        moved += 1;
+      } catch (error) {
+        announce(reason(error), { error: true });
+        dryRun.disabled = false;
+        return;
+      }
+    }
+    reloadWith(say('migrated', { count: moved, version: version() }));
+  });
+}
+
+announceKept();
+const deploying = document.getElementById('deploy');
+if (deploying) wireDeploying(deploying);
+const migrating = document.getElementById('migrate');
+if (migrating) wireMigrating(migrating);
