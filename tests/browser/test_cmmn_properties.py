@@ -202,6 +202,20 @@ def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path
     pick(page, "pi_register")
     commit(props.get_by_label("New process"), "RenewContract")
     expect(props.get_by_label("BPMN process id (externalRef)")).to_have_value("RenewContract")
+
+    # Its parameter mappings: the contract goes in as `terms`, uppercased; `level` comes back.
+    props.get_by_label("Case file item").select_option(label="contract")
+    props.get_by_label("Process variable").fill("terms")
+    props.get_by_role("button", name="Add mapping").click()
+    commit(props.get_by_label("Transformation of contract → terms"), "upper(contract.title)")
+    props.get_by_label("Direction").select_option("out")
+    props.get_by_label("Case file item").select_option(label="risk_level")
+    props.get_by_label("Process variable").fill("level")
+    props.get_by_role("button", name="Add mapping").click()
+    expect(props.get_by_label("Transformation of level → risk_level")).to_have_value("")
+    props.get_by_role("button", name="Remove level → risk_level").click()
+    page.get_by_role("button", name="Undo").click()  # the removal
+    expect(props.get_by_label("Transformation of level → risk_level")).to_be_visible()
     screenshot(page, "cmmn-properties-process-task")
 
     xml = download(page)
@@ -209,6 +223,23 @@ def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path
     assert by_id(model, "pt_draft").process_ref == "proc_register"
     created = by_id(model, by_id(model, "pt_register").process_ref)
     assert created.external_ref == "RenewContract"
+    task = by_id(model, "pt_register")
+    into, back = task.parameter_mappings
+    (task_in,), (task_out,) = task.inputs, task.outputs
+    (process_in,), (process_out,) = created.inputs, created.outputs
+    assert (task_in.name, task_in.binding_ref, process_in.name) == (
+        "contract",
+        "cfi_contract",
+        "terms",
+    )
+    assert (into.source_ref, into.target_ref) == (task_in.id, process_in.id)
+    assert into.transformation.source == "upper(contract.title)"
+    assert (task_out.binding_ref, process_out.name) == ("cfi_risk", "level")
+    assert (back.source_ref, back.target_ref, back.transformation) == (
+        process_out.id,
+        task_out.id,
+        None,
+    )
 
     folder = tmp_path / "project"
     shutil.copytree(CONTRACTS, folder)

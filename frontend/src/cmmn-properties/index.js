@@ -11,11 +11,11 @@ import { humanTaskGroup } from './groups/human-task.js';
 import { defaultControlGroup, itemControlGroup } from './groups/rules.js';
 import { onPartGroup, sentryGroup } from './groups/sentry.js';
 import { stageGroup } from './groups/stage.js';
-import { targetGroup } from './groups/target.js';
+import { targetGroups } from './groups/target.js';
 import { timerGroup } from './groups/timer.js';
 import { userEventGroup } from './groups/user-event.js';
 
-/** The groups, in the order they are shown; each returns null when it does not apply. */
+/** The groups, in the order they are shown; each returns a group, several, or null. */
 const GROUPS = [
   generalGroup,
   sentryGroup,
@@ -24,7 +24,7 @@ const GROUPS = [
   humanTaskGroup,
   timerGroup,
   userEventGroup,
-  targetGroup,
+  targetGroups,
   stageGroup,
   applicabilityGroup,
   caseFileGroup,
@@ -82,7 +82,7 @@ export function propertiesPanel(diagram, parent) {
     panel.replaceChildren(
       h('h2', {}, h('span', { class: 'cs-kind' }, kind), h('span', { class: 'cs-name' }, name)),
       h('p', { class: 'cs-id' }, `${t('Id')} `, h('code', {}, element.businessObject.id)),
-      ...GROUPS.map((build) => build(ctx, ui)).filter(Boolean),
+      ...GROUPS.flatMap((build) => build(ctx, ui) || []),
     );
     panel.dataset.element = element.id;
     if (focused) panel.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();

@@ -1,10 +1,10 @@
 // What a process task or case task starts. A process task names a `process` element of the
 // definitions (processRef) whose externalRef is the id of a BPMN process of the project; a case
-// task names a case by its id (caseRef). Parameter mappings are listed, their transformation
-// editable.
+// task names a case by its id (caseRef).
 
 import { group, h, oneLine, selectField, textField } from '../dom.js';
 import { t } from '../i18n.js';
+import { mappingsGroup } from './mappings.js';
 
 const BPMN = 'http://www.omg.org/spec/CMMN/ProcessType/BPMN20';
 const localId = (ref) => (ref || '').split(':').pop();
@@ -87,34 +87,22 @@ function caseFields(ctx, task) {
   return [field, h('datalist', { id: listId }, cases.map((c) => h('option', { value: c.id }, c.name || c.id)))];
 }
 
-function mappingList(ctx, task) {
-  const mappings = task.parameterMapping || [];
-  if (!mappings.length) return [];
-  const name = (parameter) => parameter?.name || parameter?.id || '?';
-  return [
-    h('h4', {}, t('Parameter mappings')),
-    ...mappings.map((mapping, index) =>
-      textField({
-        key: `mapping-${index}`,
-        label: `${name(mapping.sourceRef)} → ${name(mapping.targetRef)}`,
-        value: ctx.text(mapping.transformation),
-        code: true,
-        placeholder: t('Transformation'),
-        check: oneLine(),
-        onCommit: (text) => ctx.edit(ctx.expressionChanges(mapping, 'transformation', text)),
-      }),
-    ),
-  ];
-}
-
-export function targetGroup(ctx, ui) {
+/** The target group and the mappings group of a process or case task. */
+export function targetGroups(ctx, ui) {
   const task = ctx.definition;
   if (!task) return null;
   if (task.$instanceOf('cmmn:ProcessTask')) {
-    return group({ key: 'target', title: t('Target'), folded: ui.folded }, processFields(ctx, task), mappingList(ctx, task));
+    const process = (ctx.definitions.processes || []).find((p) => p.id === localId(task.processRef));
+    return [
+      group({ key: 'target', title: t('Target'), folded: ui.folded }, processFields(ctx, task)),
+      mappingsGroup(ctx, ui, task, process || null),
+    ];
   }
   if (task.$instanceOf('cmmn:CaseTask')) {
-    return group({ key: 'target', title: t('Target'), folded: ui.folded }, caseFields(ctx, task), mappingList(ctx, task));
+    return [
+      group({ key: 'target', title: t('Target'), folded: ui.folded }, caseFields(ctx, task)),
+      mappingsGroup(ctx, ui, task, null),
+    ];
   }
   return null;
 }
