@@ -54,14 +54,14 @@ def test_deploying_a_version_from_the_page(page, project, console) -> None:
     form.get_by_label("Project version").select_option(f"{pid}/2")
     form.get_by_role("button", name="Deploy").click()
     alert = form.get_by_role("alert")
-    expect(alert).to_contain_text("Not deployed: the models have")
+    expect(alert).to_contain_text("Not deployed: fix these problems in the models first.")
     expect(alert.get_by_role("listitem").first).to_contain_text("invoice_case.cmmn")
     expect(alert).to_contain_text("pi_nothing")
     screenshot(page, "deployments-refused")
     scan(page)
     form.get_by_label("Project version").select_option(f"{pid}/1")
     form.get_by_role("button", name="Deploy").click()
-    expect(page.get_by_role("status")).to_have_text(f"{key} is deployed as version 1.")
+    expect(page.locator("#admin-status")).to_have_text(f"{key} is deployed as version 1.")
     row = page.locator("table.deployments tbody tr", has_text=key)
     expect(row).to_contain_text("invoice_case.cmmn")
     expect(row.locator(".running")).to_have_text("0")
@@ -100,7 +100,7 @@ def test_migrating_running_cases_with_a_dry_run_first(page, studio, project) -> 
     scan(page)
     assert rt.host.view(cases[0])["deployment"] == first.id  # a dry run changes nothing
     page.get_by_role("button", name="Migrate the cases that map (1)").click()
-    expect(page.get_by_role("status")).to_have_text("Cases moved to version 2: 1.")
+    expect(page.locator("#admin-status")).to_have_text("Cases moved to version 2: 1.")
     assert rt.host.view(cases[0])["deployment"] == second.id
     assert rt.host.view(cases[1])["deployment"] == first.id
 

@@ -43,7 +43,7 @@ function wireDeploying(form) {
     } catch (error) {
       announce('');
       const problems = (error.details?.problems || []).filter((p) => p.severity !== 'warning');
-      if (problems.length) showError(form, say('refused', { count: problems.length }), problems);
+      if (problems.length) showError(form, say('refused'), problems);
       else showError(form, reason(error));
       button.disabled = false;
       select.focus();
@@ -118,7 +118,7 @@ function wireMigrating(form) {
       : say('all_map', { total: cases.length });
     verdict.className = `verdict ${bad ? 'no' : 'ok'}`;
     document.getElementById('plan').hidden = false;
-    announce(verdict.textContent, { error: bad > 0 });
+    announce('');
     migrate.textContent = say('migrate_button', { count: movable.length });
     migrate.disabled = movable.length === 0;
     dryRun.disabled = false;

@@ -119,7 +119,7 @@ def _strings() -> dict[str, str]:
         "deploying": gettext("Deploying…"),
         "deployed": gettext("{key} is deployed as version {version}."),
         "unchanged": gettext("Nothing new: {key} version {version} has the same content."),
-        "refused": gettext("Not deployed: the models have {count} problems to fix first."),
+        "refused": gettext("Not deployed: fix these problems in the models first."),
         "checking": gettext("Checking case {done} of {total}…"),
         "all_map": gettext("All {total} cases can be migrated."),
         "some_fail": gettext("{ok} of {total} cases can be migrated; {bad} cannot (see below)."),
