@@ -232,7 +232,7 @@ function team(view) {
   box.replaceChildren(...names.map((role, index) => {
     const id = `role-${index}`;
     const bound = view.team[role];
-    const field = h('input', { id, type: 'text', value: bound ? bound.join(', ') : '', placeholder: say('team.open') });
+    const field = h('input', { id, type: 'text', value: bound ? bound.join(', ') : '', placeholder: say('nobody') });
     const form = h('form', { class: 'team-row', novalidate: true },
       h('label', { for: id }, role),
       field,

@@ -15,11 +15,15 @@ const startMessage = document.getElementById('start-message');
 const dataField = document.getElementById('start-data');
 const dataError = document.getElementById('start-data-error');
 
+const definitionNames = new Map(
+  [...document.querySelectorAll('#filter-definition option[value]')].map((o) => [o.value, o.textContent]),
+);
+
 function row(found) {
   const link = h('a', { href: `/cases/${encodeURIComponent(found.id)}` }, found.id);
   return h('tr', {},
     h('th', { scope: 'row' }, link),
-    h('td', {}, found.definition),
+    h('td', {}, definitionNames.get(found.definition) || found.definition),
     h('td', {}, stateBadge(found.state)),
     h('td', {}, time(found.created_at)),
     h('td', {}, time(found.updated_at)));

@@ -86,8 +86,9 @@ def _definitions() -> list[dict[str, str]]:
     return sorted(found.values(), key=lambda d: d["label"].lower())
 
 
-def _diagram_of(deployment_id: int, definition: str) -> dict[str, str] | None:
-    """{"file", "notation", "src"} of the model file declaring `definition`, None if unknown."""
+def _diagram_of(deployment_id: int, definition: str) -> dict[str, Any] | None:
+    """The model file declaring `definition` (file, notation, src, page) and its deployment (key,
+    version); None if unknown."""
     try:
         deployment = runtime().deployments.get(deployment_id)
     except UnknownDeployment:
@@ -96,8 +97,14 @@ def _diagram_of(deployment_id: int, definition: str) -> dict[str, str] | None:
         for entry in deployment.manifest.get(section, []):
             notation = DIAGRAMS.get(PurePosixPath(entry["file"]).suffix.lower())
             if entry.get("id") == definition and notation:
-                src = f"/deployments/{deployment_id}/files/{entry['file']}"
-                return {"file": entry["file"], "notation": notation, "src": src}
+                return {
+                    "file": entry["file"],
+                    "notation": notation,
+                    "src": f"/deployments/{deployment_id}/files/{entry['file']}",
+                    "page": f"/deployments/{deployment_id}/diagram/{entry['file']}",
+                    "key": deployment.key,
+                    "version": deployment.version,
+                }
     return None
 
 
@@ -211,7 +218,6 @@ def _case_strings() -> dict[str, str]:
         "team.saved": gettext("The role “{role}” is now bound to {members}."),
         "bind": gettext("Bind"),
         "team.empty": gettext("This case has no case roles bound yet."),
-        "team.open": gettext("open to the group of the same name"),
         "by": gettext("by {user}"),
         "system": gettext("automatic"),
         "children.none": gettext("This case has not started any process or sub-case."),
