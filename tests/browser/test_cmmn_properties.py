@@ -75,6 +75,10 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
 
     # A human task: its required rule with a condition, a new performer role, blocking off, a due date.
     pick(page, "pi_review")
+    commit(props.get_by_label("Name", exact=True), "Review the disputed invoice")
+    label = page.locator('#diagram .djs-element[data-element-id="pi_review"] text')
+    expect(label).to_contain_text("disputed")  # cmmn-js redraws its label
+    commit(props.get_by_label("Documentation"), "Invoice, order and delivery note side by side.")
     props.get_by_label("Required", exact=True).check()
     commit(props.get_by_label("Condition of required"), 'dispute_reason == "price gap"')
     commit(props.get_by_label("New role"), "controller")
@@ -83,12 +87,18 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     )
     props.get_by_label("Blocking", exact=True).uncheck()
     commit(props.get_by_label("Due date"), "P2D")
+    # The definition's default control (folded at first): manual activation, no condition.
+    props.locator("summary", has_text="Default control").click()
+    props.get_by_label("Manual activation by default", exact=True).check()
+    expect(
+        props.get_by_text("Inherited from the definition’s default control: always true")
+    ).to_be_visible()
     screenshot(page, "cmmn-properties-human-task")
 
     # A sentry's if-part, through its entry criterion.
     pick(page, "ec_business")
     commit(props.get_by_label("If-part condition"), 'review_finding == "confirmed"')
-    on_part = props.get_by_label("Review the dispute: event")  # its on-part
+    on_part = props.get_by_label("Review the disputed invoice: event")  # its on-part
     assert on_part.input_value() == "complete"
     on_part.select_option("exit")
     screenshot(page, "cmmn-properties-sentry")
@@ -106,6 +116,10 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     xml = download(page)
     model = read_model(xml.encode("utf-8"))
     item = by_id(model, "pi_review")
+    assert item.name == "Review the disputed invoice"
+    assert [d.text for d in item.documentation] == [
+        "Invoice, order and delivery note side by side."
+    ]
     assert item.item_control.required_rule.condition.source == 'dispute_reason == "price gap"'
     assert item.item_control.repetition_rule is None
     assert item.item_control.manual_activation_rule is None
@@ -113,6 +127,9 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     assert task.is_blocking is False
     assert by_id(model, task.performer_ref).name == "controller"
     assert due_text(task) == "P2D"
+    default = task.default_control
+    assert default.manual_activation_rule.condition is None
+    assert default.required_rule is None and default.repetition_rule is None
     sentry = by_id(model, "s_needs_business")
     assert sentry.if_part.condition.source == 'review_finding == "confirmed"'
     (part,) = sentry.on_parts
