@@ -76,7 +76,7 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(page) -> None:
     page.goto("/admin")
     row(page, "admin").get_by_role("button", name="Edit admin").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog.get_by_label("Admin", exact=True)).to_be_disabled()
+    expect(dialog.get_by_label("Administrator", exact=True)).to_be_disabled()
     expect(dialog.get_by_label("Active")).to_be_disabled()
     expect(dialog).to_contain_text("You cannot take away your own admin role")
     page.keyboard.press("Escape")

@@ -26,7 +26,7 @@ JOB_STATES = ("waiting", "running", "retry", "failed")
 ROLE_LABELS = {
     "analyst": lazy_gettext("Analyst"),
     "tester": lazy_gettext("Tester"),
-    "admin": lazy_gettext("Admin"),
+    "admin": lazy_gettext("Administrator"),
     "caseworker": lazy_gettext("Case worker"),
 }
 ROLE_HINTS = {
