@@ -91,7 +91,7 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     props.locator("summary", has_text="Default control").click()
     props.get_by_label("Manual activation by default", exact=True).check()
     expect(
-        props.get_by_text("Inherited from the definition’s default control: always true")
+        props.get_by_text("Inherited from the default control of the definition: always true")
     ).to_be_visible()
     screenshot(page, "cmmn-properties-human-task")
 

@@ -41,7 +41,7 @@ const FR = {
   'Manual activation by default': 'Activation manuelle par défaut',
   'Condition of {rule}': 'Condition de la règle {rule}',
   'No condition: the rule is true.': 'Sans condition, la règle est vraie.',
-  'Inherited from the definition’s default control': 'Hérité du contrôle par défaut de la définition',
+  'Inherited from the default control of the definition': 'Hérité du contrôle par défaut de la définition',
   'always true': 'toujours vraie',
   'Human task': 'Tâche humaine',
   Blocking: 'Bloquante',

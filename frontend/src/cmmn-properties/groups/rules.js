@@ -41,7 +41,7 @@ function ruleFields(ctx, owner, controlProperty, keyPrefix, inherited) {
     };
     const fallback = !rule && inherited?.get(property);
     const hint = fallback
-      ? `${t('Inherited from the definition’s default control')}: ${ctx.text(fallback.condition) || t('always true')}`
+      ? `${t('Inherited from the default control of the definition')}: ${ctx.text(fallback.condition) || t('always true')}`
       : null;
     const fields = [checkField({ key, label: t(label), checked: Boolean(rule), onChange: toggle, hint })];
     if (rule) {
