@@ -247,3 +247,28 @@ def test_the_worklist_and_the_case_in_french(page, studio, workers, forms_deploy
     expect(page.locator("#case-state")).to_have_text("en cours")
     scan(page)
     screenshot(page, "casework-case-fr")
+
+
+def test_a_process_shows_its_bpmn_diagram_and_the_case_it_started(
+    page, studio, deployment, workers
+) -> None:
+    import json
+
+    from tests.browser.conftest import SAMPLE
+
+    scenario = SAMPLE / "02-price-gap-accepted-by-the-business.scenario.json"
+    data = json.loads(scenario.read_text(encoding="utf-8"))["data"]
+    from studio.host.cases import Actor
+
+    host = studio.extensions["studio"].host
+    process = host.start("InvoiceProcessing", data, Actor("cora", frozenset({"accountant"})))
+    login(page, "cora")
+    open_case(page, process)
+    call = page.locator('[data-element-id="call_dispute"]').first
+    expect(call).to_have_class(re.compile(r"cs-state-active"))
+    children = page.locator("#children")
+    expect(children.get_by_role("link", name=re.compile(r"^DisputedInvoice-"))).to_be_visible()
+    expect(children).to_contain_text("Review the dispute")
+    expect(page.locator("#case-tasks")).to_contain_text("Review the dispute")
+    screenshot(page, "casework-process")
+    scan(page)

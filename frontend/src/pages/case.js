@@ -136,7 +136,7 @@ function children(view) {
     return;
   }
   box.replaceChildren(...[...owners].map(([owner, items]) => h('div', { class: 'child' },
-    h('h3', {}, owner),
+    h('h3', {}, h('a', { href: `/cases/${encodeURIComponent(owner)}` }, owner)),
     h('ul', { class: 'states' }, items.map((item) => h('li', {}, item.name || item.id, ' ', stateBadge(item.state)))))));
 }
 

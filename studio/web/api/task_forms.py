@@ -38,7 +38,7 @@ def case_offers(case_id: str):
     host = case_host()
     family = host.family(case_id)
     offers: list[dict[str, Any]] = []
-    if view["state"] == "active":
+    if view["state"] == "active" and isinstance(family[0][1], CaseDefinition):
         label = family[0][1].name or view["definition"]
         offers.append(_offer("complete", "@case", label, "case", case_id))
     for owner, definition, state in family:
