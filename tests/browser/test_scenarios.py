@@ -78,3 +78,19 @@ def test_a_caseworker_gets_the_403_page(page: Any, console: Any, invoice_project
     answer = page.goto(f"/projects/{invoice_project}/scenarios")
     assert answer is not None and answer.status == 403
     assert "not open to your roles" in page.content()
+
+
+def test_the_page_speaks_french_and_is_keyboard_navigable(page: Any, invoice_project: int) -> None:
+    login(page, TESTER)
+    page.goto(f"/projects/{invoice_project}/scenarios?version=1")
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", name="Tests de scénarios")).to_be_visible()
+    run_all = page.get_by_role("button", name="Tout exécuter")
+    run_all.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#run-summary")).to_have_text(re.compile(r"\d+ réussis, 0 en échec"))
+    page.locator("#steps button.step").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#diagram-status")).to_contain_text("une fois le dossier ouvert")
+    expect(page.locator("#steps .step-case").first).to_have_text("Dossier : terminé")
+    screenshot(page, "scenarios-fr")

@@ -159,7 +159,7 @@ function main() {
       does.textContent = step.does;
       const caseState = document.createElement('span');
       caseState.className = 'step-case';
-      caseState.textContent = say('caseState', { state: step.case });
+      caseState.textContent = say('caseState', { state: stateName(step.case) });
       button.append(mark, number, does, caseState);
       button.addEventListener('click', () => chooseStep(step));
       item.append(button);
@@ -292,6 +292,13 @@ function main() {
   scenarios.forEach((s) => setBadge(s.file));
   showSummary();
   if (selected) select(selected, { focusSteps: false });
+}
+
+/** A case state in the page's language (as the engine names it when there is no translation). */
+function stateName(state) {
+  const key = `state-${state}`;
+  const shown = say(key);
+  return shown === key ? state : shown;
 }
 
 function restore(key) {

@@ -50,7 +50,7 @@ def scenarios(project_id: int) -> Any:
         return render_template("testing/scenarios.html", project=project, version=None,
                                versions=[], scenarios=[], selected=None, notation=None,
                                built=BUILT.is_file(), strings=scenario_strings())  # fmt: skip
-    number = request.args.get("version", type=int) or versions[-1].number
+    number = request.args.get("version", type=int) or max(v.number for v in versions)
     try:
         version = store.version(project_id, number)
         files = store.files(project_id, number, lambda p: p.endswith(SCENARIO_SUFFIX))
@@ -349,7 +349,20 @@ def scenario_strings() -> dict[str, str]:
         "saveFailed": gettext("The scenario could not be saved: {reason}"),
         "unchanged": gettext("Nothing changed: there is nothing to save."),
         "states": gettext("{count} elements coloured"),
+        **{f"state-{state}": name for state, name in case_state_names().items()},
     }  # fmt: skip
+
+
+def case_state_names() -> dict[str, str]:
+    """The case and plan item states, in the page's language."""
+    return {
+        "active": gettext("active"),
+        "suspended": gettext("suspended"),
+        "completed": gettext("completed"),
+        "terminated": gettext("terminated"),
+        "failed": gettext("failed"),
+        "closed": gettext("closed"),
+    }
 
 
 def simulation_strings() -> dict[str, str]:
