@@ -13,6 +13,7 @@ from studio.editor.validation import validate_file
 from studio.notation import read_model
 from studio.notation.binding import iter_elements
 from studio.runtime.engine.due_dates import due_text
+from tests.browser.a11y import scan
 from tests.browser.conftest import SAMPLE, login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -168,6 +169,7 @@ def test_planning_roles_and_the_case_file_in_french(page, deployment, tmp_path) 
     # The case plan model: autoComplete off.
     pick(page, "plan", {"x": 12, "y": 12})  # its border, not what it holds
     props.get_by_label("Terminer automatiquement").uncheck()
+    scan(page, ".cs-props")
     screenshot(page, "cmmn-properties-case-file-fr")
 
     xml = download(page)
@@ -234,6 +236,7 @@ def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path
     page.get_by_role("button", name="Undo").click()  # the removal
     expect(props.get_by_label("Transformation of level → risk_level")).to_be_visible()
     screenshot(page, "cmmn-properties-process-task")
+    scan(page, ".cs-props")
 
     xml = download(page)
     model = read_model(xml.encode("utf-8"))
@@ -292,3 +295,4 @@ def test_the_panel_is_keyboard_navigable(page, deployment) -> None:
     page.get_by_role("button", name="Undo").click()
     expect(props.get_by_label("Condition of required")).to_have_value("")
     screenshot(page, "cmmn-properties-keyboard")
+    scan(page, ".cs-props")  # WCAG 2.1 A/AA: no serious or critical violation
