@@ -4,7 +4,7 @@
 import { call } from '../admin/api.js';
 import { announceKept, formError, reason, reloadWith, say } from '../admin/notify.js';
 
-const me = document.querySelector('.topbar .username')?.textContent.trim() || '';
+const me = document.querySelector('table.users')?.dataset.me || '';
 const dialog = document.getElementById('edit-user');
 const editForm = document.getElementById('edit-form');
 const passwordForm = document.getElementById('password-form');
