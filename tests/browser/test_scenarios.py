@@ -94,3 +94,19 @@ def test_the_page_speaks_french_and_is_keyboard_navigable(page: Any, invoice_pro
     expect(page.locator("#diagram-status")).to_contain_text("une fois le dossier ouvert")
     expect(page.locator("#steps .step-case").first).to_have_text("Dossier : terminé")
     screenshot(page, "scenarios-fr")
+
+
+def test_a_cmmn_scenario_opens_its_case_diagram_with_the_results_kept(
+    page: Any, invoice_project: int
+) -> None:
+    login(page, TESTER)
+    page.goto(f"/projects/{invoice_project}/scenarios?version=1")
+    page.get_by_role("button", name="Run all").click()
+    expect(page.locator("#run-summary")).to_have_text(re.compile(r"passed"))
+    page.locator("li.scenario[data-file^='09-'] .scenario-pick").click()
+    page.wait_for_url(re.compile(r"scenario=09-"))
+    expect(page.locator("#scenarios-page")).to_have_attribute("data-notation", "cmmn")
+    expect(page.locator("#diagram")).to_have_attribute("data-state", "ready")
+    expect(page.locator("li.scenario[data-file^='09-']")).to_have_attribute("data-result", "passed")
+    page.locator(".djs-element[class*='cs-state-']").first.wait_for()
+    screenshot(page, "scenarios-cmmn")

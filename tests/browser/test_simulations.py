@@ -88,3 +88,17 @@ def test_a_caseworker_gets_the_403_page(page: Any, console: Any) -> None:
     login(page, "carl")
     answer = page.goto("/simulations")
     assert answer is not None and answer.status == 403
+
+
+def test_a_long_simulation_is_cancelled(page: Any, invoice_project: int) -> None:
+    login(page, TESTER)
+    choose(page, invoice_project)
+    page.get_by_label("Cases", exact=True).fill("2000000")
+    page.get_by_role("button", name="Run the simulation").click()
+    cancel = page.get_by_role("button", name="Cancel")
+    cancel.click()
+    root = page.locator("#simulation-page")
+    expect(root).to_have_attribute("data-state", "cancelled", timeout=30_000)
+    expect(page.locator("#sim-status")).to_have_text("Cancelled.")
+    page.goto("/simulations")
+    expect(page.locator(".runs .badge.cancelled").first).to_be_visible()

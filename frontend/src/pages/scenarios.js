@@ -103,7 +103,9 @@ function main() {
     selected = file;
     root.dataset.selected = file;
     for (const button of root.querySelectorAll('.scenario-pick')) {
-      button.setAttribute('aria-pressed', String(button.dataset.file === file));
+      const chosen = button.dataset.file === file;
+      button.setAttribute('aria-pressed', String(chosen));
+      if (chosen) button.scrollIntoView({ block: 'nearest' });
     }
     renderSteps(results.get(file));
     if (view && scenario.model && scenario.notation) {
