@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studio.editor.projects.importing import read_folder
-from tests.web.conftest import token
+from tests.web.conftest import PASSWORD, token
 
 API = "/api/v1/projects"
 FIRST = "01-matched-invoice-is-paid-without-a-touch.scenario.json"
@@ -92,3 +92,28 @@ def test_a_caseworker_may_not_run_tests(client) -> None:
     carl = token(client, "carl")
     answer = client.post(f"{API}/1/versions/1/tests", headers=carl, json={})
     assert answer.status_code == 403
+
+
+def session_login(client, username: str) -> None:
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf}
+    )
+    assert done.status_code in (302, 303)
+
+
+def test_the_pages_say_in_words_what_is_missing(client, app) -> None:
+    store = app.extensions["studio"].projects
+    empty = store.create("empty-project", None, "test", None, "")
+    session_login(client, "ann")
+    assert client.get("/projects/99999/scenarios").status_code == 404
+    page = client.get(f"/projects/{empty.id}/scenarios").get_data(as_text=True)
+    assert "has no saved version yet" in page or "has no scenario tests" in page
+    assert client.get("/simulations/sim-404").status_code == 404
+    compare = client.get("/simulations/compare").get_data(as_text=True)
+    assert "Comparing needs two finished runs" in compare
+    listing = client.get("/simulations").get_data(as_text=True)
+    assert "invoices.sim.json" in listing and "You have not run a simulation" in listing

@@ -288,6 +288,10 @@ function main() {
     button.addEventListener('click', () => select(button.dataset.file));
   }
   saveButton?.addEventListener('click', saveEdit);
+  document.getElementById('editor-form')?.addEventListener('submit', (event) => {
+    event.preventDefault(); // Enter in the message field saves, it does not just close
+    if (!saveButton.disabled) saveEdit();
+  });
   document.getElementById('editor-cancel')?.addEventListener('click', () => dialog.close());
   text?.addEventListener('input', () => text.removeAttribute('aria-invalid'));
 
