@@ -53,6 +53,7 @@ def test_a_broken_expectation_shows_the_failing_step_and_the_coloured_diagram(
     text.fill("{ not json")
     page.get_by_role("button", name="Save as a new version").click()
     page.locator("#editor-message.error").filter(has_text="not valid JSON").wait_for()
+    screenshot(page, "scenarios-edit-invalid")
     text.fill(json.dumps(scenario, indent=2))
     page.get_by_label("What changed").fill("expect a suspended case")
     before = newest_version(studio, invoice_project)

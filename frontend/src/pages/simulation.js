@@ -176,6 +176,7 @@ function runSimulations(root) {
 
   live().on('simulation', (event) => {
     if (!job || event.job !== job.id) return;
+    root.dataset.events = String(Number(root.dataset.events || 0) + 1); // pushed, not polled
     if (event.type === 'progress') {
       update({ id: event.job, state: 'running', progress: { done: event.done, total: event.total } });
     } else {

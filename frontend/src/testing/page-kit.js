@@ -93,7 +93,7 @@ export function show(element, text, { error = false } = {}) {
 /** Where a JSON.parse error happened, in words (line and column when the engine tells). */
 export function jsonProblem(text, error) {
   const match = /position (\d+)/.exec(error.message);
-  if (!match) return error.message;
+  if (!match || /line \d+/.test(error.message)) return error.message;
   const position = Number(match[1]);
   const before = text.slice(0, position).split('\n');
   return `${error.message} (line ${before.length}, column ${before[before.length - 1].length + 1})`;
