@@ -12,7 +12,7 @@ export function h(tag, attributes = {}, ...children) {
     if (value === false || value === null || value === undefined) continue;
     node.setAttribute(name, value === true ? '' : String(value));
   }
-  node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
   return node;
 }
 
@@ -40,7 +40,8 @@ function showError(control, error, message) {
  * the user leaves the field or presses Enter (Ctrl+Enter in a textarea). `check(value)` returns an
  * error message or nothing; a value with an error is not committed.
  */
-export function textField({ key, label, value, onCommit, multiline, rows = 3, readOnly, hint, placeholder, check, code }) {
+export function textField(options) {
+  const { key, label, value, onCommit, multiline, rows = 3, readOnly, hint, placeholder, check, code } = options;
   const id = controlId(key);
   const control = multiline
     ? h('textarea', { id, rows })
@@ -92,7 +93,7 @@ export function selectField({ key, label, value, options, onChange, hint }) {
   const control = h(
     'select',
     { id },
-    options.map((option) => h('option', { value: option.value, selected: option.value === value }, option.label)),
+    options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)),
   );
   control.dataset.key = key;
   control.value = value ?? '';
@@ -110,5 +111,6 @@ export function group({ key, title, folded }, ...children) {
 
 /** A one-line value: no line break, at most `max` characters. */
 export function oneLine(max = 2000) {
-  return (value) => (/[\r\n]/.test(value) || value.length > max ? t('This value has line breaks or is too long.') : null);
+  return (value) =>
+    /[\r\n]/.test(value) || value.length > max ? t('This value has line breaks or is too long.') : null;
 }

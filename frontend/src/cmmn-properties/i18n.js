@@ -24,6 +24,7 @@ const FR = {
   discretionary: 'discrétionnaire',
   'Select an element of the diagram to see its properties.':
     'Sélectionnez un élément du diagramme pour voir ses propriétés.',
+  '{count} elements are selected.': '{count} éléments sont sélectionnés.',
   General: 'Général',
   Id: 'Identifiant',
   Name: 'Nom',

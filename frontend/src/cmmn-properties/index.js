@@ -70,10 +70,9 @@ export function propertiesPanel(diagram, parent) {
     const selected = selection.get();
     const element = selected.length === 1 ? selected[0] : null;
     if (!element?.businessObject || element.type === 'label') {
-      panel.replaceChildren(
-        h('h2', {}, t('Properties')),
-        h('p', { class: 'cs-hint' }, t('Select an element of the diagram to see its properties.')),
-      );
+      const several = selected.length > 1 ? t('{count} elements are selected.', { count: selected.length }) : '';
+      const hint = `${several} ${t('Select an element of the diagram to see its properties.')}`.trim();
+      panel.replaceChildren(h('h2', {}, t('Properties')), h('p', { class: 'cs-hint' }, hint));
       panel.dataset.element = '';
       return;
     }

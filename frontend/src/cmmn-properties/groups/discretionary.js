@@ -18,8 +18,10 @@ function ruleFields(ctx, item, table) {
         key: `applies-${rule.id}`,
         label: name,
         checked: applies,
-        onChange: (checked) =>
-          ctx.edit([[item, { applicabilityRuleRefs: checked ? [...refs, rule] : refs.filter((r) => r !== rule) }]]),
+        onChange: (checked) => {
+          const next = checked ? [...refs, rule] : refs.filter((r) => r !== rule);
+          ctx.edit([[item, { applicabilityRuleRefs: next }]]);
+        },
       }),
       textField({
         key: `applicability-${rule.id}`,

@@ -35,19 +35,24 @@ function performerFields(ctx, task) {
   return [select, h('div', { class: 'cs-inline' }, adder)];
 }
 
+/** A task's isBlocking (true when absent, as the schema says). */
+export function blockingField(ctx, task) {
+  return checkField({
+    key: 'blocking',
+    label: t('Blocking'),
+    checked: task.isBlocking !== false,
+    hint: t('A non-blocking task completes as soon as it starts.'),
+    onChange: (blocking) => ctx.edit([[task, { isBlocking: blocking }]]),
+  });
+}
+
 export function humanTaskGroup(ctx, ui) {
   const task = ctx.definition;
   if (!task?.$instanceOf('cmmn:HumanTask')) return null;
   const dueKey = ctx.vendorKey(task, 'dueDate');
   return group(
     { key: 'human-task', title: t('Human task'), folded: ui.folded },
-    checkField({
-      key: 'blocking',
-      label: t('Blocking'),
-      checked: task.isBlocking !== false,
-      hint: t('A non-blocking task completes as soon as it starts.'),
-      onChange: (blocking) => ctx.edit([[task, { isBlocking: blocking }]]),
-    }),
+    blockingField(ctx, task),
     performerFields(ctx, task),
     textField({
       key: 'due-date',
@@ -57,7 +62,8 @@ export function humanTaskGroup(ctx, ui) {
       placeholder: 'P2D',
       hint: t('A duration (P2D), a date (2026-03-01) or an expression.'),
       check: oneLine(),
-      onCommit: (text) => ctx.edit([...ctx.vendorNamespaceChanges(dueKey), [task, { [dueKey]: text || undefined }]]),
+      onCommit: (text) =>
+        ctx.edit([...ctx.vendorNamespaceChanges(dueKey), [task, { [dueKey]: text || undefined }]]),
     }),
   );
 }

@@ -28,8 +28,8 @@ function removeChanges(task, process, mapping) {
   const changes = [[task, { parameterMapping: rest }]];
   for (const parameter of [mapping.sourceRef, mapping.targetRef]) {
     if (!parameter || used.has(parameter)) continue;
-    for (const [owner, property] of [[task, 'input'], [task, 'output'], [process, 'input'], [process, 'output']]) {
-      changes.push(...without(owner, property, parameter));
+    for (const owner of [task, process]) {
+      changes.push(...without(owner, 'input', parameter), ...without(owner, 'output', parameter));
     }
   }
   return changes;
@@ -37,7 +37,11 @@ function removeChanges(task, process, mapping) {
 
 function mappingRow(ctx, task, process, mapping, index) {
   const label = `${name(mapping.sourceRef)} → ${name(mapping.targetRef)}`;
-  const remove = h('button', { type: 'button', class: 'cs-remove', 'aria-label': t('Remove {thing}', { thing: label }) }, '×');
+  const remove = h(
+    'button',
+    { type: 'button', class: 'cs-remove', 'aria-label': t('Remove {thing}', { thing: label }) },
+    '×',
+  );
   remove.dataset.key = `mapping-remove-${index}`;
   remove.addEventListener('click', () => ctx.edit(removeChanges(task, process, mapping)));
   return h(
@@ -99,7 +103,8 @@ function adder(ctx, task, process) {
     const side = into ? 'input' : 'output';
     const own = ctx.create('cmmn:CaseParameter', { name: bound.name || bound.id, bindingRef: bound }, task);
     const child = ctx.create('cmmn:ProcessParameter', { name: variableName }, process);
-    const mapping = ctx.plain('cmmn:ParameterMapping', into ? { sourceRef: own, targetRef: child } : { sourceRef: child, targetRef: own }, task);
+    const ends = into ? { sourceRef: own, targetRef: child } : { sourceRef: child, targetRef: own };
+    const mapping = ctx.plain('cmmn:ParameterMapping', ends, task);
     ctx.edit([
       [task, { [side]: [...(task.get(side) || []), own] }],
       [process, { [side]: [...(process.get(side) || []), child] }],
@@ -107,14 +112,18 @@ function adder(ctx, task, process) {
     ]);
   });
   if (!items.length) return [h('p', { class: 'cs-hint' }, t('The case has no case file items.'))];
-  return [h('fieldset', { class: 'cs-add' }, h('legend', {}, t('New mapping')), direction, item, variable, add)];
+  const legend = h('legend', {}, t('New mapping'));
+  return [h('fieldset', { class: 'cs-add' }, legend, direction, item, variable, add)];
 }
 
 /** The mappings group; `process` is the process the task calls (null for a case task). */
 export function mappingsGroup(ctx, ui, task, process) {
   const mappings = task.parameterMapping || [];
   const rows = mappings.map((mapping, index) => mappingRow(ctx, task, process, mapping, index));
-  if (!rows.length) rows.push(h('p', { class: 'cs-hint' }, t('No mapping: the child gets a copy of the case file and writes back what it changed.')));
+  if (!rows.length) {
+    const text = 'No mapping: the child gets a copy of the case file and writes back what it changed.';
+    rows.push(h('p', { class: 'cs-hint' }, t(text)));
+  }
   return group(
     { key: 'mappings', title: t('Parameter mappings'), folded: ui.folded },
     rows,

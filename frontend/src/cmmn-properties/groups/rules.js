@@ -14,7 +14,9 @@ const RULES = [
 /** The rules an item of this definition may have (CMMN 1.1, 5.4.10): none for event listeners. */
 function rulesFor(definition) {
   if (!definition || definition.$instanceOf('cmmn:EventListener')) return [];
-  if (definition.$instanceOf('cmmn:Milestone')) return RULES.filter(([name]) => name !== 'manualActivationRule');
+  if (definition.$instanceOf('cmmn:Milestone')) {
+    return RULES.filter(([name]) => name !== 'manualActivationRule');
+  }
   return RULES;
 }
 
@@ -36,13 +38,13 @@ function ruleFields(ctx, owner, controlProperty, keyPrefix, inherited) {
         ctx.edit(changes);
       } else {
         const others = RULES.some(([name]) => name !== property && control.get(name));
+        // The last rule takes its (now empty) control along.
         ctx.edit(others ? [[control, { [property]: undefined }]] : [[owner, { [controlProperty]: undefined }]]);
       }
     };
     const fallback = !rule && inherited?.get(property);
-    const hint = fallback
-      ? `${t('Inherited from the default control of the definition')}: ${ctx.text(fallback.condition) || t('always true')}`
-      : null;
+    const inheritedText = fallback && (ctx.text(fallback.condition) || t('always true'));
+    const hint = fallback ? `${t('Inherited from the default control of the definition')}: ${inheritedText}` : null;
     const fields = [checkField({ key, label: t(label), checked: Boolean(rule), onChange: toggle, hint })];
     if (rule) {
       fields.push(
@@ -73,5 +75,6 @@ export function defaultControlGroup(ctx, ui) {
   if (!definition || !definition.$instanceOf('cmmn:PlanItemDefinition')) return null;
   const fields = ruleFields(ctx, definition, 'defaultControl', 'default', null);
   if (!fields.length) return null;
-  return group({ key: 'default-control', title: t('Default control (all items of this definition)'), folded: ui.folded }, fields);
+  const title = t('Default control (all items of this definition)');
+  return group({ key: 'default-control', title, folded: ui.folded }, fields);
 }

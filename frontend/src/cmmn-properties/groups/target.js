@@ -4,6 +4,7 @@
 
 import { group, h, oneLine, selectField, textField } from '../dom.js';
 import { t } from '../i18n.js';
+import { blockingField } from './human-task.js';
 import { mappingsGroup } from './mappings.js';
 
 const BPMN = 'http://www.omg.org/spec/CMMN/ProcessType/BPMN20';
@@ -93,14 +94,16 @@ export function targetGroups(ctx, ui) {
   if (!task) return null;
   if (task.$instanceOf('cmmn:ProcessTask')) {
     const process = (ctx.definitions.processes || []).find((p) => p.id === localId(task.processRef));
+    const fields = [blockingField(ctx, task), processFields(ctx, task)];
     return [
-      group({ key: 'target', title: t('Target'), folded: ui.folded }, processFields(ctx, task)),
+      group({ key: 'target', title: t('Target'), folded: ui.folded }, fields),
       mappingsGroup(ctx, ui, task, process || null),
     ];
   }
   if (task.$instanceOf('cmmn:CaseTask')) {
+    const fields = [blockingField(ctx, task), caseFields(ctx, task)];
     return [
-      group({ key: 'target', title: t('Target'), folded: ui.folded }, caseFields(ctx, task)),
+      group({ key: 'target', title: t('Target'), folded: ui.folded }, fields),
       mappingsGroup(ctx, ui, task, null),
     ];
   }
