@@ -117,3 +117,14 @@ def test_the_pages_say_in_words_what_is_missing(client, app) -> None:
     assert "Comparing needs two finished runs" in compare
     listing = client.get("/simulations").get_data(as_text=True)
     assert "invoices.sim.json" in listing and "You have not run a simulation" in listing
+
+
+def test_scenarios_left_when_the_time_budget_runs_out_are_reported_not_run(client, app) -> None:
+    app.config["STUDIO_TEST_BUDGET"] = 0
+    ann = token(client, "ann")
+    project = invoice_project(client, ann)
+    base = f"{API}/{project['id']}/versions/{project['latest']['number']}/tests"
+    report = client.post(base, headers=ann, json={"files": [FIRST]}).get_json()
+    result = report["scenarios"][0]
+    assert report["failed"] == 1 and "not run" in result["error"]
+    assert result["model"] == "invoice-processing.bpmn" and result["steps"] == []

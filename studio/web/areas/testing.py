@@ -154,13 +154,17 @@ def simulation_compare() -> Any:
     rows = []
     if a is not None and b is not None and a.result is not None and b.result is not None:
         rows = compare_rows(a.result, b.result)
+    ids = [job.id for job in done]
+    chosen_a = a.id if a is not None else (ids[1] if len(ids) > 1 else None)
+    chosen_b = b.id if b is not None else next((i for i in ids if i != chosen_a), None)
     return render_template(
         "testing/compare.html",
         runs=[_run_summary(job) for job in done],
         a=_run_summary(a) if a else None,
         b=_run_summary(b) if b else None,
+        chosen={"a": chosen_a, "b": chosen_b},
         rows=rows,
-        asked=bool(request.args.get("a") or request.args.get("b")),
+        asked=bool(request.args.get("a") and request.args.get("b")),
     )
 
 
