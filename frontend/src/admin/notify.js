@@ -51,3 +51,9 @@ export function reason(error) {
   const message = error?.message === 'offline' ? say('offline') : error?.message || String(error);
   return say('failed', { reason: message });
 }
+
+/** Enable the controls that only work with this page's script (disabled until it runs, so a
+ * form is never submitted natively: a password must not end up in a URL). */
+export function ready() {
+  for (const control of document.querySelectorAll('[data-needs-script]')) control.disabled = false;
+}

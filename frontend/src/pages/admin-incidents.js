@@ -2,7 +2,7 @@
 // schedule and clears the case's incidents (the case action {"retry": "@case"}).
 
 import { call } from '../admin/api.js';
-import { announce, announceKept, reason, reloadWith, say } from '../admin/notify.js';
+import { announce, announceKept, ready, reason, reloadWith, say } from '../admin/notify.js';
 
 for (const button of document.querySelectorAll('button[data-retry]')) {
   button.addEventListener('click', async () => {
@@ -20,3 +20,4 @@ for (const button of document.querySelectorAll('button[data-retry]')) {
 }
 
 announceKept();
+ready();

@@ -2,7 +2,7 @@
 // groups and activity, reset a password, revoke API tokens — through /api/v1/users.
 
 import { call } from '../admin/api.js';
-import { announceKept, formError, reason, reloadWith, say } from '../admin/notify.js';
+import { announceKept, formError, ready, reason, reloadWith, say } from '../admin/notify.js';
 
 const me = document.querySelector('table.users')?.dataset.me || '';
 const dialog = document.getElementById('edit-user');
@@ -148,3 +148,4 @@ function wireEditing() {
 announceKept();
 wireAdding();
 wireEditing();
+ready();

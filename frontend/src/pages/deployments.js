@@ -3,7 +3,7 @@
 // a version to another with a dry run of every case first.
 
 import { call } from '../admin/api.js';
-import { announce, announceKept, reason, reloadWith, say } from '../admin/notify.js';
+import { announce, announceKept, ready, reason, reloadWith, say } from '../admin/notify.js';
 
 /** Show an error in a form: a sentence, and the problems as a list when there are any. */
 function showError(form, text, problems = []) {
@@ -148,3 +148,4 @@ const deploying = document.getElementById('deploy');
 if (deploying) wireDeploying(deploying);
 const migrating = document.getElementById('migrate');
 if (migrating) wireMigrating(migrating);
+ready();
