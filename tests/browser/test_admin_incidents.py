@@ -45,6 +45,9 @@ def test_an_incident_is_listed_and_retry_clears_it(page, studio, deployment) -> 
     )
     expect(page.locator(f"tr[data-case='{case_id}']")).to_have_count(0)
     assert studio.extensions["studio"].host.view(case_id)["incidents"] == []
+    page.goto("/admin/jobs?state=failed")
+    retried = page.locator("table.jobs tr", has_text=case_id)
+    expect(retried).to_contain_text("Retried: fires on the executor's next round")
 
 
 def test_the_pages_say_what_to_do_when_there_is_nothing(page) -> None:

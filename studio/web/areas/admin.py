@@ -83,11 +83,15 @@ def jobs() -> Any:
     if state not in JOB_STATES:
         state = None
     status = executor.status()
+    listed = [_job(job) for job in executor.jobs(state)]
+    failed = {job["case_id"] for job in listed if job["state"] == "failed"}
+    retried = failed - {incident["case"] for incident in open_incidents()} if failed else set()
     return render_template(
         "admin/jobs.html",
+        retried=retried,
         status=status,
         counts={s: status["jobs"].get(s, 0) for s in JOB_STATES},
-        jobs=[_job(job) for job in executor.jobs(state)],
+        jobs=listed,
         state=state,
         executor_running=runtime().executor is not None and status["running"],
         strings=_strings(),
