@@ -296,3 +296,23 @@ def test_the_panel_is_keyboard_navigable(page, deployment) -> None:
     expect(props.get_by_label("Condition of required")).to_have_value("")
     screenshot(page, "cmmn-properties-keyboard")
     scan(page, ".cs-props")  # WCAG 2.1 A/AA: no serious or critical violation
+
+
+def test_a_case_task_made_from_the_replace_menu(page, deployment) -> None:
+    login(page, "ann")
+    open_editor(page, deployment)
+    props = panel(page)
+    pick(page, "pi_extension")
+    page.locator('#diagram .djs-context-pad .entry[data-action="replace"]').click()
+    page.locator('#diagram .djs-popup [data-id="replace-with-case-task-plan-item"]').click()
+    expect(props.locator("h2")).to_contain_text("Case Task")
+    case_ref = props.get_by_label("Case id (caseRef)")
+    assert case_ref.evaluate("e => [...e.list.options].map(o => o.value)") == []  # no other case
+    commit(case_ref, "DisputedInvoice")
+    props.get_by_label("Blocking", exact=True).uncheck()
+    expect(props.get_by_label("Case id (caseRef)")).to_have_value("DisputedInvoice")
+    screenshot(page, "cmmn-properties-case-task")
+
+    model = read_model(download(page).encode("utf-8"))
+    (task,) = [e for e in iter_elements(model) if type(e).__name__ == "CaseTask"]
+    assert (task.case_ref, task.is_blocking) == ("DisputedInvoice", False)
