@@ -17,6 +17,7 @@ from flask_babel import gettext
 
 from studio.deploy.deployments import UnknownDeployment
 from studio.runtime.engine.state import TERMINAL
+from studio.runtime.store.schema import cases
 from studio.runtime.store.service_tables import case_links
 from studio.web.auth import current_user, runtime
 from studio.web.studio_pages import _diagrams, error_page, page
@@ -62,38 +63,49 @@ def migrate(ident: int) -> Any:
         return error_page(404, gettext("There is no deployment %(id)s.", id=ident))
     targets = [d for d in store.list(source.key) if d.id != source.id]
     targets.sort(key=lambda d: d.version, reverse=True)
-    cases = [
-        {"id": c.id, "definition": c.definition_key, "state": c.state, "created_at": c.created_at}
-        for c in _running()
-        if _deployment_of(c) == source.id
-    ]
     return render_template(
         "admin/migrate.html",
         source=source,
         targets=targets,
-        cases=cases,
+        cases=_running_on(source.id),
         strings=_strings(),
     )
 
 
 def running_cases() -> Counter[int]:
     """How many cases that have not ended run on each deployment (not counting the processes
-    and sub-cases they started, which are items of their case)."""
-    return Counter(_deployment_of(c) for c in _running())
-
-
-def _running() -> list[Any]:
-    """The summaries of the top-level cases that have not ended, oldest first."""
+    and sub-cases they started, which are items of their case): one grouped query."""
+    query = (
+        sa.select(cases.c.definition_version, sa.func.count())
+        .where(*_top_level_running())
+        .group_by(cases.c.definition_version)
+    )
     with runtime().engine.connect() as connection:
-        children = set(connection.execute(sa.select(case_links.c.child_id)).scalars())
-    return [
-        c for c in runtime().store.list_cases() if c.state not in TERMINAL and c.id not in children
-    ]
+        return Counter({_deployment_of(version): n for version, n in connection.execute(query)})
 
 
-def _deployment_of(summary: Any) -> int:
+def _running_on(deployment: int) -> list[dict[str, Any]]:
+    """The top-level cases of one deployment that have not ended, oldest first."""
+    query = (
+        sa.select(cases.c.id, cases.c.definition_key, cases.c.state, cases.c.created_at)
+        .where(*_top_level_running(), cases.c.definition_version == str(deployment))
+        .order_by(cases.c.created_at, cases.c.id)
+    )
+    with runtime().engine.connect() as connection:
+        return [
+            {"id": i, "definition": key, "state": state, "created_at": at}
+            for i, key, state, at in connection.execute(query)
+        ]
+
+
+def _top_level_running() -> list[Any]:
+    started = sa.select(case_links.c.child_id)
+    return [cases.c.state.not_in(sorted(TERMINAL)), cases.c.id.not_in(started)]
+
+
+def _deployment_of(version: str | None) -> int:
     try:
-        return int(summary.definition_version or 0)
+        return int(version or 0)
     except ValueError:
         return 0
 
