@@ -67,14 +67,70 @@ def forms_deployment(studio: Any, deployment: int) -> int:
     return deployed.id
 
 
-def start_case(studio: Any, definition: str = CASE, user: str = "cora") -> str:
-    """A case started through the host, as `user`, its accountant role bound to the accountant
-    group (so that its members see the case all along): its id."""
+def start_case(studio: Any, definition: str = CASE, user: str = "cora", team: bool = True) -> str:
+    """A case started through the host, as `user`; with `team`, the sample's data and its
+    accountant role bound to the accountant group (so that its members see the case all
+    along): its id."""
     from studio.host.cases import Actor
 
     host = studio.extensions["studio"].host
     actor = Actor(user, frozenset({"accountant"}))
-    case_id = host.start(definition, sample_data(), actor)
-    team = {"role": "accountant", "members": ["accountant"]}
-    host.act(case_id, {"bind": "accountant", "data": team}, actor)
+    case_id = host.start(definition, sample_data() if team else {}, actor)
+    if team:
+        bound = {"role": "accountant", "members": ["accountant"]}
+        host.act(case_id, {"bind": "accountant", "data": bound}, actor)
     return case_id
+
+
+SHAPES_CASE = "FormShapes"
+SHAPES_CMMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="d" targetNamespace="t">
+  <case id="FormShapes" name="Form shapes">
+    <casePlanModel id="plan" name="Form shapes" autoComplete="false">
+      <planItem id="pi_fill" name="Fill the rich form" definitionRef="ht_fill"/>
+      <planItem id="pi_sign" name="Sign off" definitionRef="ht_sign"/>
+      <humanTask id="ht_fill" name="Fill the rich form"/>
+      <humanTask id="ht_sign" name="Sign off"/>
+    </casePlanModel>
+  </case>
+</definitions>
+"""
+SHAPES_FORM = {
+    "type": "object",
+    "required": ["contact", "visits", "tags"],
+    "$defs": {"name": {"type": "string", "minLength": 2}},
+    "properties": {
+        "contact": {
+            "title": "Contact",
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"title": "Name", "$ref": "#/$defs/name"},
+                "email": {"title": "E-mail", "type": "string", "format": "email"},
+            },
+        },
+        "visits": {"title": "Visits", "type": "integer", "minimum": 1},
+        "seen_on": {"title": "Seen on", "type": "string", "format": "date"},
+        "tags": {
+            "title": "Tags",
+            "type": "array",
+            "items": {"enum": ["urgent", "vip", "repeat"]},
+            "minItems": 1,
+        },
+        "notes": {"title": "Notes", "type": "array", "items": {"type": "string"}},
+        "score": {"title": "Score", "type": ["number", "null"]},
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def shapes_deployment(studio: Any) -> int:
+    """A small case whose first task has a form of every supported shape, the second none."""
+    files = {
+        "shapes.cmmn": SHAPES_CMMN.encode(),
+        "ht_fill.form.json": json.dumps(SHAPES_FORM).encode(),
+    }
+    deployed, _, _ = studio.extensions["studio"].deployments.deploy_files(
+        files, key="casework-shapes", actor="test"
+    )
+    return deployed.id

@@ -143,8 +143,9 @@ function input(schema, kind, id, required) {
   } else {
     attributes.type = 'text';
   }
-  const long = kind === 'string' && (schema.maxLength === undefined || schema.maxLength > 200) && !schema.format;
-  const control = long && schema.contentMediaType !== 'text/plain;single-line'
+  // Long text (a maximum length over 200 characters) gets a text area, the rest one line.
+  const long = kind === 'string' && schema.maxLength > 200 && !schema.format;
+  const control = long
     ? h('textarea', { id, name: id, rows: 3, required: required || undefined })
     : h('input', attributes);
   if (schema.default !== undefined && schema.default !== null) control.value = String(schema.default);

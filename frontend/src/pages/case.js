@@ -37,12 +37,20 @@ async function showDiagram() {
     ]);
     await made.open(xml);
     editor = made;
+    if (!host.querySelector('.djs-element[data-element-id]')) {
+      host.replaceWith(h('p', { class: 'lead diagram-missing' }, say('diagram.none')));
+      editor = null;
+      root.dataset.diagram = 'none';
+      return;
+    }
     if (current) colour(current);
     host.dataset.state = 'ready';
+    root.dataset.diagram = 'ready';
   } catch (error) {
     status.textContent = say('diagram.failed', { reason: error.message || String(error) });
     status.classList.add('error');
     host.dataset.state = 'failed';
+    root.dataset.diagram = 'failed';
   } finally {
     host.setAttribute('aria-busy', 'false');
   }
@@ -50,16 +58,23 @@ async function showDiagram() {
 
 /** Colour the case's own items by state (the newest instance of each wins). */
 function colour(view) {
-  if (!editor) return;
   const states = {};
   for (const item of view.items) {
     if (item.case === view.id) states[item.id] = item.state;
   }
+  if (!editor) {
+    showCounts(states);
+    return;
+  }
   editor.colour(states);
+  showCounts(states);
+}
+
+/** The count of items per state, in the status bar. */
+function showCounts(states) {
   const counts = {};
   for (const state of Object.values(states)) counts[state] = (counts[state] || 0) + 1;
   status.textContent = Object.entries(counts).map(([s, n]) => `${say(`state.${s}`)} ${n}`).join(' · ');
-  document.getElementById('diagram').dataset.colours = JSON.stringify(states);
 }
 
 // -- the work panel ------------------------------------------------------------------------------
@@ -121,6 +136,13 @@ async function perform(offer) {
     message.focus();
   }
   await refresh();
+}
+
+/** The case's own items with their states: the diagram's colours in words. */
+function items(view) {
+  const own = view.items.filter((item) => item.case === view.id);
+  document.getElementById('items').replaceChildren(...own.map((item) => h('li', {},
+    item.name || item.id, ' ', stateBadge(item.state))));
 }
 
 function children(view) {
@@ -269,6 +291,7 @@ async function load() {
   tasks(view);
   offers(offered.offers);
   document.getElementById('explanation').textContent = explained.explanation;
+  items(view);
   children(view);
   showData(view);
   history(traced.history, view);
@@ -288,7 +311,8 @@ async function refresh() {
       try {
         await load();
       } catch (problem) {
-        announce(message, problem.message, 'error');
+        const gone = problem.status === 404 && current !== null;
+        announce(message, gone ? say('case.gone') : problem.message, 'error');
       }
     } while (again);
     refreshing = null;

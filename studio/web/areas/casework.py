@@ -197,6 +197,10 @@ def _cases_strings() -> dict[str, str]:
 def _case_strings() -> dict[str, str]:
     return {
         "diagram.loading": gettext("Loading the diagram…"),
+        "diagram.none": gettext(
+            "This model has no diagram layout to show: its items and their states are listed "
+            "beside."
+        ),
         "diagram.failed": gettext("The diagram could not be shown: {reason}"),
         "action.start": gettext("Start"),
         "action.plan": gettext("Plan"),
@@ -220,5 +224,9 @@ def _case_strings() -> dict[str, str]:
         "team.empty": gettext("This case has no case roles bound yet."),
         "by": gettext("by {user}"),
         "system": gettext("automatic"),
+        "case.gone": gettext(
+            "This case is no longer open to you: it has no work for your roles and its team "
+            "does not include you."
+        ),
         "children.none": gettext("This case has not started any process or sub-case."),
     }
