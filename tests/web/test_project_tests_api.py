@@ -128,3 +128,20 @@ def test_scenarios_left_when_the_time_budget_runs_out_are_reported_not_run(clien
     result = report["scenarios"][0]
     assert report["failed"] == 1 and "not run" in result["error"]
     assert result["model"] == "invoice-processing.bpmn" and result["steps"] == []
+
+
+def test_a_scenario_naming_a_model_outside_the_project_is_unusable(client) -> None:
+    ann = token(client, "ann")
+    project = invoice_project(client, ann)
+    number = project["latest"]["number"]
+    text = client.get(f"{API}/{project['id']}/versions/{number}/files/{FIRST}", headers=ann).data
+    scenario = {**json.loads(text), "model": "../../../etc/hosts.bpmn"}
+    saved = client.post(
+        f"{API}/{project['id']}/versions",
+        headers=ann,
+        json={"base": number, "files": {FIRST: json.dumps(scenario)}},
+    ).get_json()["version"]["number"]
+    report = client.post(
+        f"{API}/{project['id']}/versions/{saved}/tests", headers=ann, json={"files": [FIRST]}
+    ).get_json()
+    assert "outside the project" in report["scenarios"][0]["error"]

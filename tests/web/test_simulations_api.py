@@ -98,5 +98,13 @@ def test_a_tester_simulates_an_edited_sim_file_of_a_project_version(client, app)
     assert broken.status_code == 422 and "cases" in broken.get_json()["error"]["message"]
     missing = client.post(base, json={"file": "nope.sim.json"}, headers=tess)
     assert missing.status_code == 404
+    for escape in ({"model": "/etc/hosts"}, {"data": {"file": "../../x.jsonl"}}):
+        refused = client.post(
+            base, json={"file": "invoices.sim.json", "spec": {**spec, **escape}}, headers=tess
+        )
+        assert (
+            refused.status_code == 422
+            and "outside the project" in refused.get_json()["error"]["message"]
+        )
     carl = client.post(base, json={"file": "invoices.sim.json"}, headers=token(client, "carl"))
     assert carl.status_code == 403

@@ -79,6 +79,11 @@ def run_scenarios(files: dict[str, bytes], wanted: list[str], budget: float) -> 
                 reason = f"{path}: not run, the tests took longer than {budget:.0f} s"
                 suite.scenarios.append(ScenarioResult(path, error=reason))
                 continue
+            model = _model_of(path, files)
+            if model is not None and not (root / model).resolve().is_relative_to(root.resolve()):
+                reason = f"{path}: the model {model!a} is outside the project"
+                suite.scenarios.append(ScenarioResult(path, error=reason))
+                continue
             recorded: list[dict[str, Any]] = []
             steps[path] = recorded
             models[path] = None

@@ -103,6 +103,12 @@ def simulate_project_version(project_id: int, number: int):
         target.write_bytes(data)
     sim = root / name
     if spec is not None:
+        outside = _outside(root, sim, spec)
+        if outside:
+            workdir.cleanup()
+            raise ApiError(
+                422, "invalid-simulation", f"{name}: {outside} names a file outside the project"
+            )
         sim.write_text(json.dumps(spec), encoding="utf-8")
     try:
         loaded = load_spec(sim, name)
@@ -120,6 +126,21 @@ def simulate_project_version(project_id: int, number: int):
         "cases": spec.get("cases") if spec else _cases(files[name]),
     }
     return _started(sim, origin, workdir)
+
+
+def _outside(root: Path, sim: Path, spec: dict[str, Any]) -> str | None:
+    """The first of an edited simulation's file references (model, data.file) that leads out of
+    the project's folder, if any: an edited file reads nothing else of the server."""
+    data = spec.get("data")
+    named = {
+        "model": spec.get("model"),
+        "data.file": data.get("file") if isinstance(data, dict) else None,
+    }
+    base = root.resolve()
+    for field, value in named.items():
+        if isinstance(value, str) and not (sim.parent / value).resolve().is_relative_to(base):
+            return field
+    return None
 
 
 def loaded_model(spec: Any, root: Path) -> str | None:
