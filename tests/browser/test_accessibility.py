@@ -46,15 +46,26 @@ def test_the_login_page_after_a_wrong_password(page, console) -> None:
     scan(page)
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_home_and_deployments(page, deployment, language: str) -> None:
-    login_admin(page)
+def in_language(page, language: str) -> None:
     if language == "fr":
         page.get_by_role("button", name="FR").click()
         page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_home(page, language: str) -> None:
+    login_admin(page)
+    in_language(page, language)
     scan(page)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_deployments(page, deployment, language: str) -> None:
+    login_admin(page)
     page.goto("/deployments")
+    in_language(page, language)
     ready(page)
+    screenshot(page, f"a11y-deployments-{language}")
     scan(page)
 
 

@@ -55,3 +55,4 @@ def test_the_pages_say_what_to_do_when_there_is_nothing(page) -> None:
     page.goto("/admin/jobs?state=running")
     expect(page.get_by_text("No job is running.")).to_be_visible()
     scan(page)
+    screenshot(page, "admin-jobs-empty")

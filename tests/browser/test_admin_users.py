@@ -115,7 +115,7 @@ def test_a_non_admin_gets_the_403_page(page, console) -> None:
     assert (
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").count() == 0
     )
-    for path in ("/admin", "/admin/incidents", "/admin/jobs"):
+    for path in ("/admin", "/admin/incidents", "/admin/jobs", "/deployments/1/migrate"):
         answer = page.goto(path)
         assert answer is not None and answer.status == 403
         expect(page.get_by_text("This page is not open to your roles.")).to_be_visible()
