@@ -112,3 +112,22 @@ def test_case_workers_see_deployments_without_the_admin_forms(page, deployment) 
     expect(page.locator("#deploy")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Migrate"))).to_have_count(0)
     scan(page)
+
+
+def test_deploying_with_the_keyboard_only(page, project) -> None:
+    pid, key = project
+    login_admin(page)
+    page.goto("/deployments")
+    select = page.get_by_label("Project version", exact=True)
+    select.focus()
+    for _ in range(200):
+        if select.input_value() == f"{pid}/1":
+            break
+        page.keyboard.press("ArrowDown")
+    assert select.input_value() == f"{pid}/1"
+    page.keyboard.press("Tab")
+    deploy = page.get_by_role("button", name="Deploy")
+    assert deploy.evaluate("node => node === document.activeElement")
+    assert deploy.evaluate("node => getComputedStyle(node).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("#admin-status")).to_have_text(f"{key} is deployed as version 1.")
