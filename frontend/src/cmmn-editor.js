@@ -3,7 +3,11 @@
 // cmmn-js is unmaintained and built on diagram-js 4; it ships as a prebuilt UMD bundle that sets
 // window.CmmnJS. The page loads that bundle with a classic <script> (vendor/cmmn-modeler.js, or
 // vendor/cmmn-navigated-viewer.js for read-only pages) before this module, and never on a page
-// with bpmn-js. A CMMN modeler on a current diagram-js replaces this file alone.
+// with bpmn-js. A CMMN modeler on a current diagram-js replaces this file alone (and the
+// properties panel's model.js, which speaks to cmmn-js's moddle and command stack).
+//
+// Editing shows the properties panel (cmmn-properties/) in `options.propertiesParent`, else
+// docked at the right of the editor's container.
 
 import { propertiesPanel } from './cmmn-properties/index.js';
 import { diagramEditor } from './diagram-editor.js';
@@ -67,6 +71,7 @@ export async function createEditor(container, options = {}) {
     destroy() {
       properties.destroy();
       editor.destroy();
+      container.classList.remove('cs-docked');
     },
   };
 }
