@@ -111,3 +111,8 @@ def test_a_cmmn_scenario_opens_its_case_diagram_with_the_results_kept(
     expect(page.locator("li.scenario[data-file^='09-']")).to_have_attribute("data-result", "passed")
     page.locator(".djs-element[class*='cs-state-']").first.wait_for()
     screenshot(page, "scenarios-cmmn")
+    page.get_by_role("link", name="Simulate this version").click()
+    expect(page.get_by_label("Simulation file")).to_have_value(
+        f"{invoice_project}|1|invoices.sim.json"
+    )
+    expect(page.get_by_label("Cases", exact=True)).to_have_value("6000")

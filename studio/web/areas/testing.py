@@ -54,6 +54,7 @@ def scenarios(project_id: int) -> Any:
     try:
         version = store.version(project_id, number)
         files = store.files(project_id, number, lambda p: p.endswith(SCENARIO_SUFFIX))
+        simulated = any(e.path.endswith(SIM_SUFFIX) for e in store.entries(project_id, number))
     except UnknownVersion:
         return error_page(404, gettext("Project %(key)s has no version %(n)s.", key=project.key,
                                        n=number))  # fmt: skip
@@ -70,9 +71,18 @@ def scenarios(project_id: int) -> Any:
         scenarios=listed,
         selected=selected,
         notation=selected["notation"] if selected else None,
+        simulated=simulated,
         built=BUILT.is_file(),
         strings=scenario_strings(),
     )
+
+
+def _first_of(choices: list[dict[str, Any]], project: int | None, version: int | None) -> str:
+    """The option value of the first simulation file of a project version ('' without one)."""
+    for c in choices:
+        if c["project"] == project and c["version"] == version:
+            return f"{c['project']}|{c['version']}|{c['file']}"
+    return ""
 
 
 def _scenario_entry(path: str, data: bytes) -> dict[str, Any]:
@@ -96,17 +106,24 @@ def _scenario_entry(path: str, data: bytes) -> dict[str, Any]:
 @page(*ROLES)
 def simulations() -> Any:
     store = runtime().projects
+    wanted = (request.args.get("project", type=int), request.args.get("version", type=int))
     choices = []
     for project in store.list():
         if project.latest is None:
             continue
-        number = project.latest.number
-        for entry in store.entries(project.id, number):
-            if entry.path.endswith(SIM_SUFFIX):
-                choices.append(
-                    {"project": project.id, "key": project.key, "name": project.name,
-                     "version": number, "file": entry.path}
-                )  # fmt: skip
+        numbers = [project.latest.number]
+        if wanted[0] == project.id and wanted[1] and wanted[1] != project.latest.number:
+            numbers.insert(0, wanted[1])  # an older version asked for by a link
+        for number in numbers:
+            try:
+                entries = store.entries(project.id, number)
+            except UnknownVersion:
+                continue
+            choices.extend(
+                {"project": project.id, "key": project.key, "name": project.name,
+                 "version": number, "file": entry.path}
+                for entry in entries if entry.path.endswith(SIM_SUFFIX)
+            )  # fmt: skip
     runs = [_run_summary(job) for job in _jobs_of_user()]
     running = next((run for run in runs if run["state"] == "running"), None)
     return render_template(
@@ -115,7 +132,7 @@ def simulations() -> Any:
         runs=runs,
         running=running,
         state_names=state_names(),
-        chosen=request.args.get("file", ""),
+        chosen=request.args.get("file", "") or _first_of(choices, *wanted),
         strings=simulation_strings(),
     )
 
