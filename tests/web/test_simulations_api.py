@@ -108,3 +108,31 @@ def test_a_tester_simulates_an_edited_sim_file_of_a_project_version(client, app)
         )
     carl = client.post(base, json={"file": "invoices.sim.json"}, headers=token(client, "carl"))
     assert carl.status_code == 403
+
+
+def test_the_report_page_figures_heat_levels_and_comparison_rows(app) -> None:
+    from studio.web.areas.testing import compare_rows, heat_levels, report_view
+
+    result = {
+        "cases": {"arrived": 10, "completed": 9, "terminated": 1, "open": 0},
+        "cycle_time": {"mean": 3600, "p50": 1800, "p90": 7200, "p95": 9000, "max": 20000},
+        "activities": {"Check": {"count": 9, "waiting": {"mean": 60, "p90": 120},
+                                 "processing": {"mean": 600}}},
+        "resources": {"clerk": {"utilization": 0.5, "cost": 123.4}},
+        "elements": {"Task_1": {"count": 10}, "Task_2": {"count": 1}, "Gone": {"count": 0}},
+    }  # fmt: skip
+    with app.test_request_context():
+        view = report_view(result)
+        rows = compare_rows(
+            result, {**result, "cycle_time": {**result["cycle_time"], "mean": 1800}}
+        )
+    assert view["cases"]["arrived"] == "10" and view["cycle"][-1]["width"] == 100.0
+    activity = view["activities"][0]
+    assert (
+        activity["wait_width"] + activity["work_width"] == 100.0
+        and view["resources"][0]["width"] == 50.0
+    )
+    heat = heat_levels(result)
+    assert heat == {"Task_1": {"count": 10, "level": 5}, "Task_2": {"count": 1, "level": 1}}
+    mean = next(row for row in rows if row["label"] == "Cycle time mean")
+    assert mean["change"] == "-50.0%" and mean["better"] is True
