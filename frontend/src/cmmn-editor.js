@@ -64,13 +64,17 @@ export async function createEditor(container, options = {}) {
     container,
     { padding: panel ? { left: 136, right: panel.right } : {} }, // the palette, the docked panel
   );
-  if (!panel) return editor;
-  const properties = propertiesPanel(diagram, panel.parent);
+  const properties = panel ? propertiesPanel(diagram, panel.parent) : null;
   return {
     ...editor,
     destroy() {
-      properties.destroy();
+      properties?.destroy();
+      // diagram-js 4 fires canvas.viewbox.changed 300 ms after a move, reading the container's
+      // size: once destroyed, it reads the last viewbox instead of failing.
+      const canvas = diagram.get('canvas');
+      const last = canvas.viewbox();
       editor.destroy();
+      canvas.viewbox = () => last;
       container.classList.remove('cs-docked');
     },
   };
