@@ -50,6 +50,7 @@ export function textField(options) {
   control.value = value ?? '';
   if (placeholder) control.placeholder = placeholder;
   if (code) control.classList.add('cs-code');
+  if (multiline) control.setAttribute('aria-keyshortcuts', 'Control+Enter');
   if (readOnly) control.readOnly = true;
   const { hintNode, error } = described(control, id, hint);
   let committed = control.value;

@@ -26,6 +26,7 @@ const FR = {
     'Sélectionnez un élément du diagramme pour voir ses propriétés.',
   '{count} elements are selected.': '{count} éléments sont sélectionnés.',
   General: 'Général',
+  'The change could not be made: {reason}': 'La modification n’a pas pu être faite : {reason}',
   Id: 'Identifiant',
   Name: 'Nom',
   Documentation: 'Documentation',

@@ -64,6 +64,13 @@ export function propertiesPanel(diagram, parent) {
     }
   }
 
+  /** A refused change, in words, above the groups (until the next redraw). */
+  function refused(error) {
+    panel.querySelector('.cs-refused')?.remove();
+    const message = t('The change could not be made: {reason}', { reason: error.message || String(error) });
+    panel.querySelector('h2')?.after(h('p', { class: 'cs-refused', role: 'alert' }, message));
+  }
+
   function render() {
     keepFolding();
     const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.key : null;
@@ -76,7 +83,7 @@ export function propertiesPanel(diagram, parent) {
       panel.dataset.element = '';
       return;
     }
-    const ctx = context(diagram, element);
+    const ctx = context(diagram, element, refused);
     const [kind, name] = heading(element);
     panel.replaceChildren(
       h('h2', {}, h('span', { class: 'cs-kind' }, kind), h('span', { class: 'cs-name' }, name)),

@@ -36,8 +36,9 @@ export function ancestor(bo, type) {
  *
  * @param {Object} diagram  the cmmn-js modeler
  * @param {Object} element  the selected shape or connection
+ * @param {(error: Error) => void} fail  told when a change is refused (nothing changed then)
  */
-export function context(diagram, element) {
+export function context(diagram, element, fail) {
   const moddle = diagram.get('moddle');
   const cmmnFactory = diagram.get('cmmnFactory');
   const commandStack = diagram.get('commandStack');
@@ -65,7 +66,12 @@ export function context(diagram, element) {
       const effective = changes.filter(([target, properties]) =>
         Object.entries(properties).some(([name, value]) => target.get(name) !== value),
       );
-      if (effective.length) commandStack.execute(COMMAND, { element, changes: effective });
+      if (!effective.length) return;
+      try {
+        commandStack.execute(COMMAND, { element, changes: effective });
+      } catch (error) {
+        fail(error);
+      }
     },
 
     /** A new moddle element with an id (rules, roles, processes...). */
