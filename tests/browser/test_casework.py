@@ -199,6 +199,7 @@ def test_start_a_case_of_the_deployed_invoice_sample(page, console, deployment, 
     dialog.get_by_label("Case or process").select_option(
         label="Disputed invoice (invoice-processing)"
     )
+    scan(page, "dialog")
     dialog.get_by_label("Initial data (JSON)").fill('{"invoice": ')
     dialog.get_by_role("button", name="Start").click()
     expect(dialog.get_by_text("The initial data is not valid JSON")).to_be_visible()
@@ -339,3 +340,30 @@ def test_forms_of_every_supported_shape_and_a_task_without_form(
         "tags": ["vip"],
         "notes": ["called back"],
     }
+
+
+def test_the_worklist_is_worked_from_the_keyboard(page, studio, workers, forms_deployment) -> None:
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto("/worklist")
+    work = review_row(page, case_id).get_by_role("button", name="Work on it: Review the dispute")
+    expect(work).to_be_visible()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if work.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError("“Work on it” cannot be reached with the Tab key")
+    outline = work.evaluate("button => getComputedStyle(button).outlineStyle")
+    assert outline != "none", "the focused button shows no focus ring"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Complete “Review the dispute”")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Finding")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    page.keyboard.press("m")
+    expect(page.get_by_role("button", name="Mine")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_text("Nothing is assigned to you.")).to_be_visible()
+    screenshot(page, "casework-worklist-empty")
+    scan(page)

@@ -15,6 +15,7 @@ const filters = [...document.querySelectorAll('[data-filter]')];
 const me = document.body.dataset.user;
 let filter = new URLSearchParams(window.location.search).get('assignee') || 'all';
 let loading = null;
+let again = false;
 
 function due(task) {
   if (!task.due) return h('span', { class: 'muted' }, say('due.none'));
@@ -46,23 +47,33 @@ function row(task) {
     h('td', { class: 'actions' }, buttons));
 }
 
+async function fetchTasks() {
+  const query = filter === 'all' ? '' : `?assignee=${filter}`;
+  const { tasks } = await api(`/tasks${query}`);
+  body.replaceChildren(...tasks.map(row));
+  table.hidden = tasks.length === 0;
+  empty.hidden = tasks.length !== 0;
+  empty.querySelector('p').textContent = say(`empty.${filter}`);
+  count.textContent = tasks.length === 1 ? say('count.one') : say('count', { count: tasks.length });
+  table.dataset.state = 'ready';
+}
+
+/** Fetch the list again (one fetch at a time; asked meanwhile, once more after it). */
 async function load() {
-  if (loading) return loading;
+  if (loading) {
+    again = true;
+    return loading;
+  }
   loading = (async () => {
-    try {
-      const query = filter === 'all' ? '' : `?assignee=${filter}`;
-      const { tasks } = await api(`/tasks${query}`);
-      body.replaceChildren(...tasks.map(row));
-      table.hidden = tasks.length === 0;
-      empty.hidden = tasks.length !== 0;
-      empty.querySelector('p').textContent = say(`empty.${filter}`);
-      count.textContent = tasks.length === 1 ? say('count.one') : say('count', { count: tasks.length });
-      table.dataset.state = 'ready';
-    } catch (problem) {
-      announce(message, problem.message, 'error');
-    } finally {
-      loading = null;
-    }
+    do {
+      again = false;
+      try {
+        await fetchTasks();
+      } catch (problem) {
+        announce(message, problem.message, 'error');
+      }
+    } while (again);
+    loading = null;
   })();
   return loading;
 }

@@ -141,7 +141,7 @@ def _common() -> dict[str, str]:
 def _worklist_strings() -> dict[str, str]:
     return {
         "loading": gettext("Loading…"),
-        "empty.mine": gettext(
+        "empty.me": gettext(
             "Nothing is assigned to you. Claim a task from “Unassigned” to start working on it."
         ),
         "empty.none": gettext("No task is waiting for someone to claim it."),
