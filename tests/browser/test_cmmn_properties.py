@@ -289,9 +289,15 @@ def test_the_panel_is_keyboard_navigable(page, deployment) -> None:
     expect(props.get_by_label("Required", exact=True)).to_be_focused()  # kept across the redraw
     page.keyboard.press("Tab")
     expect(props.get_by_label("Condition of required")).to_be_focused()
-    page.keyboard.type("amount > 1000")
+    page.keyboard.type("amount > (1000")
+    page.keyboard.press("Enter")  # refused: said in words, nothing changes
+    expect(props.get_by_role("alert")).to_have_text("A bracket or a quote is not closed.")
+    condition = props.get_by_label("Condition of required")
+    expect(condition).to_have_attribute("aria-invalid", "true")
+    condition.fill("amount > 1000")
     page.keyboard.press("Enter")
     expect(props.get_by_label("Condition of required")).to_have_value("amount > 1000")
+    expect(props.get_by_role("alert")).to_be_hidden()
     page.get_by_role("button", name="Undo").click()
     expect(props.get_by_label("Condition of required")).to_have_value("")
     screenshot(page, "cmmn-properties-keyboard")

@@ -108,6 +108,7 @@ const FR = {
   'Remove {thing}': 'Retirer {thing}',
   Source: 'Source',
   Event: 'Événement',
+  'A bracket or a quote is not closed.': 'Une parenthèse ou un guillemet n’est pas fermé.',
   'This value has line breaks or is too long.': 'Cette valeur contient des sauts de ligne ou est trop longue.',
   'A name is required.': 'Un nom est requis.',
   'This role already exists.': 'Ce rôle existe déjà.',

@@ -2,6 +2,7 @@
 // its planning table it refers to, each with its condition).
 
 import { checkField, group, h, oneLine, textField } from '../dom.js';
+import { expression } from '../check.js';
 import { t } from '../i18n.js';
 import { roleChecks, roleIds } from '../roles.js';
 
@@ -29,7 +30,7 @@ function ruleFields(ctx, item, table) {
         value: ctx.text(rule.condition),
         code: true,
         hint: t('No condition: the rule is true.'),
-        check: oneLine(),
+        check: expression({ oneLine: true }),
         onCommit: (text) => ctx.edit(ctx.expressionChanges(rule, 'condition', text)),
       }),
     );

@@ -1,6 +1,7 @@
 // A human task's blocking flag, performer (a case role) and due date (flowable:dueDate).
 
 import { checkField, group, h, oneLine, selectField, textField } from '../dom.js';
+import { expression } from '../check.js';
 import { t } from '../i18n.js';
 
 function performerFields(ctx, task) {
@@ -61,7 +62,7 @@ export function humanTaskGroup(ctx, ui) {
       code: true,
       placeholder: 'P2D',
       hint: t('A duration (P2D), a date (2026-03-01) or an expression.'),
-      check: oneLine(),
+      check: expression({ oneLine: true }),
       onCommit: (text) =>
         ctx.edit([...ctx.vendorNamespaceChanges(dueKey), [task, { [dueKey]: text || undefined }]]),
     }),

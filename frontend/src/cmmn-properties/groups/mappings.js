@@ -7,6 +7,7 @@
 // process's, named after the variable); removing it removes parameters no other mapping uses.
 
 import { group, h, oneLine, selectField, textField } from '../dom.js';
+import { expression } from '../check.js';
 import { t } from '../i18n.js';
 
 const name = (parameter) => parameter?.name || parameter?.id || '?';
@@ -53,7 +54,7 @@ function mappingRow(ctx, task, process, mapping, index) {
       value: ctx.text(mapping.transformation),
       code: true,
       placeholder: t('(the value as is)'),
-      check: oneLine(),
+      check: expression({ oneLine: true }),
       onCommit: (text) => ctx.edit(ctx.expressionChanges(mapping, 'transformation', text)),
     }),
     remove,

@@ -3,6 +3,7 @@
 // absent rule is false. The item's own rule wins over its definition's default one.
 
 import { checkField, group, h, textField } from '../dom.js';
+import { expression } from '../check.js';
 import { t } from '../i18n.js';
 
 const RULES = [
@@ -55,6 +56,7 @@ function ruleFields(ctx, owner, controlProperty, keyPrefix, inherited) {
           code: true,
           placeholder: 'amount > 1000',
           hint: t('No condition: the rule is true.'),
+          check: expression({ oneLine: true }),
           onCommit: (text) => ctx.edit(ctx.expressionChanges(rule, 'condition', text)),
         }),
       );

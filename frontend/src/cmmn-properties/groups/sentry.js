@@ -2,6 +2,7 @@
 // of its on-parts listens to (an on-part's source is drawn: connect it on the diagram).
 
 import { group, h, selectField, textField } from '../dom.js';
+import { expression } from '../check.js';
 import { t } from '../i18n.js';
 
 function ifPartChanges(ctx, sentry, text) {
@@ -56,6 +57,7 @@ export function sentryGroup(ctx, ui) {
       code: true,
       placeholder: 'amount > 1000',
       hint: t('Empty: the sentry waits for its on-parts only.'),
+      check: expression(),
       onCommit: (text) => ctx.edit(ifPartChanges(ctx, sentry, text.trim())),
     }),
     h('h4', {}, t('On-parts')),

@@ -1,6 +1,7 @@
 // A timer event listener's timer expression.
 
-import { group, oneLine, textField } from '../dom.js';
+import { expression } from '../check.js';
+import { group, textField } from '../dom.js';
 import { t } from '../i18n.js';
 
 export function timerGroup(ctx, ui) {
@@ -15,7 +16,7 @@ export function timerGroup(ctx, ui) {
       code: true,
       placeholder: 'P2D',
       hint: t('A duration (P2D), a date, a cycle (R3/PT1H) or an expression.'),
-      check: oneLine(),
+      check: expression({ oneLine: true }),
       onCommit: (text) => ctx.edit(ctx.expressionChanges(timer, 'timerExpression', text)),
     }),
   );
