@@ -64,6 +64,10 @@ def test_an_admin_adds_a_user_changes_roles_and_deactivates_them(page, studio, c
     page.get_by_role("dialog").get_by_role("button", name="Save changes").click()
     expect(row(page, "maya")).to_contain_text("Deactivated")
     assert not studio.extensions["studio"].users.get("maya").active
+    changes = page.get_by_role("region", name="Recent changes")
+    expect(changes.get_by_role("listitem").first).to_contain_text("admin deactivated maya")
+    expect(changes).not_to_contain_text("changed the groups of maya")  # only changes are sent
+    expect(changes).to_contain_text("admin changed the roles of maya — Analyst, Case worker")
 
     row(page, "maya").get_by_role("button", name="Edit maya").click()
     page.get_by_role("dialog").get_by_label("New password").fill("a-new-password-9")

@@ -71,6 +71,26 @@ function wireAdding() {
   });
 }
 
+/** What the edit form changes on the user being edited (only that is sent, and audited). */
+function changed(roles) {
+  const row = document.querySelector(`tr[data-username="${CSS.escape(editing)}"]`);
+  const before = {
+    roles: row.dataset.roles.split(',').filter(Boolean).sort(),
+    groups: names(row.dataset.groups).sort(),
+    active: row.dataset.active === 'true',
+  };
+  const after = {
+    roles: [...roles].sort(),
+    groups: names(editForm.elements.groups.value).sort(),
+    active: editForm.elements.active.checked,
+  };
+  const changes = {};
+  for (const field of ['roles', 'groups', 'active']) {
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes[field] = after[field];
+  }
+  return changes;
+}
+
 function openEditor(row) {
   editing = row.dataset.username;
   const roles = new Set(row.dataset.roles.split(',').filter(Boolean));
@@ -100,13 +120,14 @@ function wireEditing() {
       formError(editForm, say('need_role'));
       return;
     }
+    const changes = changed(roles);
+    if (Object.keys(changes).length === 0) {
+      dialog.close();
+      return;
+    }
     await busy(event.submitter || editForm.querySelector('[type=submit]'), async () => {
       try {
-        await call('PATCH', `/api/v1/users/${encodeURIComponent(editing)}`, {
-          roles,
-          groups: names(editForm.elements.groups.value),
-          active: editForm.elements.active.checked,
-        });
+        await call('PATCH', `/api/v1/users/${encodeURIComponent(editing)}`, changes);
         reloadWith(say('saved', { user: editing }));
       } catch (error) {
         formError(editForm, reason(error));

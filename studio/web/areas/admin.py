@@ -16,6 +16,7 @@ from flask_babel import gettext, lazy_gettext
 
 from studio.host.cases import ActionError
 from studio.host.executor import JobExecutor
+from studio.runtime import audit
 from studio.runtime.users import MIN_PASSWORD, ROLES
 from studio.web.auth import current_user, runtime
 from studio.web.studio_pages import page
@@ -41,6 +42,17 @@ STATE_LABELS = {
     "retry": lazy_gettext("Retrying"),
     "failed": lazy_gettext("Failed"),
 }
+CHANGE_LABELS = {
+    "user.add": lazy_gettext("added"),
+    "user.set-roles": lazy_gettext("changed the roles of"),
+    "user.set-groups": lazy_gettext("changed the groups of"),
+    "user.set-password": lazy_gettext("reset the password of"),
+    "user.activate": lazy_gettext("activated"),
+    "user.deactivate": lazy_gettext("deactivated"),
+    "user.revoke-tokens": lazy_gettext("revoked the API tokens of"),
+    "login.locked": lazy_gettext("locked after failed logins:"),
+}
+RECENT = 8
 TABS = (
     ("admin.users", lazy_gettext("Users and roles")),
     ("admin.incidents", lazy_gettext("Incidents")),
@@ -65,6 +77,8 @@ def users() -> Any:
         roles=ROLES,
         role_hints=ROLE_HINTS,
         min_password=MIN_PASSWORD,
+        changes=recent_changes(),
+        change_labels=CHANGE_LABELS,
         strings=_strings(),
     )
 
@@ -131,6 +145,12 @@ def open_incidents() -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def recent_changes() -> list[dict[str, Any]]:
+    """The newest user changes of the audit trail (who did what to whom, when)."""
+    entries = audit.entries(runtime().engine, limit=200)
+    return [e for e in entries if e["action"] in CHANGE_LABELS][:RECENT]
 
 
 def _job(job: dict[str, Any]) -> dict[str, Any]:
