@@ -112,6 +112,10 @@ def test_the_panel_edits_what_the_engine_executes(page, deployment, tmp_path) ->
     assert timer.input_value() == "P3D"
     page.get_by_role("button", name="Undo").click()
     expect(props.get_by_label("Timer expression")).to_have_value(TIMER)
+    page.get_by_role("button", name="Redo").click()
+    expect(props.get_by_label("Timer expression")).to_have_value("P3D")
+    page.get_by_role("button", name="Undo").click()
+    expect(props.get_by_label("Timer expression")).to_have_value(TIMER)
     screenshot(page, "cmmn-properties-timer")
 
     xml = download(page)
