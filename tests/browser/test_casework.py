@@ -162,8 +162,11 @@ def test_the_case_file_and_the_team_are_edited_in_words(
 ) -> None:
     console.allow("status of 422")
     case_id = start_case(studio)
+    host = studio.extensions["studio"].host
+    host.record_incident(case_id, "the mail service did not answer", host.clock.now())
     login(page, "cora")
     open_case(page, case_id)
+    expect(page.locator("#incidents")).to_contain_text("the mail service did not answer")
     page.get_by_role("button", name="Case file").click()
     field = page.get_by_label("Case file (JSON)")
     expect(field).to_have_value(re.compile(r'"dispute_reason": "no purchase order"'))

@@ -138,6 +138,13 @@ async function perform(offer) {
   await refresh();
 }
 
+/** What failed in the case's automatic work, in the engine's words. */
+function incidents(view) {
+  const box = document.getElementById('incidents');
+  box.hidden = !view.incidents?.length;
+  box.querySelector('ul').replaceChildren(...(view.incidents || []).map((text) => h('li', {}, text)));
+}
+
 /** The case's own items with their states: the diagram's colours in words. */
 function items(view) {
   const own = view.items.filter((item) => item.case === view.id);
@@ -291,6 +298,7 @@ async function load() {
   tasks(view);
   offers(offered.offers);
   document.getElementById('explanation').textContent = explained.explanation;
+  incidents(view);
   items(view);
   children(view);
   showData(view);
