@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
 from studio.host.cases import ActionError
@@ -53,6 +53,7 @@ CHANGE_LABELS = {
     "login.locked": lazy_gettext("locked after failed logins:"),
 }
 RECENT = 8
+CASE_PAGE = "casework.case"
 TABS = (
     ("admin.users", lazy_gettext("Users and roles")),
     ("admin.incidents", lazy_gettext("Incidents")),
@@ -62,7 +63,19 @@ TABS = (
 
 @blueprint.app_context_processor
 def _admin_shell() -> dict[str, Any]:
-    return {"admin_tabs": TABS, "role_labels": ROLE_LABELS, "job_state_labels": STATE_LABELS}
+    return {
+        "admin_tabs": TABS,
+        "role_labels": ROLE_LABELS,
+        "job_state_labels": STATE_LABELS,
+        "case_url": case_url,
+    }
+
+
+def case_url(case_id: str) -> str | None:
+    """The page of a case, when the studio has case pages."""
+    if CASE_PAGE not in current_app.view_functions:
+        return None
+    return url_for(CASE_PAGE, case_id=case_id)
 
 
 @blueprint.get("/admin")
