@@ -326,3 +326,37 @@ def test_a_case_task_made_from_the_replace_menu(page, deployment) -> None:
     model = read_model(download(page).encode("utf-8"))
     (task,) = [e for e in iter_elements(model) if type(e).__name__ == "CaseTask"]
     assert (task.case_ref, task.is_blocking) == ("DisputedInvoice", False)
+
+
+LIFE = SAMPLE.parent / "life-insurance-requests"
+
+
+@pytest.fixture(scope="module")
+def life(studio) -> int:
+    """The life-insurance sample (a decision task on a DMN table), deployed."""
+    deployments = studio.extensions["studio"].deployments
+    deployed, _, _ = deployments.deploy_folder(LIFE, actor="test")
+    return deployed.id
+
+
+def test_a_decision_task_calls_a_decision_of_the_project(page, life, tmp_path) -> None:
+    file = "life_insurance_request.cmmn"
+    login(page, "ann")
+    open_editor(page, life, file)
+    props = panel(page)
+    pick(page, "pi_route")
+    decision = props.get_by_label("Decision", exact=True)
+    assert (
+        decision.evaluate("s => s.selectedOptions[0].text") == "Route the request (route_request)"
+    )
+    commit(props.get_by_label("New decision"), "route_request")
+    expect(props.get_by_label("DMN decision id (externalRef)")).to_have_value("route_request")
+    screenshot(page, "cmmn-properties-decision-task")
+
+    xml = download(page)
+    model = read_model(xml.encode("utf-8"))
+    created = by_id(model, by_id(model, "dt_route").decision_ref)
+    assert created.id != "dec_route" and created.external_ref == "route_request"
+    folder = tmp_path / "project"
+    shutil.copytree(LIFE, folder)
+    assert errors(folder, xml, file) <= errors(folder, None, file)

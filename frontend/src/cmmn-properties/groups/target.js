@@ -1,5 +1,6 @@
-// What a process task or case task starts. A process task names a `process` element of the
-// definitions (processRef) whose externalRef is the id of a BPMN process of the project; a case
+// What a process, decision or case task calls. A process task names a `process` element of the
+// definitions (processRef) whose externalRef is the id of a BPMN process of the project; a
+// decision task a `decision` element (decisionRef) whose externalRef names a DMN decision; a case
 // task names a case by its id (caseRef).
 
 import { group, h, oneLine, selectField, textField } from '../dom.js';
@@ -7,40 +8,59 @@ import { t } from '../i18n.js';
 import { blockingField } from './human-task.js';
 import { mappingsGroup } from './mappings.js';
 
-const BPMN = 'http://www.omg.org/spec/CMMN/ProcessType/BPMN20';
 const localId = (ref) => (ref || '').split(':').pop();
 
-/** "Name (BPMN id)", or the BPMN id alone when it is the name too. */
-function processLabel(process) {
-  const name = process.name || process.id;
-  const external = process.externalRef;
+/** "Name (external id)", or the external id alone when it is the name too. */
+function calledLabel(element) {
+  const name = element.name || element.id;
+  const external = element.externalRef;
   return external && external !== name ? `${name} (${external})` : name;
 }
 
-function processFields(ctx, task) {
+/** What a process task or decision task calls: an element of the definitions, by id. */
+const CALLED = {
+  process: {
+    collection: 'processes',
+    ref: 'processRef',
+    type: 'cmmn:Process',
+    implementationType: 'http://www.omg.org/spec/CMMN/ProcessType/BPMN20',
+    labels: ['Process', '(no process)', 'BPMN process id (externalRef)', 'New process'],
+  },
+  decision: {
+    collection: 'decisions',
+    ref: 'decisionRef',
+    type: 'cmmn:Decision',
+    implementationType: 'http://www.omg.org/spec/CMMN/DecisionType/DMN1',
+    labels: ['Decision', '(no decision)', 'DMN decision id (externalRef)', 'New decision'],
+  },
+};
+
+/** The called element of `task`, among those of the definitions (or undefined). */
+function calledElement(ctx, task, kind) {
+  const { collection, ref } = CALLED[kind];
+  return (ctx.definitions[collection] || []).find((e) => e.id === localId(task[ref]));
+}
+
+function calledFields(ctx, task, kind) {
   const { definitions } = ctx;
-  const processes = definitions.processes || [];
-  const current = processes.find((process) => process.id === localId(task.processRef));
+  const { collection, ref, type, implementationType, labels } = CALLED[kind];
+  const [label, none, externalLabel, newLabel] = labels.map((text) => t(text));
+  const elements = definitions[collection] || [];
+  const current = calledElement(ctx, task, kind);
   const fields = [
     selectField({
-      key: 'process',
-      label: t('Process'),
+      key: kind,
+      label,
       value: current?.id || '',
-      options: [
-        { value: '', label: t('(no process)') },
-        ...processes.map((process) => ({
-          value: process.id,
-          label: processLabel(process),
-        })),
-      ],
-      onChange: (id) => ctx.edit([[task, { processRef: id || undefined }]]),
+      options: [{ value: '', label: none }, ...elements.map((e) => ({ value: e.id, label: calledLabel(e) }))],
+      onChange: (id) => ctx.edit([[task, { [ref]: id || undefined }]]),
     }),
   ];
   if (current) {
     fields.push(
       textField({
-        key: 'process-external-ref',
-        label: t('BPMN process id (externalRef)'),
+        key: `${kind}-external-ref`,
+        label: externalLabel,
         value: current.externalRef,
         code: true,
         check: oneLine(200),
@@ -50,22 +70,18 @@ function processFields(ctx, task) {
   }
   fields.push(
     textField({
-      key: 'process-new',
-      label: t('New process'),
+      key: `${kind}-new`,
+      label: newLabel,
       value: '',
       code: true,
-      placeholder: t('BPMN process id (externalRef)'),
+      placeholder: externalLabel,
       check: oneLine(200),
       onCommit: (externalRef) => {
         if (!externalRef) return;
-        const process = ctx.create(
-          'cmmn:Process',
-          { name: externalRef, externalRef, implementationType: BPMN },
-          definitions,
-        );
+        const created = ctx.create(type, { name: externalRef, externalRef, implementationType }, definitions);
         ctx.edit([
-          [definitions, { processes: [...processes, process] }],
-          [task, { processRef: process.id }],
+          [definitions, { [collection]: [...elements, created] }],
+          [task, { [ref]: created.id }],
         ]);
       },
     }),
@@ -93,12 +109,15 @@ export function targetGroups(ctx, ui) {
   const task = ctx.definition;
   if (!task) return null;
   if (task.$instanceOf('cmmn:ProcessTask')) {
-    const process = (ctx.definitions.processes || []).find((p) => p.id === localId(task.processRef));
-    const fields = [blockingField(ctx, task), processFields(ctx, task)];
+    const fields = [blockingField(ctx, task), calledFields(ctx, task, 'process')];
     return [
       group({ key: 'target', title: t('Target'), folded: ui.folded }, fields),
-      mappingsGroup(ctx, ui, task, process || null),
+      mappingsGroup(ctx, ui, task, calledElement(ctx, task, 'process') || null),
     ];
+  }
+  if (task.$instanceOf('cmmn:DecisionTask')) {
+    const fields = [blockingField(ctx, task), calledFields(ctx, task, 'decision')];
+    return group({ key: 'target', title: t('Target'), folded: ui.folded }, fields);
   }
   if (task.$instanceOf('cmmn:CaseTask')) {
     const fields = [blockingField(ctx, task), caseFields(ctx, task)];
