@@ -84,13 +84,14 @@ def start_case(studio: Any, definition: str = CASE, user: str = "cora", team: bo
 
 SHAPES_CASE = "FormShapes"
 SHAPES_CMMN = """<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="d" targetNamespace="t">
+<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" id="d" targetNamespace="t"
+             xmlns:flowable="http://flowable.org/cmmn">
   <case id="FormShapes" name="Form shapes">
     <casePlanModel id="plan" name="Form shapes" autoComplete="false">
       <planItem id="pi_fill" name="Fill the rich form" definitionRef="ht_fill"/>
       <planItem id="pi_sign" name="Sign off" definitionRef="ht_sign"/>
-      <humanTask id="ht_fill" name="Fill the rich form"/>
-      <humanTask id="ht_sign" name="Sign off"/>
+      <humanTask id="ht_fill" name="Fill the rich form" flowable:dueDate="P30D"/>
+      <humanTask id="ht_sign" name="Sign off" flowable:dueDate="2026-01-05T09:00:00Z"/>
     </casePlanModel>
   </case>
 </definitions>

@@ -301,8 +301,15 @@ def test_forms_of_every_supported_shape_and_a_task_without_form(
     console.allow("status of 404")  # the last task done, the case has no work for cora
     case_id = start_case(studio, SHAPES_CASE, team=False)
     login(page, "cora")
+    page.goto("/worklist")
+    sign = review_row(page, case_id).filter(has_text="Sign off")
+    expect(sign.locator(".due")).to_have_class(re.compile("overdue"))
+    expect(sign).to_contain_text("overdue")
+    fill = review_row(page, case_id).filter(has_text="Fill the rich form")
+    expect(fill.locator(".due")).not_to_have_class(re.compile("overdue"))
     open_case(page, case_id)
     tasks = page.locator("#case-tasks")
+    expect(tasks.locator("li", has_text="Sign off")).to_contain_text("overdue")
 
     tasks.get_by_role("button", name="Complete: Sign off").click()
     dialog = page.get_by_role("dialog", name="Complete “Sign off”")

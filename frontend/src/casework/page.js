@@ -106,6 +106,14 @@ export function time(iso) {
   return h('time', { datetime: iso }, dateTime.format(new Date(iso)));
 }
 
+/** A due date, marked overdue once past; "no due date" without one. */
+export function due(iso) {
+  if (!iso) return h('span', { class: 'muted' }, say('due.none'));
+  const late = new Date(iso) < new Date();
+  return h('span', { class: late ? 'due overdue' : 'due' }, time(iso),
+    late ? h('span', { class: 'badge-overdue' }, say('overdue')) : null);
+}
+
 /** A state as a badge: its name in the page's language. */
 export function stateBadge(state) {
   return h('span', { class: `state state-${state}` }, say(`state.${state}`));

@@ -5,7 +5,7 @@
 import { createEditor } from '../editor-interface.js';
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
-import { announce, api, h, named, say, shortcut, stateBadge, time } from '../casework/page.js';
+import { announce, api, due, h, named, say, shortcut, stateBadge, time } from '../casework/page.js';
 
 const root = document.getElementById('case');
 const caseId = root.dataset.case;
@@ -88,7 +88,7 @@ function tasks(view) {
   }
   list.replaceChildren(...active.map((item) => h('li', { class: 'row' },
     h('span', { class: 'row-main' }, h('strong', {}, item.name || item.id),
-      item.due ? h('span', { class: 'muted' }, ' · ', time(item.due)) : null),
+      item.due ? [' ', due(item.due)] : null),
     h('button', {
       type: 'button', class: 'small primary', 'aria-label': named(say('action.complete'), item.name),
       onclick: () => work({ id: item.task, name: item.name || item.id }),

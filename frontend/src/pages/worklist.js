@@ -4,7 +4,7 @@
 
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
-import { announce, api, h, named, say, shortcut, time } from '../casework/page.js';
+import { announce, api, due, h, named, say, shortcut } from '../casework/page.js';
 
 const body = document.getElementById('tasks');
 const table = document.getElementById('task-table');
@@ -16,13 +16,6 @@ const me = document.body.dataset.user;
 let filter = new URLSearchParams(window.location.search).get('assignee') || 'all';
 let loading = null;
 let again = false;
-
-function due(task) {
-  if (!task.due) return h('span', { class: 'muted' }, say('due.none'));
-  const late = new Date(task.due) < new Date();
-  return h('span', { class: late ? 'due overdue' : 'due' }, time(task.due),
-    late ? h('span', { class: 'badge-overdue' }, say('overdue')) : null);
-}
 
 function act(label, handler, attributes = {}) {
   return h('button', { type: 'button', class: 'small', ...attributes, onclick: handler }, label);
@@ -43,7 +36,7 @@ function row(task) {
     h('td', {}, h('a', { href: `/cases/${encodeURIComponent(task.case)}` }, task.case)),
     h('td', {}, task.role || h('span', { class: 'muted' }, say('none'))),
     h('td', {}, task.assignee || h('span', { class: 'muted' }, say('nobody'))),
-    h('td', {}, due(task)),
+    h('td', {}, due(task.due)),
     h('td', { class: 'actions' }, buttons));
 }
 
