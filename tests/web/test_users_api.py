@@ -134,3 +134,30 @@ def test_pages_need_the_csrf_token_to_change_users(client) -> None:
     answer = client.patch("/api/v1/users/carl", json={"active": False},
                           headers={"X-CSRFToken": fresh})  # fmt: skip
     assert answer.status_code == 200
+
+
+def log_in(client, username: str, password: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": username, "password": password,
+                                "csrf_token": csrf_token(page)})  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/incidents", "/admin/jobs"])
+def test_the_admin_pages_are_for_admins(app, path: str) -> None:
+    carl, boss = app.test_client(), app.test_client()
+    log_in(carl, "carl", PASSWORD)
+    log_in(boss, "admin", ADMIN_PASSWORD)
+    refused = carl.get(path)
+    assert refused.status_code == 403
+    assert "This page is not open to your roles." in refused.get_data(as_text=True)
+    shown = boss.get(path)
+    assert shown.status_code == 200 and "Administration" in shown.get_data(as_text=True)
+    assert app.test_client().get(path).status_code == 302  # to the login form
+
+
+def test_the_migrate_page_of_an_unknown_deployment_says_so(app) -> None:
+    boss = app.test_client()
+    log_in(boss, "admin", ADMIN_PASSWORD)
+    answer = boss.get("/deployments/12345/migrate")
+    assert answer.status_code == 404
+    assert "There is no deployment 12345." in answer.get_data(as_text=True)
