@@ -73,6 +73,9 @@ def test_an_admin_adds_a_user_changes_roles_and_deactivates_them(page, studio, c
     page.get_by_role("dialog").get_by_label("New password").fill("a-new-password-9")
     page.get_by_role("dialog").get_by_role("button", name="Reset the password").click()
     expect(page.get_by_role("status")).to_contain_text("The password of maya was reset")
+    row(page, "maya").get_by_role("button", name="Edit maya").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke API tokens").click()
+    expect(page.get_by_role("status")).to_have_text("API tokens of maya revoked: 0.")
 
 
 def test_an_admin_cannot_demote_or_deactivate_themselves(page) -> None:

@@ -179,7 +179,7 @@ def _strings() -> dict[str, Any]:
         "added": gettext("{user} was added."),
         "saved": gettext("The changes to {user} were saved."),
         "password": gettext("The password of {user} was reset; their API tokens were revoked."),
-        "revoked": gettext("{count} API tokens of {user} were revoked."),
+        "revoked": gettext("API tokens of {user} revoked: {count}."),
         "retried": gettext("The incidents of case {case} were cleared; its timers run again."),
         "retrying": gettext("Retrying case {case}…"),
         "need_username": gettext("Enter a username."),
