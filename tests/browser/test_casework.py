@@ -226,6 +226,13 @@ def test_start_a_case_of_the_deployed_invoice_sample(page, console, deployment, 
     expect(page.get_by_role("link", name=case_id)).to_have_count(0)
     page.get_by_role("button", name="Clear the filters").click()
     expect(page.get_by_role("link", name=case_id)).to_be_visible()
+    page.get_by_label("Case file field").fill("dispute_reason")
+    page.get_by_label("equals").fill("price gap")
+    page.get_by_label("equals").press("Enter")
+    expect(page.get_by_role("link", name=case_id)).to_have_count(0)
+    page.get_by_label("equals").fill("no purchase order")
+    page.get_by_label("equals").press("Enter")
+    expect(page.get_by_role("link", name=case_id)).to_be_visible()
     scan(page)
     screenshot(page, "casework-cases")
 

@@ -33,8 +33,10 @@ function row(found) {
 function query() {
   const form = new FormData(filters);
   const params = new URLSearchParams();
+  const path = String(form.get('data_path') || '').trim();
+  if (path && form.get('data_value')) params.set(`data.${path}`, form.get('data_value'));
   for (const [name, value] of form) {
-    if (!value) continue;
+    if (!value || name.startsWith('data_')) continue;
     if (name === 'started_after') params.set(name, `${value}T00:00:00Z`);
     else if (name === 'started_before') params.set(name, `${value}T23:59:59Z`);
     else params.set(name, value);
@@ -42,10 +44,14 @@ function query() {
   return params;
 }
 
+let asked = 0;
+
 async function load() {
   const params = query();
+  const mine = (asked += 1);
   try {
     const { cases } = await api(`/cases${params.size ? `?${params}` : ''}`);
+    if (mine !== asked) return; // a newer filter was asked meanwhile
     cases.sort((a, b) => b.created_at.localeCompare(a.created_at));
     body.replaceChildren(...cases.map(row));
     table.hidden = cases.length === 0;
