@@ -76,7 +76,9 @@ def test_two_versions_are_compared(page, studio) -> None:
     expect(page.locator(".version-list li").first).to_contain_text("senior reviewers")
     page.get_by_role("button", name="Show changes").click()
     expect(page.get_by_role("heading", name="From version 1 to version 2")).to_be_visible()
-    expect(page.locator(".changes")).to_contain_text("renamed from 'Expert review' to 'Senior review'")
+    expect(page.locator(".changes")).to_contain_text(
+        "renamed from 'Expert review' to 'Senior review'"
+    )
     page.get_by_text("Text differences").click()
     expect(page.locator(".unified .add")).to_contain_text('name="Senior review"')
     screenshot(page, "projects-diff")

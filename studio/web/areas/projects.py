@@ -21,9 +21,9 @@ from studio.editor.projects import (
 )
 from studio.editor.projects.diff import diff_files
 from studio.editor.projects.examples import AUTHOR as EXAMPLES_AUTHOR
+from studio.editor.projects.files import kind_of, notation_of
 from studio.editor.projects.importing import read_upload
 from studio.editor.projects.records import Project, Version
-from studio.editor.projects.files import kind_of, notation_of
 from studio.web.areas.projects_starters import STARTS, starter
 from studio.web.areas.projects_strings import editor_strings
 from studio.web.auth import csrf, current_user, runtime
@@ -109,7 +109,9 @@ def import_upload() -> Any:
     csrf.protect()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _index(gettext("Choose a file to import: a zip, a .cmmn or a .bpmn file."), None, 400)
+        return _index(
+            gettext("Choose a file to import: a zip, a .cmmn or a .bpmn file."), None, 400
+        )
     data, filename = upload.read(), upload.filename
     store = runtime().projects
     form = {"import_key": request.form.get("key", "").strip()}
@@ -118,10 +120,13 @@ def import_upload() -> Any:
         key = form["import_key"] or read.key
         if not key:
             return _index(gettext("Give the imported project a key."), form, 400)
-        project = store.create(key, None, _username(), read.files, f"Imported from {filename[:200]}")
+        project = store.create(
+            key, None, _username(), read.files, f"Imported from {filename[:200]}"
+        )
     except DuplicateKey as exc:
         message = gettext(
-            "%(reason)s. Give the import another key.", reason=exc.message[:1].upper() + exc.message[1:]
+            "%(reason)s. Give the import another key.",
+            reason=exc.message[:1].upper() + exc.message[1:],
         )
         return _index(message, form, 409)
     except ProjectError as exc:
