@@ -4,12 +4,13 @@ by their route and skipped, with the reason, until they exist."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from tests.browser.a11y import scan
-from tests.browser.conftest import login, login_admin, screenshot
+from tests.browser.conftest import SAMPLE, login, login_admin, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -93,4 +94,32 @@ def test_every_area_page(page, studio, deployment, path: str) -> None:
     page.goto(path)
     ready(page)
     screenshot(page, f"a11y{path.replace('/', '-')}")
+    scan(page)
+
+
+@pytest.fixture(scope="module")
+def samples(studio, deployment) -> dict[str, str]:
+    """A model project and a running case to open the detail pages of: their paths."""
+    from tests.browser.admin_fixtures import disputed_case
+
+    rt = studio.extensions["studio"]
+    kept = {".cmmn", ".bpmn", ".dmn", ".json", ".jsonl", ".csv"}
+    files = {p.name: p.read_bytes() for p in SAMPLE.iterdir() if p.suffix in kept}
+    project = rt.projects.create(f"a11y-{uuid.uuid4().hex[:6]}", "Accessibility", "ann", files)
+    return {
+        "project": f"/projects/{project.id}",
+        "scenarios": f"/projects/{project.id}/scenarios",
+        "case": f"/cases/{disputed_case(studio)}",
+    }
+
+
+@pytest.mark.parametrize("which", ["project", "scenarios", "case"])
+def test_every_detail_page(page, studio, samples, which: str) -> None:
+    path = samples[which]
+    if not answers(studio, path):
+        pytest.skip(f"{path} is not a page yet (no GET route): nothing to scan")
+    login_admin(page)
+    page.goto(path)
+    ready(page)
+    screenshot(page, f"a11y-{which}")
     scan(page)
