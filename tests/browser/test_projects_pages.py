@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import scan
 from tests.browser.conftest import login, login_admin, screenshot
 from tests.browser.projects_helpers import SPLIT, new_project
 
@@ -103,3 +104,37 @@ def test_unknown_projects_and_files_are_404_in_words(page, studio, console) -> N
     expect(page.get_by_text("There is no project 99999.")).to_be_visible()
     assert page.goto(f"/projects/{ident}/edit/nope.bpmn").status == 404
     expect(page.get_by_text(f"Version 1 of {key} has no file “nope.bpmn”.")).to_be_visible()
+
+
+def test_the_project_pages_pass_the_accessibility_scan(page, studio, tmp_path) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT})
+    changed = SPLIT.replace('name="Clerk review"', 'name="Desk review"').encode()
+    studio.extensions["studio"].projects.save(ident, 1, {"review.bpmn": changed}, (), "desk", "ann")
+    login(page, "ann")
+    for url in ("/projects", f"/projects/{ident}", f"/projects/{ident}/diff"):
+        page.goto(url)
+        scan(page)
+    page.goto(f"/projects/{ident}/edit/review.bpmn")
+    page.wait_for_selector("#diagram[data-validated]")
+    scan(page, ".page-head")
+    scan(page, ".live-problems")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_label("What changed?")).to_be_focused()
+    scan(page, "#save-dialog")
+    page.keyboard.press("Escape")
+
+
+def test_the_pages_speak_french(page, studio) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT})
+    login(page, "ann")
+    page.goto("/projects")
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", name="Créer un projet")).to_be_visible()
+    expect(page.get_by_label("Fichier à importer")).to_be_visible()
+    page.goto(f"/projects/{ident}")
+    expect(page.get_by_role("heading", name="Modèles de processus (BPMN)")).to_be_visible()
+    page.goto(f"/projects/{ident}/edit/review.bpmn")
+    page.wait_for_selector("#diagram[data-validated]")
+    expect(page.locator("#problems-status")).to_have_text("1 erreur")
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_visible()
+    screenshot(page, "projects-editor-fr")

@@ -113,7 +113,7 @@ async function save(message) {
   } catch (error) {
     if (error instanceof ApiProblem && error.code === 'stale-version') {
       showStale(error.details);
-      show(say('saveFailed', { reason: error.message }), { error: true });
+      show(say('staleShort', { version: error.details?.newest ?? '' }), { error: true });
     } else {
       show(say('saveFailed', { reason: reason(error) }), { error: true });
     }

@@ -20,6 +20,7 @@ def editor_strings() -> dict[str, str]:
             "Reload the newest version and apply your change again, or download your XML "
             "to keep it."
         ),
+        "staleShort": gettext("Not saved: version {version} was saved meanwhile."),
         "someone": gettext("someone"),
         "noMessage": gettext("no message"),
         "checking": gettext("Checking…"),
