@@ -52,7 +52,11 @@ const FR = {
   Performer: 'Exécutant',
   '(nobody in particular)': '(personne en particulier)',
   'New role': 'Nouveau rôle',
-  'Add role': 'Ajouter le rôle',
+  'Enter adds the role to the case and makes it the performer.':
+    'Entrée ajoute le rôle au dossier et en fait l’exécutant.',
+  'Enter adds it to the model and calls it.': 'Entrée l’ajoute au modèle et l’appelle.',
+  'Enter adds the rule to the planning table and applies it here.':
+    'Entrée ajoute la règle à la table de planification et l’applique ici.',
   'Name of the new role': 'Nom du nouveau rôle',
   'Due date': 'Échéance',
   'A duration (P2D), a date (2026-03-01) or an expression.':

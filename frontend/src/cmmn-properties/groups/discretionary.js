@@ -43,6 +43,7 @@ function ruleFields(ctx, item, table) {
         label: t('New applicability rule'),
         value: '',
         placeholder: t('Name of the new rule'),
+        hint: t('Enter adds the rule to the planning table and applies it here.'),
         check: oneLine(200),
         onCommit: (name) => {
           if (!name) return;

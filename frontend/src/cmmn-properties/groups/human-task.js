@@ -23,6 +23,7 @@ function performerFields(ctx, task) {
     label: t('New role'),
     value: '',
     placeholder: t('Name of the new role'),
+    hint: t('Enter adds the role to the case and makes it the performer.'),
     check: (name) => {
       if (roles.some((role) => role.name === name)) return t('This role already exists.');
       return oneLine(200)(name);

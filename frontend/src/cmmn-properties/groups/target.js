@@ -75,6 +75,7 @@ function calledFields(ctx, task, kind) {
       value: '',
       code: true,
       placeholder: externalLabel,
+      hint: t('Enter adds it to the model and calls it.'),
       check: oneLine(200),
       onCommit: (externalRef) => {
         if (!externalRef) return;
