@@ -119,7 +119,7 @@ SHAPES_FORM = {
             "minItems": 1,
         },
         "notes": {"title": "Notes", "type": "array", "items": {"type": "string"}},
-        "score": {"title": "Score", "type": ["number", "null"]},
+        "score": {"title": "Score", "type": ["number", "null"], "multipleOf": 0.5},
     },
 }
 

@@ -61,7 +61,9 @@ def test_a_case_offers_start_plan_occur_and_complete(client) -> None:
     case = client.post("/api/v1/cases", json={"case": "Claim"}, headers=carl).get_json()
     answer = client.get(f"/api/v1/cases/{case['id']}/offers", headers=carl)
     assert answer.status_code == 200
-    offers = {(o["action"], o["target"]) for o in answer.get_json()["offers"]}
-    assert offers == {("complete", "@case"), ("start", "pi_pay"), ("occur", "pi_stop"),
-                      ("plan", "di_call")}  # fmt: skip
+    offers = {(o["action"], o["target"]): o["refused"] for o in answer.get_json()["offers"]}
+    assert set(offers) == {("complete", "@case"), ("start", "pi_pay"), ("occur", "pi_stop"),
+                           ("plan", "di_call")}  # fmt: skip
+    assert "cannot complete yet" in offers[("complete", "@case")]
+    assert offers[("start", "pi_pay")] is None and offers[("plan", "di_call")] is None
     assert client.get("/api/v1/cases/nope/offers", headers=carl).status_code == 404

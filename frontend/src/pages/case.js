@@ -108,21 +108,33 @@ async function work(task) {
 
 const GROUPS = ['start', 'plan', 'occur', 'complete'];
 
+function offerButton(offer) {
+  const label = offer.target === '@case' ? say('action.case') : `${say(`action.${offer.action}`)} ${offer.label}`;
+  return h('button', {
+    type: 'button',
+    class: `small offer offer-${offer.action}${offer.target === '@case' ? ' quiet' : ''}`,
+    dataset: { action: offer.action, target: offer.target },
+    'aria-label': label,
+    onclick: () => perform(offer),
+  }, offer.target === '@case' ? label : [h('span', { class: 'verb' }, say(`action.${offer.action}`)), ' ', offer.label]);
+}
+
+/** What the person can do now as buttons; what the engine would refuse, with its reason. */
 function offers(list) {
   const box = document.getElementById('offers');
-  if (!list.length) {
-    box.replaceChildren(h('p', { class: 'muted' }, say('offers.none')));
-    return;
-  }
   const sorted = [...list].sort((a, b) => GROUPS.indexOf(a.action) - GROUPS.indexOf(b.action));
-  box.replaceChildren(h('ul', { class: 'offers' }, sorted.map((offer) => h('li', {},
-    h('button', {
-      type: 'button',
-      class: `small offer offer-${offer.action}${offer.target === '@case' ? ' quiet' : ''}`,
-      dataset: { action: offer.action, target: offer.target },
-      onclick: () => perform(offer),
-    }, offer.target === '@case' ? say('action.case') : [
-      h('span', { class: 'verb' }, say(`action.${offer.action}`)), ' ', offer.label])))));
+  const open = sorted.filter((offer) => !offer.refused);
+  const refused = sorted.filter((offer) => offer.refused);
+  const wasOpen = box.querySelector('details')?.open;
+  box.replaceChildren(
+    open.length ? h('ul', { class: 'offers' }, open.map((offer) => h('li', {}, offerButton(offer))))
+      : h('p', { class: 'muted' }, say('offers.none')),
+    refused.length ? h('details', { class: 'refused-offers', open: wasOpen || undefined },
+      h('summary', {}, say('offers.refused', { count: refused.length })),
+      h('ul', {}, refused.map((offer) => h('li', {},
+        h('strong', {}, offer.target === '@case' ? say('action.case') : `${say(`action.${offer.action}`)} ${offer.label}`),
+        h('span', { class: 'reason' }, offer.refused))))) : null,
+  );
 }
 
 async function perform(offer) {

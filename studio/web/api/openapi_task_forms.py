@@ -62,13 +62,17 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["action", "target", "label", "kind", "case"],
+                    "required": ["action", "target", "label", "kind", "case", "refused"],
                     "properties": {
                         "action": {"enum": ["start", "plan", "occur", "complete"]},
                         "target": TEXT,
                         "label": TEXT,
                         "kind": TEXT,
                         "case": TEXT,
+                        "refused": {
+                            "type": ["string", "null"],
+                            "description": "the engine's reason to refuse it now, else null",
+                        },
                     },
                 },
             }

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from studio.expressions.errors import ExpressionError
 from studio.runtime.engine.definition import CaseDefinition
+from studio.runtime.engine.engine import Refused, Runaway
+from studio.runtime.engine.outcome import Command
 from studio.web.api import api
-from studio.web.api.cases import CASE_ROLES, case_host, visible_case
+from studio.web.api.cases import CASE_ROLES, actor, case_host, visible_case
 from studio.web.api.tasks import _user, _visible, _worklist
-from studio.web.auth import requires
-
-OPEN = frozenset({"available", "enabled", "active", "suspended"})
+from studio.web.auth import current_user, requires
 
 
 @api.get("/tasks/<task_id>/form")
@@ -32,10 +33,13 @@ def task_form(task_id: str):
 @api.get("/cases/<case_id>/offers")
 @requires(*CASE_ROLES)
 def case_offers(case_id: str):
-    """`{"offers": [{"action", "target", "label", "kind", "case"}]}`: the actions the case's
-    current state offers a person, in plan order."""
+    """`{"offers": [{"action", "target", "label", "kind", "case", "refused"}]}`: the actions the
+    case's current state offers a person, in plan order; `refused` is the engine's reason when
+    it would refuse the action from the caller now (a dry run on a copy), else null."""
     view = visible_case(case_id)
     host = case_host()
+    user = current_user()
+    assert user is not None
     family = host.family(case_id)
     offers: list[dict[str, Any]] = []
     if view["state"] == "active" and isinstance(family[0][1], CaseDefinition):
@@ -55,7 +59,23 @@ def case_offers(case_id: str):
             stages = state.instances_of(item.parent or "") if item.discretionary else ()
             if any(stage.state == "active" for stage in stages):
                 offers.append(_offer("plan", item.id, item.label, item.kind, owner))
+    for offer in offers:
+        offer["refused"] = _refusal(host, offer, actor(user))
     return jsonify({"offers": offers})
+
+
+def _refusal(host: Any, offer: dict[str, Any], by: Any) -> str | None:
+    """The engine's reason to refuse `offer` from `by` now, None when it would accept it."""
+    loaded = host.load(offer["case"])
+    target = None if offer["target"] == "@case" else offer["target"]
+    command = Command(offer["action"], target, None, by.user, by.groups)
+    try:
+        loaded.engine.execute(loaded.state, command, host.clock.now())
+    except Refused as exc:
+        return str(exc)
+    except (Runaway, ExpressionError) as exc:
+        return str(exc)
+    return None
 
 
 def _instance_offer(item: Any, state: str) -> str | None:

@@ -213,6 +213,7 @@ def _case_strings() -> dict[str, str]:
             "Nothing can be started, planned or raised now. The explanation below says what the "
             "case waits for."
         ),
+        "offers.refused": gettext("Not possible now, and why ({count})"),
         "tasks.none": gettext("No task of this case is waiting for someone."),
         "history.none": gettext("Nothing has happened in this case yet."),
         "data.invalid": gettext("This is not valid JSON: {reason}"),
