@@ -28,6 +28,18 @@ function panelParent(container, options) {
 }
 
 /**
+ * cmmn-moddle declares a start trigger's `standardEvent` as an attribute, while CMMN 1.1 (and our
+ * reader) has it as a child element: cmmn-js reads the element but would save an attribute, and
+ * a timer's start trigger would lose its event. Make it an element again.
+ */
+function fixStartTriggers(moddle) {
+  for (const type of ['cmmn:PlanItemStartTrigger', 'cmmn:CaseFileItemStartTrigger']) {
+    const property = moddle.getType(type)?.prototype?.$descriptor?.propertiesByName?.standardEvent;
+    if (property) property.isAttr = false;
+  }
+}
+
+/**
  * @param {HTMLElement} container
  * @param {import('./editor-interface.js').EditorOptions} [options]
  * @return {Promise<import('./editor-interface.js').Editor>}
@@ -41,6 +53,7 @@ export async function createEditor(container, options = {}) {
   if (!options.readOnly && !diagram.get('modeling', false)) {
     throw new Error('this page loaded the CMMN viewer, not the modeler');
   }
+  fixStartTriggers(diagram.get('moddle'));
   const panel = options.readOnly ? null : panelParent(container, options);
   const editor = diagramEditor(
     diagram,

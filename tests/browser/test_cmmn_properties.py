@@ -245,6 +245,9 @@ def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path
     xml = download(page)
     model = read_model(xml.encode("utf-8"))
     assert by_id(model, "pt_draft").process_ref == "proc_register"
+    # Untouched, yet saved as CMMN has it: a timer's start trigger keeps its event.
+    trigger = by_id(model, "tel_reminder").timer_start
+    assert (trigger.source_ref, trigger.standard_event) == ("pi_send", "complete")
     created = by_id(model, by_id(model, "pt_register").process_ref)
     assert created.external_ref == "RenewContract"
     task = by_id(model, "pt_register")
