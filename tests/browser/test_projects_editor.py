@@ -55,6 +55,7 @@ def test_a_split_without_conditions_is_marked_then_fixed_and_saved(page, studio)
     page.get_by_role("button", name="Save", exact=True).last.click()
     expect(page.locator("#diagram-status")).to_have_text("Saved as version 2.")
     expect(page.locator("#dirty")).to_be_hidden()
+    expect(page.locator("#crumb-version")).to_have_text(re.compile(r"· version 2$"))
     page.goto(f"/projects/{ident}")
     first = page.locator(".version-list li").first
     expect(first).to_contain_text("conditions on the split")

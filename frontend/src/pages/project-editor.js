@@ -105,6 +105,9 @@ async function save(message) {
       const url = new URL(window.location.href);
       url.searchParams.set('version', String(saved));
       window.history.replaceState(null, '', url);
+      const crumb = document.getElementById('crumb-version');
+      crumb.textContent = crumb.dataset.label.replace('{version}', String(saved));
+      crumb.search = `?version=${saved}`;
       show(say('saved', { version: saved }));
     } else {
       show(say('unchanged', { version: saved }));
