@@ -3,6 +3,7 @@ writes is what studio.notation reads and the validator accepts, and undo covers 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -363,3 +364,51 @@ def test_a_decision_task_calls_a_decision_of_the_project(page, life, tmp_path) -
     folder = tmp_path / "project"
     shutil.copytree(LIFE, folder)
     assert errors(folder, xml, file) <= errors(folder, None, file)
+
+
+# Attribute values the schema gives by default: cmmn-js's moddle leaves them out when saving.
+DEFAULTS = {
+    "is_blocking": True,
+    "auto_complete": False,
+    "definition_type": "http://www.omg.org/spec/CMMN/DefinitionType/Unspecified",
+}
+
+
+def differences(saved, original, path: str = "") -> list[str]:
+    """Where two read models differ, attribute values the schema defaults taken as given."""
+    if dataclasses.is_dataclass(saved) and type(saved) is type(original):
+        found = []
+        for f in dataclasses.fields(saved):
+            if f.compare and f.name != "cmmndi":
+                a, b = getattr(saved, f.name), getattr(original, f.name)
+                if f.name in DEFAULTS:
+                    a, b = (DEFAULTS[f.name] if v is None else v for v in (a, b))
+                found += differences(a, b, f"{path}.{f.name}")
+        return found
+    if isinstance(saved, tuple) and isinstance(original, tuple) and len(saved) == len(original):
+        return [
+            d
+            for i, (a, b) in enumerate(zip(saved, original, strict=True))
+            for d in differences(a, b, f"{path}[{i}]")
+        ]
+    return [] if saved == original else [f"{path}: {saved!r:.100} != {original!r:.100}"]
+
+
+@pytest.mark.parametrize(
+    ("sample", "file"),
+    [
+        ("invoice-processing", CMMN),
+        ("contract-management", "contract.cmmn"),
+        ("life-insurance-requests", "life_insurance_request.cmmn"),
+    ],
+)
+def test_saving_without_a_change_keeps_what_the_engine_reads(
+    page, studio, deployment, contracts, life, sample: str, file: str
+) -> None:
+    """cmmn-js's moddle must not lose or change anything our reader reads (diagrams aside)."""
+    ident = {"invoice-processing": deployment, "contract-management": contracts}.get(sample, life)
+    login(page, "ann")
+    open_editor(page, ident, file)
+    saved = read_model(download(page).encode("utf-8"))
+    original = read_model((SAMPLE.parent / sample / file).read_bytes())
+    assert differences(saved, original) == []
