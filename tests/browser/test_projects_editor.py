@@ -139,3 +139,32 @@ def test_auto_layout_and_the_unsaved_changes_guard(page, studio) -> None:
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Projects").click()
     assert asked == ["Your changes are not saved. Leave anyway?"]
     assert re.search(r"/edit/review\.bpmn", page.url)
+
+
+def test_problems_are_reachable_by_keyboard(page, studio) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT})
+    login(page, "ann")
+    open_editor(page, ident, "review.bpmn")
+    problem = page.locator("#problem-list .problem").first
+    problem.focus()
+    expect(problem).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(shape(page, "gw")).to_have_class(re.compile(r"\bselected\b"))
+    page.get_by_role("button", name="Save", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("What changed?")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#save-dialog")).not_to_have_attribute("open", "")
+
+
+def test_a_cmmn_case_is_laid_out_again(page, studio) -> None:
+    from studio.web.areas.projects_starters import starter
+
+    files = {p: d.decode() for p, d in starter("cmmn", "layout-case", "Layout case").items()}
+    ident, _ = new_project(studio, files, prefix="cmmn")
+    login(page, "ann")
+    open_editor(page, ident, "layout-case.cmmn")
+    page.get_by_role("button", name="Auto-layout").click()
+    expect(page.locator("#diagram-status")).to_contain_text("Laid out again")
+    expect(page.locator("#dirty")).to_be_visible()
+    expect(page.locator("#problems-status")).to_contain_text("No problems found")

@@ -4,6 +4,7 @@ and import forms with the import report, a project's files and versions, the dif
 from __future__ import annotations
 
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -32,6 +33,21 @@ def test_an_analyst_imports_a_model_and_reads_the_report(page, studio, tmp_path)
     expect(page.get_by_role("link", name=re.compile("claim-review.bpmn"))).to_be_visible()
     expect(page.locator(".version-list")).to_contain_text("Imported from claim-review.bpmn20.xml")
     screenshot(page, "projects-project")
+
+
+def test_an_import_says_what_it_left_out_and_why(page, studio, tmp_path) -> None:
+    archive = tmp_path / "claims.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("left-out-claims/review.bpmn", SPLIT)
+        zipped.writestr("left-out-claims/review.svg", "<svg/>")
+    login(page, "ann")
+    page.goto("/projects")
+    page.get_by_label("File to import").set_input_files(str(archive))
+    page.get_by_role("button", name="Import", exact=True).click()
+    left_out = page.get_by_role("region", name=re.compile("Left out"))
+    expect(left_out).to_contain_text("review.svg")
+    expect(left_out).to_contain_text("an image is not part of a model project")
+    expect(page.get_by_role("region", name=re.compile("Imported"))).to_contain_text("review.bpmn")
 
 
 def test_create_refuses_a_taken_key_in_words(page, studio, console) -> None:
