@@ -65,6 +65,8 @@ def test_deploying_a_version_from_the_page(page, project, console) -> None:
     row = page.locator("table.deployments tbody tr", has_text=key)
     expect(row).to_contain_text("invoice_case.cmmn")
     expect(row.locator(".running")).to_have_text("0")
+    option = page.locator(f"#deploy-version option[value='{pid}/1']")
+    expect(option).to_contain_text("(deployed as version 1)")
 
 
 def test_migrating_running_cases_with_a_dry_run_first(page, studio, project) -> None:

@@ -118,7 +118,13 @@ def _deployable() -> list[dict[str, Any]]:
         if project.latest is None:
             continue
         versions = sorted(projects.versions(project.id), key=lambda v: v.number, reverse=True)
-        shown.append({"project": project, "versions": versions})
+        deployed = {d.content_hash: d.version for d in runtime().deployments.list(project.key)}
+        shown.append(
+            {
+                "project": project,
+                "versions": [(v, deployed.get(v.content_hash)) for v in versions],
+            }
+        )
     return shown
 
 
