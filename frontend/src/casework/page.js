@@ -31,7 +31,8 @@ function problem(status, body) {
   if (error.code === 'csrf') return new ApiProblem(say('csrf'), status, error.code);
   if (status === 403) return new ApiProblem(reason ? say('refused', { reason }) : say('forbidden'), status, 'forbidden');
   if (status === 404) return new ApiProblem(say('not-found'), status, 'not-found');
-  if (status === 409) return new ApiProblem(say('conflict'), status, 'conflict');
+  if (status === 409 && reason.startsWith('the case was changed')) return new ApiProblem(say('conflict'), status, 'conflict');
+  if (status === 409) return new ApiProblem(say('refused', { reason }), status, 'conflict');
   if (status === 400 || status === 422) return new ApiProblem(say('refused', { reason }), status, error.code);
   return new ApiProblem(say('failed', { status }), status, error.code);
 }
