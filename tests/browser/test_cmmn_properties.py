@@ -162,6 +162,11 @@ def test_planning_roles_and_the_case_file_in_french(page, deployment, tmp_path) 
     commit(props.get_by_label("Condition de la règle Montant élevé"), "invoice.gross > 5000")
     screenshot(page, "cmmn-properties-discretionary-fr")
 
+    pick(page, "pi_review")
+    props.locator("summary", has_text="Général").click()  # folded: the rest shows at 720 px
+    expect(props.get_by_label("Exécutant")).to_be_visible()
+    screenshot(page, "cmmn-properties-human-task-fr")
+
     # A user event listener: its authorized roles.
     pick(page, "pi_withdrawn")
     props.get_by_label("buyer").check()
