@@ -14,7 +14,7 @@ import { diagramEditor } from './diagram-editor.js';
 export async function createEditor(container, options = {}) {
   const diagram = options.readOnly
     ? await viewer(container)
-    : await modeler(container, options.propertiesParent);
+    : await modeler(container, options.propertiesParent, options.services);
   return diagramEditor(
     diagram,
     {
@@ -42,7 +42,13 @@ async function viewer(container) {
   return new NavigatedViewer({ container });
 }
 
-async function modeler(container, propertiesParent) {
+/**
+ * @param {HTMLElement} container
+ * @param {HTMLElement} [propertiesParent]
+ * @param {string[]} [services]  the service handlers installed on the server (named in the
+ *   Execution group's help)
+ */
+async function modeler(container, propertiesParent, services = []) {
   const [
     { default: Modeler },
     { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule },
@@ -66,6 +72,7 @@ async function modeler(container, propertiesParent) {
     container,
     additionalModules: modules,
     linting: { bpmnlint: lintConfig, active: true },
+    studioExecution: { services },
     ...(propertiesParent ? { propertiesPanel: { parent: propertiesParent, layout: PANEL_LAYOUT } } : {}),
   });
   modeler.on('import.parse.complete', ({ definitions }) => {

@@ -168,3 +168,19 @@ def test_a_cmmn_case_is_laid_out_again(page, studio) -> None:
     expect(page.locator("#diagram-status")).to_contain_text("Laid out again")
     expect(page.locator("#dirty")).to_be_visible()
     expect(page.locator("#problems-status")).to_contain_text("No problems found")
+
+
+def test_a_service_task_names_its_handler_among_those_installed(page, studio) -> None:
+    model = SPLIT.replace(
+        '<userTask id="clerk" name="Clerk review"/>',
+        '<serviceTask id="clerk" name="Clerk review" implementation="echo"/>',
+    )
+    ident, _ = new_project(studio, {"review.bpmn": model})
+    login(page, "ann")
+    open_editor(page, ident, "review.bpmn")
+    shape(page, "clerk").click()
+    expect(page.get_by_label("Service handler")).to_have_value("echo")
+    expect(page.locator("#properties")).to_contain_text("Installed on the server: echo.")
+    page.get_by_label("Service handler").fill("nowhere")
+    expect(shape(page, "clerk")).to_have_class(PROBLEM)
+    expect(page.locator("#problem-list")).to_contain_text("no service handler 'nowhere'")

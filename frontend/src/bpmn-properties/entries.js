@@ -81,11 +81,15 @@ function Script({ element }) {
 }
 
 function Handler({ element }) {
+  const config = useService('config');
+  const installed = config.studioExecution?.services || [];
   return textEntry({
     element,
     id: 'cs-handler',
     label: 'Service handler',
-    description: 'The name of a service handler installed on the server (studio.services).',
+    description: installed.length
+      ? `Installed on the server: ${installed.join(', ')}.`
+      : 'The name of a service handler installed on the server (studio.services); none is installed yet.',
     get: (bo) => (UNNAMED.test(bo.implementation || '') ? '' : bo.implementation),
     set: (target, value, { modeling }) => modeling.updateProperties(target, { implementation: value }),
   });

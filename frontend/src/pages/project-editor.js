@@ -217,7 +217,10 @@ async function main() {
   show(say('loading'));
   try {
     const [created, xml] = await Promise.all([
-      createEditor(notation, host, { propertiesParent: document.getElementById('properties') }),
+      createEditor(notation, host, {
+        propertiesParent: document.getElementById('properties'),
+        services: JSON.parse(host.dataset.services || '[]'),
+      }),
       fetchText(src),
     ]);
     editor = created;

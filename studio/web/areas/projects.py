@@ -24,6 +24,7 @@ from studio.editor.projects.examples import AUTHOR as EXAMPLES_AUTHOR
 from studio.editor.projects.files import kind_of, notation_of
 from studio.editor.projects.importing import read_upload
 from studio.editor.projects.records import Project, Version
+from studio.runtime.services import ServiceRegistry
 from studio.web.areas.projects_starters import STARTS, starter
 from studio.web.areas.projects_strings import editor_strings
 from studio.web.auth import csrf, current_user, runtime
@@ -238,6 +239,7 @@ def edit(project_id: int, path: str) -> Any:
         built=BUILT.is_file(),
         source=url_for("api.get_file", project_id=project_id, number=number, path=path),
         strings=editor_strings(),
+        services=ServiceRegistry.installed().names() if notation == "bpmn" else [],
     )
 
 
