@@ -396,3 +396,30 @@ def test_the_worklist_is_worked_from_the_keyboard(page, studio, workers, forms_d
     expect(page.get_by_text("Nothing is assigned to you.")).to_be_visible()
     screenshot(page, "casework-worklist-empty")
     scan(page)
+
+
+def test_a_task_claimed_meanwhile_by_someone_else_is_said_in_words(
+    page, console, studio, workers, forms_deployment
+) -> None:
+    console.allow("status of 404")
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto("/worklist")
+    row = review_row(page, case_id)
+    expect(row).to_have_count(1)
+    stale = page.evaluate("() => fetch('/api/v1/tasks').then((r) => r.text())")
+    # The list stays as it was (live refetches answer the stale list), as on a slow network.
+    page.route(
+        "**/api/v1/tasks", lambda route: route.fulfill(body=stale, content_type="application/json")
+    )
+    from studio.host.cases import Actor
+
+    runtime = studio.extensions["studio"]
+    task_id = next(i["task"] for i in runtime.host.view(case_id)["items"] if i.get("task"))
+    runtime.worklist.claim(task_id, Actor("dave", frozenset({"accountant"})))
+    row.get_by_role("button", name="Claim: Review the dispute").click()
+    message = page.locator("#worklist-message")
+    expect(message).to_have_text(
+        "This is no longer open to you: someone else may have taken or finished it."
+    )
+    page.unroute("**/api/v1/tasks")

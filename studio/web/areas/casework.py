@@ -116,7 +116,9 @@ def _common() -> dict[str, str]:
         "network": gettext("The server could not be reached. Check your connection and try again."),
         "csrf": gettext("Your session has expired. Reload the page and try again."),
         "forbidden": gettext("Your roles do not allow this."),
-        "not-found": gettext("This no longer exists: someone else may have finished it."),
+        "not-found": gettext(
+            "This is no longer open to you: someone else may have taken or finished it."
+        ),
         "conflict": gettext(
             "Someone changed this case at the same moment. The page shows the new state: "
             "check it and try again."
