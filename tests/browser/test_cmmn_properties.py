@@ -246,14 +246,19 @@ def test_a_process_task_calls_a_process_of_the_project(page, contracts, tmp_path
     page.get_by_role("button", name="Undo").click()  # the removal
     expect(props.get_by_label("Transformation of level → risk_level")).to_be_visible()
     screenshot(page, "cmmn-properties-process-task")
+
+    # A timer's start trigger: the event of its source it waits for.
+    pick(page, "pi_reminder")
+    start = props.get_by_label("Send for e-signature: event")
+    assert start.input_value() == "complete"
+    start.select_option("start")
     scan(page, ".cs-props")
 
     xml = download(page)
     model = read_model(xml.encode("utf-8"))
     assert by_id(model, "pt_draft").process_ref == "proc_register"
-    # Untouched, yet saved as CMMN has it: a timer's start trigger keeps its event.
     trigger = by_id(model, "tel_reminder").timer_start
-    assert (trigger.source_ref, trigger.standard_event) == ("pi_send", "complete")
+    assert (trigger.source_ref, trigger.standard_event) == ("pi_send", "start")
     created = by_id(model, by_id(model, "pt_register").process_ref)
     assert created.external_ref == "RenewContract"
     task = by_id(model, "pt_register")

@@ -71,6 +71,7 @@ const FR = {
   'No on-part.': 'Aucun on-part.',
   Timer: 'Minuteur',
   'Timer expression': 'Expression du minuteur',
+  'Starts when': 'Démarre quand',
   'A duration (P2D), a date, a cycle (R3/PT1H) or an expression.':
     'Une durée (P2D), une date, un cycle (R3/PT1H) ou une expression.',
   'User event': 'Événement utilisateur',

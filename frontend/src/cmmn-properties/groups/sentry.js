@@ -22,14 +22,15 @@ const CASE_FILE_EVENTS = [
   'create', 'update', 'replace', 'delete', 'addChild', 'removeChild', 'addReference', 'removeReference',
 ]; // prettier-ignore
 
-/** The standard event of an on-part, chosen from those of its source's kind. */
-export function onPartEvent(ctx, part, index) {
+/** The standard event of an on-part (or a start trigger), among those of its source's kind. */
+export function onPartEvent(ctx, part, key) {
   const source = part.sourceRef;
-  const events = part.$instanceOf('cmmn:CaseFileItemOnPart') ? CASE_FILE_EVENTS : PLAN_ITEM_EVENTS;
+  const onFile = part.$instanceOf('cmmn:CaseFileItemOnPart') || part.$instanceOf('cmmn:CaseFileItemStartTrigger');
+  const events = onFile ? CASE_FILE_EVENTS : PLAN_ITEM_EVENTS;
   const current = part.standardEvent || '';
   const options = (events.includes(current) ? events : [current, ...events]).map((e) => ({ value: e, label: e }));
   return selectField({
-    key: `on-part-${index}`,
+    key,
     label: t('{source}: event', { source: source?.name || source?.id || '?' }),
     value: current,
     options,
@@ -40,7 +41,7 @@ export function onPartEvent(ctx, part, index) {
 function onPartFields(ctx, sentry) {
   const parts = sentry.onParts || [];
   if (!parts.length) return [h('p', { class: 'cs-hint' }, t('No on-part.'))];
-  return parts.map((part, index) => onPartEvent(ctx, part, index));
+  return parts.map((part, index) => onPartEvent(ctx, part, `on-part-${index}`));
 }
 
 export function sentryGroup(ctx, ui) {
@@ -68,5 +69,5 @@ export function sentryGroup(ctx, ui) {
 /** A selected on-part connection: its standard event. */
 export function onPartGroup(ctx, ui) {
   if (!ctx.is('cmmn:OnPart')) return null;
-  return group({ key: 'on-part', title: t('On-part'), folded: ui.folded }, onPartEvent(ctx, ctx.bo, 0));
+  return group({ key: 'on-part', title: t('On-part'), folded: ui.folded }, onPartEvent(ctx, ctx.bo, 'on-part'));
 }

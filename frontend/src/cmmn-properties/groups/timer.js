@@ -1,8 +1,10 @@
-// A timer event listener's timer expression.
+// A timer event listener's timer expression, and the event of its start trigger if it has one
+// (without one, the timer starts when the listener becomes available).
 
 import { expression } from '../check.js';
-import { group, textField } from '../dom.js';
+import { group, h, textField } from '../dom.js';
 import { t } from '../i18n.js';
+import { onPartEvent } from './sentry.js';
 
 export function timerGroup(ctx, ui) {
   const timer = ctx.definition;
@@ -19,5 +21,6 @@ export function timerGroup(ctx, ui) {
       check: expression({ oneLine: true }),
       onCommit: (text) => ctx.edit(ctx.expressionChanges(timer, 'timerExpression', text)),
     }),
+    timer.timerStart && [h('h4', {}, t('Starts when')), onPartEvent(ctx, timer.timerStart, 'timer-start')],
   );
 }
