@@ -24,7 +24,7 @@ def test_an_analyst_imports_a_model_and_reads_the_report(page, studio, tmp_path)
     upload.write_text(SPLIT)
     page.get_by_label("File to import").set_input_files(str(upload))
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile("is imported as"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("is imported into"))).to_be_visible()
     expect(page.locator(".import-report")).to_contain_text("claim-review.bpmn")
     expect(page.get_by_text("Renamed")).to_be_visible()
     screenshot(page, "projects-imported")
@@ -155,3 +155,22 @@ def test_the_pages_speak_french(page, studio) -> None:
     expect(page.locator("#problems-status")).to_have_text("1 erreur")
     expect(page.get_by_role("button", name="Enregistrer")).to_be_visible()
     screenshot(page, "projects-editor-fr")
+
+
+def test_an_empty_project_gets_its_first_version_by_import(page, studio, tmp_path) -> None:
+    key = "import-into-empty"
+    login(page, "ann")
+    page.goto("/projects")
+    page.get_by_label("Key", exact=True).first.fill(key)
+    page.get_by_label("Start with").select_option("none")
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_text("This project has no version yet.")).to_be_visible()
+    upload = tmp_path / "review.bpmn"
+    upload.write_text(SPLIT)
+    page.get_by_label("File to import").set_input_files(str(upload))
+    page.get_by_label("Message (optional)").fill("the first review model")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Version 1 of the project holds what was imported.")).to_be_visible()
+    page.get_by_role("link", name="Open the project").click()
+    expect(page.locator(".version-list")).to_contain_text("the first review model")
+    expect(page.get_by_role("link", name="BPMN review.bpmn")).to_be_visible()

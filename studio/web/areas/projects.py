@@ -16,6 +16,7 @@ from flask_babel import gettext, lazy_gettext
 from studio.editor.projects import (
     DuplicateKey,
     ProjectError,
+    StaleVersion,
     UnknownProject,
     UnknownVersion,
 )
@@ -133,8 +134,45 @@ def import_upload() -> Any:
     except ProjectError as exc:
         return _index(gettext("Nothing was imported: %(reason)s", reason=exc.message), form, 422)
     return render_template(
-        "projects/imported.html", project=project, report=read.report(), filename=filename
+        "projects/imported.html",
+        project=project,
+        report=read.report(),
+        filename=filename,
+        number=1,
+        created=True,
     ), 201
+
+
+@blueprint.post("/projects/<int:project_id>/import")
+@page(*EDIT)
+def import_version(project_id: int) -> Any:
+    """A new version holding exactly the uploaded files (based on the newest)."""
+    csrf.protect()
+    project = _project(project_id)
+    if isinstance(project, tuple):
+        return project
+    upload = request.files.get("file")
+    back = url_for("projects.show", project_id=project_id)
+    if upload is None or not upload.filename:
+        return error_page(400, gettext("Choose a file to import: a zip, a .cmmn or a .bpmn file."))
+    store = runtime().projects
+    base = project.latest.number if project.latest else 0
+    message = request.form.get("message", "").strip() or f"Imported from {upload.filename[:200]}"
+    try:
+        read = read_upload(upload.read(), upload.filename, store.limits)
+        saved = store.save(project_id, base, read.files, (), message, _username(), replace_all=True)
+    except StaleVersion:
+        return redirect(back, 303)
+    except ProjectError as exc:
+        return error_page(422, gettext("Nothing was imported: %(reason)s", reason=exc.message))
+    return render_template(
+        "projects/imported.html",
+        project=project,
+        report=read.report(),
+        filename=upload.filename,
+        number=saved.version.number,
+        created=saved.created,
+    ), 201 if saved.created else 200
 
 
 # -- a project ------------------------------------------------------------------------------------
