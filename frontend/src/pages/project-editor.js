@@ -80,7 +80,7 @@ const dialog = document.getElementById('save-dialog');
 const stale = document.getElementById('stale');
 
 function askToSave() {
-  if (!buttons.save || buttons.save.disabled) return;
+  if (!buttons.save || buttons.save.disabled || dialog.open) return;
   const input = dialog.querySelector('#save-message');
   input.value = '';
   input.placeholder = say('defaultMessage', { file: name });
