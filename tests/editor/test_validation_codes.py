@@ -113,6 +113,21 @@ CASES = [
         ),
     ),
     (
+        "cmmn.stage.exit-criterion",
+        "m.cmmn",
+        cmmn_case(
+            '<planItem id="pi_s" definitionRef="st"/><stage id="st" name="S">'
+            + TASK
+            + '<sentry id="s_x"><ifPart><condition>false</condition></ifPart></sentry>'
+            '<exitCriterion id="xc" sentryRef="s_x"/></stage>'
+        ),
+        cmmn_case(
+            '<planItem id="pi_s" definitionRef="st"><exitCriterion id="xc" sentryRef="s_x"/></planItem>'
+            '<sentry id="s_x"><ifPart><condition>false</condition></ifPart></sentry>'
+            '<stage id="st" name="S">' + TASK + "</stage>"
+        ),
+    ),
+    (
         "cmmn.sentry.unused",
         "m.cmmn",
         cmmn_case(

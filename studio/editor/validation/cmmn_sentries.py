@@ -47,9 +47,19 @@ def check_sentries(ctx: ModelContext) -> None:
         for c in (*info.item.entry_criteria, *info.item.exit_criteria)
         if c.sentry_ref
     }
+    plans = {id(case.case_plan_model) for case in index.model.cases if case.case_plan_model}
     for element in ctx.model_elements:
         if isinstance(element, Stage):
             used.update(local_name(c.sentry_ref) for c in element.exit_criteria if c.sentry_ref)
+            if element.exit_criteria and id(element) not in plans:
+                ctx.report(
+                    "cmmn.stage.exit-criterion",
+                    WARNING,
+                    f"stage {element.name or element.id!r} carries exit criteria on its "
+                    "definition; CMMN puts a stage's exit criteria on its plan item (only the case "
+                    "plan model has its own), and modelers such as cmmn-js cannot draw them there",
+                    element.exit_criteria[0],
+                )
 
     for sentry, _stage in index.sentries():
         if not sentry.on_parts and sentry.if_part is None:
