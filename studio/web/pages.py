@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from studio.runtime.users import LoginRefused
 from studio.web.auth import current_user, runtime
@@ -32,7 +33,12 @@ def login() -> Any:
                 request.form.get("username", ""), request.form.get("password", "")
             )
         except LoginRefused as exc:
-            error = exc.reason
+            wait = exc.retry_after
+            error = (
+                gettext("Too many failed logins: try again in %(seconds)s s.", seconds=wait)
+                if wait
+                else gettext("Wrong username or password.")
+            )
         else:
             session.clear()
             session["user_id"] = user.id
