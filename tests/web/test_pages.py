@@ -45,7 +45,9 @@ def test_a_session_may_read_the_api_but_must_send_the_csrf_token_to_change_thing
 def test_the_login_page_speaks_the_browsers_language(client) -> None:
     french = {"Accept-Language": "fr-FR, fr;q=0.9"}
     page = client.get("/login", headers=french).get_data(as_text=True)
-    assert '<html lang="fr">' in page and "Nom d\u2019utilisateur" in page and "Se connecter" in page
+    assert (
+        '<html lang="fr">' in page and "Nom d\u2019utilisateur" in page and "Se connecter" in page
+    )
     wrong = client.post("/login", headers=french, data={
         "username": "carl", "password": "nope-nope-nope", "csrf_token": csrf_token(page)})  # fmt: skip
     assert "Nom d\u2019utilisateur ou mot de passe incorrect." in wrong.get_data(True)
