@@ -29,14 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench_runtime import ADMIN_PASSWORD, Server, studio_command
+from bench_runtime import Server, studio_command
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context
 from generate import bpmn_model, cmmn_model
 from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-VIEWPORT = {"width": 1280, "height": 720}
 TARGET_MS = 1500
 KEY = "paint"
 GIVE_UP_MS = 60_000
@@ -104,13 +102,7 @@ def deploy(server: Server, folder: Path, files: dict[str, bytes]) -> None:
 
 def log_in(browser: Any, base: str) -> tuple[dict[str, Any], int]:
     """The logged-in admin's cookies, and the id of the deployment of KEY."""
-    context = browser.new_context(base_url=base, viewport=VIEWPORT)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "admin")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
+    context, page = admin_context(browser, base)
     state = context.storage_state()
     deployments = page.request.get("/api/v1/deployments").json()["deployments"]
     context.close()

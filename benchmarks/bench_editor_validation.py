@@ -20,7 +20,6 @@ Needs `make setup` (the built front-end) and /usr/bin/chromium.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import tempfile
@@ -28,13 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from bench_runtime import ADMIN_PASSWORD, Server
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context
 from generate import bpmn_model
 from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-VIEWPORT = {"width": 1280, "height": 720}
 TARGET_MS = 1000
 FLOW, GATEWAY = "f_0_c", "split_0"
 ARM = """([gateway]) => {
@@ -56,13 +53,7 @@ ARM = """([gateway]) => {
 
 def create_project(browser: Any, base: str, model: bytes) -> tuple[dict[str, Any], int]:
     """The logged-in admin's cookies, and the id of a new project holding `model`."""
-    context = browser.new_context(base_url=base, viewport=VIEWPORT)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "admin")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
+    context, page = admin_context(browser, base)
     state = context.storage_state()
     token = page.request.post(
         "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD}
