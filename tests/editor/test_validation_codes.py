@@ -30,6 +30,21 @@ def _sentry(on_part: str) -> str:
     return TASK + ON_A + f'<sentry id="s_b">{on_part}</sentry>'
 
 
+TWO_PROCESSES = (
+    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+    'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d" targetNamespace="t">{collab}'
+    '<process id="A" isExecutable="true"><startEvent id="sa"/></process>'
+    '<process id="B" isExecutable="true"><startEvent id="sb"/></process>'
+    '<bpmndi:BPMNDiagram id="dg"><bpmndi:BPMNPlane id="pl" bpmnElement="{plane}">{shapes}'
+    "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"
+)
+SHAPE = '<bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"><dc:Bounds x="0" y="0" width="36" height="36"/></bpmndi:BPMNShape>'
+POOLS = (
+    '<collaboration id="c"><participant id="pa" processRef="A"/>'
+    '<participant id="pb" processRef="B"/></collaboration>'
+)
+
 # (code, file name, model that raises it, the same model corrected)
 CASES = [
     (
@@ -110,6 +125,14 @@ CASES = [
             )
             + '<planItem id="pi_c" definitionRef="ht_c"><exitCriterion id="xc_c" sentryRef="s_x"/></planItem>'
             '<sentry id="s_x"><ifPart><condition>false</condition></ifPart></sentry><humanTask id="ht_c"/>'
+        ),
+    ),
+    (
+        "bpmn.diagram.hidden-process",
+        "m.bpmn",
+        TWO_PROCESSES.format(collab="", plane="A", shapes=SHAPE.format("sa") + SHAPE.format("sb")),
+        TWO_PROCESSES.format(
+            collab=POOLS, plane="c", shapes=SHAPE.format("sa") + SHAPE.format("sb")
         ),
     ),
     (

@@ -229,3 +229,28 @@ def _unsupported(element) -> str | None:
     if trigger not in _RUNNABLE_TRIGGERS[kind]:
         return f"{trigger} {kind} events cannot run here"
     return None
+
+
+def check_bpmn_diagrams(ctx: ModelContext) -> None:
+    """A process no diagram of the file shows: diagram editors (bpmn-js) draw one plane, so the
+    process would be invisible there — a file with several processes draws them as pools."""
+    model = ctx.model
+    if not model.diagrams or len(model.processes) < 2:
+        return
+    shown: set[str] = set()
+    pools = {
+        c.id: {local_name(p.process_ref) for p in c.participants if p.process_ref}
+        for c in model.collaborations
+    }
+    for diagram in model.diagrams:
+        drawn = local_name(diagram.plane.bpmn_element) if diagram.plane else None
+        if drawn:
+            shown |= pools.get(drawn, {drawn})
+    for process in model.processes:
+        if process.id not in shown and any(True for _ in process.iter_flow_elements()):
+            ctx.report(
+                "bpmn.diagram.hidden-process", WARNING,
+                f"process {process.name or process.id!r} is in no diagram of the file: a diagram "
+                "editor will not show it; put the file's processes in pools of a collaboration",
+                process,
+            )  # fmt: skip

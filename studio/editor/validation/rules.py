@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from studio.editor.validation.bpmn_expressions import check_bpmn_expressions
 from studio.editor.validation.bpmn_structure import (
+    check_bpmn_diagrams,
     check_bpmn_gateways,
     check_bpmn_references,
     check_bpmn_unsupported,
@@ -41,6 +42,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         check_bpmn_gateways,
         check_bpmn_expressions,
         check_bpmn_unsupported,
+        check_bpmn_diagrams,
         check_vendor_extensions,
         check_processes_compile,
     ),
