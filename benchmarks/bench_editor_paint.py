@@ -30,11 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from bench_runtime import Server, studio_command
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context, can_run
 from generate import bpmn_model, cmmn_model
 from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
-REPO = Path(__file__).resolve().parents[1]
 TARGET_MS = 1500
 KEY = "paint"
 GIVE_UP_MS = 60_000
@@ -147,10 +146,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--elements", type=int, default=300)
     args = parser.parse_args()
-    if not (REPO / "studio" / "static" / "dist" / "build.json").exists():
-        raise SystemExit("the front-end is not built: run `make setup` first")
-    if not Path(CHROMIUM).exists():
-        print("skipped: Chromium is missing (Debian: apt-get install chromium)")
+    if not can_run():
         return
     from playwright.sync_api import sync_playwright
 

@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from bench_runtime import ADMIN_PASSWORD, Server
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, admin_context, can_run
 from generate import bpmn_model
 from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
 
-REPO = Path(__file__).resolve().parents[1]
 TARGET_MS = 1000
 FLOW, GATEWAY = "f_0_c", "split_0"
 ARM = """([gateway]) => {
@@ -110,10 +109,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--elements", type=int, default=300)
     args = parser.parse_args()
-    if not (REPO / "studio" / "static" / "dist" / "build.json").exists():
-        raise SystemExit("the front-end is not built: run `make setup` first")
-    if not Path(CHROMIUM).exists():
-        print("skipped: Chromium is missing (Debian: apt-get install chromium)")
+    if not can_run():
         return
     from playwright.sync_api import sync_playwright
 

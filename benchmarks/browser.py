@@ -4,6 +4,7 @@ size, and an admin's logged-in browser context."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from bench_runtime import ADMIN_PASSWORD
@@ -11,6 +12,18 @@ from bench_runtime import ADMIN_PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 720}
+BUILT = Path(__file__).resolve().parents[1] / "studio" / "static" / "dist" / "build.json"
+
+
+def can_run() -> bool:
+    """Whether a browser benchmark can run: stops when the front-end is not built, says so and
+    answers False without Chromium."""
+    if not BUILT.exists():
+        raise SystemExit("the front-end is not built: run `make setup` first")
+    if not Path(CHROMIUM).exists():
+        print("skipped: Chromium is missing (Debian: apt-get install chromium)")
+        return False
+    return True
 
 
 def admin_context(browser: Any, base: str) -> tuple[Any, Any]:
