@@ -94,6 +94,27 @@ chromium:
 	  fi; \
 	fi
 
+# nginx puts several server processes behind one address in the cluster tests (tests/ops) and
+# benchmarks (benchmarks/cluster.py): installed from the system packages when missing and we are
+# root; otherwise we say what to install and those tests are skipped.
+.PHONY: nginx
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing nginx for the cluster tests with apt-get..."; \
+	    (apt-get install -y -q nginx >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null)) \
+	      || echo "Could not install nginx: the cluster tests will be skipped. Run: sudo apt-get install nginx"; \
+	  else \
+	    echo "nginx is missing: the cluster tests will be skipped. Install it: sudo apt-get install nginx (Debian/Ubuntu)"; \
+	  fi; \
+	fi
+
+# PostgreSQL and Redis (tests marked postgresql, the worker and cluster tests): started when
+# installed but not running; otherwise those tests skip, saying why (scripts/services.sh).
+.PHONY: services
+services:
+	@scripts/services.sh
+
 serve: setup
 	$(BIN)/studio serve
 
@@ -102,7 +123,7 @@ lint: $(STAMPS)/venv
 	$(BIN)/ruff format --check studio tests benchmarks
 
 # pytest exits 5 when it collected no tests: not a failure of the product.
-unit: setup chromium
+unit: setup chromium nginx services
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from studio import __version__
+from studio.host.worker_cli import worker
+from studio.ops import ops_cli
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -167,7 +169,7 @@ def deploy(path: str, key: str | None) -> None:
 
     from studio.deploy import DeploymentError, FileProblem
     from studio.deploy.deployments import DeploymentStore
-    from studio.runtime.config import load_settings
+    from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.runtime.store.database import make_engine
     from studio.runtime.store.migrate import current_revision, ensure_migrated, upgrade
@@ -183,8 +185,11 @@ def deploy(path: str, key: str | None) -> None:
         actor = f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         actor = "cli"
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        fail(str(exc), EXIT_UNUSABLE)
+    engine = make_engine(settings.database_url, **settings.engine_options)
     try:
         if settings.embedded and current_revision(engine) is None:
             upgrade(engine)
@@ -329,6 +334,9 @@ def users_activate(username: str) -> None:
 
     sys.exit(users_set_active(username, True))
 
+
+main.add_command(worker)  # studio worker: job executors without the web server
+ops_cli.register(main)  # studio backup, restore, retention run, erase
 
 if __name__ == "__main__":  # pragma: no cover
     main()

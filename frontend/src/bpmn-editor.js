@@ -5,6 +5,7 @@
 // scripts, service handlers, decisions, due dates and message names as the engine reads them.
 
 import { diagramEditor } from './diagram-editor.js';
+import { pageIsFrench } from './i18n/translator.js';
 
 /**
  * @param {HTMLElement} container
@@ -67,6 +68,9 @@ async function modeler(container, propertiesParent, services = []) {
   const modules = [LintModule, TokenSimulationModule];
   if (propertiesParent) {
     modules.push(BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ExecutionPropertiesModule);
+  }
+  if (pageIsFrench()) {
+    modules.push((await import('./i18n/bpmn-fr.js')).default);
   }
   const modeler = new Modeler({
     container,

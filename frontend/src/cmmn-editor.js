@@ -11,6 +11,7 @@
 
 import { propertiesPanel } from './cmmn-properties/index.js';
 import { diagramEditor } from './diagram-editor.js';
+import { pageIsFrench } from './i18n/translator.js';
 
 const PANEL_WIDTH = 300; // a panel docked in the editor's container (see `panelParent`)
 
@@ -49,7 +50,10 @@ export async function createEditor(container, options = {}) {
   if (typeof CmmnJS !== 'function') {
     throw new Error('the CMMN library (vendor/cmmn-*.js) is not loaded on this page');
   }
-  const diagram = new CmmnJS({ container, keyboard: { bindTo: container } });
+  const additionalModules = !options.readOnly && pageIsFrench()
+    ? [(await import('./i18n/cmmn-fr.js')).default]
+    : [];
+  const diagram = new CmmnJS({ container, keyboard: { bindTo: container }, additionalModules });
   if (!options.readOnly && !diagram.get('modeling', false)) {
     throw new Error('this page loaded the CMMN viewer, not the modeler');
   }

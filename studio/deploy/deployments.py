@@ -28,6 +28,7 @@ from studio.deploy.archive import LIMITS, ZipLimits, check_files, check_name, un
 from studio.editor.validation.compiled import CompiledProject
 from studio.editor.validation.project import MODEL_SUFFIXES, ModelProject
 from studio.editor.validation.report import validate_paths
+from studio.messages import restored, stored, without
 from studio.runtime.audit import record
 from studio.runtime.engine.definition import DefinitionError
 from studio.runtime.store.service_tables import NAME, deployment_files, deployments
@@ -354,7 +355,14 @@ def inspect_project(root: Path) -> tuple[list[FileProblem], dict[str, Any]]:
     """The problems of a project folder's models, and its manifest (cases, BPMN processes and
     DMN decisions of the folder's top level, which is what the engine runs)."""
     problems = [
-        FileProblem(_relative(report.file, root), p.code, p.severity, p.message, p.element, p.line)
+        FileProblem(
+            _relative(report.file, root),
+            p.code,
+            p.severity,
+            without(p.message, f"{root}{os.sep}"),  # never the server's temporary folder
+            p.element,
+            p.line,
+        )
         for report in validate_paths([root]).files
         for p in report.problems
     ]
@@ -411,7 +419,7 @@ def _row(
         "created_at": datetime.now(UTC),
         "created_by": None if actor is None else actor[:NAME],
         "manifest": manifest,
-        "problems": [p.as_json() for p in problems],
+        "problems": [{**p.as_json(), **stored(p.message)} for p in problems],
     }
 
 
@@ -447,5 +455,12 @@ def _deployment(row: sa.Row) -> Deployment:
         created_at=values["created_at"],
         created_by=values["created_by"],
         manifest=values["manifest"],
-        problems=values["problems"],
+        problems=[_problem(p) for p in values["problems"] or ()],
     )
+
+
+def _problem(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored problem as the API shows it, its message translatable again."""
+    shown = {k: v for k, v in document.items() if k not in ("template", "values")}
+    shown["message"] = restored(document)
+    return shown

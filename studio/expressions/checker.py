@@ -19,33 +19,34 @@ from studio.expressions.folding import fold
 from studio.expressions.functions import FUNCTION_SPECS, FUNCTIONS
 from studio.expressions.limits import Limits
 from studio.expressions.parsing import Positions
+from studio.messages import text
 
 CONSTANT_NAMES = {"true": True, "false": False, "null": None}
 
 _REFUSED = {
-    ast.Lambda: "lambda expressions are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "generator expressions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed; join text with +",
-    ast.FormattedValue: "f-strings are not allowed; join text with +",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.Set: "set literals are not allowed; use a list [...]",
-    ast.Starred: "unpacking with * is not allowed",
-    ast.Await: "await is not allowed",
-    ast.Yield: "yield is not allowed",
-    ast.YieldFrom: "yield is not allowed",
+    ast.Lambda: text("lambda expressions are not allowed"),
+    ast.ListComp: text("comprehensions are not allowed"),
+    ast.SetComp: text("comprehensions are not allowed"),
+    ast.DictComp: text("comprehensions are not allowed"),
+    ast.GeneratorExp: text("generator expressions are not allowed"),
+    ast.JoinedStr: text("f-strings are not allowed; join text with +"),
+    ast.FormattedValue: text("f-strings are not allowed; join text with +"),
+    ast.NamedExpr: text("assignment expressions (:=) are not allowed"),
+    ast.Set: text("set literals are not allowed; use a list [...]"),
+    ast.Starred: text("unpacking with * is not allowed"),
+    ast.Await: text("await is not allowed"),
+    ast.Yield: text("yield is not allowed"),
+    ast.YieldFrom: text("yield is not allowed"),
 }
 _OPERATOR_NAMES = {
-    ast.Pow: "the power operator ** is not allowed",
-    ast.MatMult: "the @ operator is not allowed",
-    ast.BitOr: "bitwise | is not allowed; use or",
-    ast.BitAnd: "bitwise & is not allowed; use and",
-    ast.BitXor: "bitwise ^ is not allowed",
-    ast.LShift: "shift operators are not allowed",
-    ast.RShift: "shift operators are not allowed",
-    ast.Invert: "bitwise ~ is not allowed; use not",
+    ast.Pow: text("the power operator ** is not allowed"),
+    ast.MatMult: text("the @ operator is not allowed"),
+    ast.BitOr: text("bitwise | is not allowed; use or"),
+    ast.BitAnd: text("bitwise & is not allowed; use and"),
+    ast.BitXor: text("bitwise ^ is not allowed"),
+    ast.LShift: text("shift operators are not allowed"),
+    ast.RShift: text("shift operators are not allowed"),
+    ast.Invert: text("bitwise ~ is not allowed; use not"),
 }
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
 _UNARYOPS = (ast.Not, ast.USub, ast.UAdd)
@@ -96,12 +97,13 @@ def check(root: ast.expr, limits: Limits, positions: Positions) -> CheckedTree:
         count += 1
         if count > limits.max_nodes:
             raise ExpressionError(
-                "expr.too-complex", f"the expression has more than {limits.max_nodes} parts"
+                "expr.too-complex",
+                text("the expression has more than {count} parts", count=limits.max_nodes),
             )
         if depth > limits.max_depth:
             raise ExpressionError(
                 "expr.too-complex",
-                f"the expression nests deeper than {limits.max_depth} levels",
+                text("the expression nests deeper than {count} levels", count=limits.max_depth),
                 positions.of(node),
             )
         if isinstance(node, ast.Name) and node.id in CONSTANT_NAMES:
@@ -153,9 +155,9 @@ def _check_node(
         return []
     if kind is ast.Name:
         if node.id.startswith("_"):  # type: ignore[attr-defined]
-            raise _forbidden("names starting with '_' are not allowed", node, positions)
+            raise _forbidden(text("names starting with '_' are not allowed"), node, positions)
         if not isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
-            raise _forbidden("assignment is not allowed in an expression", node, positions)
+            raise _forbidden(text("assignment is not allowed in an expression"), node, positions)
         return []
     if kind is ast.BoolOp:
         return _fields(node, "values")
@@ -163,14 +165,14 @@ def _check_node(
         op = type(node.op)  # type: ignore[attr-defined]
         if op not in _BINOPS:
             raise _forbidden(
-                _OPERATOR_NAMES.get(op, "this operator is not allowed"), node, positions
+                _OPERATOR_NAMES.get(op, text("this operator is not allowed")), node, positions
             )
         return _fields(node, "left", "right")
     if kind is ast.UnaryOp:
         op = type(node.op)  # type: ignore[attr-defined]
         if op not in _UNARYOPS:
             raise _forbidden(
-                _OPERATOR_NAMES.get(op, "this operator is not allowed"), node, positions
+                _OPERATOR_NAMES.get(op, text("this operator is not allowed")), node, positions
             )
         return _fields(node, "operand")
     if kind is ast.Compare:
@@ -180,19 +182,22 @@ def _check_node(
         return _fields(node, "test", "body", "orelse")
     if kind is ast.List or kind is ast.Tuple:
         if not isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
-            raise _forbidden("assignment is not allowed in an expression", node, positions)
+            raise _forbidden(text("assignment is not allowed in an expression"), node, positions)
         return _fields(node, "elts")
     if kind is ast.Dict:
         for key in node.keys:  # type: ignore[attr-defined]
             if key is None:
-                raise _forbidden("unpacking with ** is not allowed", node, positions)
+                raise _forbidden(text("unpacking with ** is not allowed"), node, positions)
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                raise _forbidden("object keys must be quoted text", key, positions)
+                raise _forbidden(text("object keys must be quoted text"), key, positions)
         return _fields(node, "keys", "values")
     if kind is ast.Attribute:
         if node.attr.startswith("_"):  # type: ignore[attr-defined]
             raise _forbidden(
-                f"attributes starting with '_' are not allowed (.{node.attr})",  # type: ignore[attr-defined]
+                text(
+                    "attributes starting with '_' are not allowed (.{attribute})",
+                    attribute=node.attr,  # type: ignore[attr-defined]
+                ),
                 node,
                 positions,
             )
@@ -206,25 +211,26 @@ def _check_node(
         return _fields(node, "args")
     message = _REFUSED.get(kind)
     if message is None:
-        message = f"{kind.__name__} is not allowed in an expression"
+        message = text("{construct} is not allowed in an expression", construct=kind.__name__)
     raise _forbidden(message, node, positions)
 
 
 def _check_constant(node: ast.Constant, limits: Limits, positions: Positions) -> None:
     value = node.value
     if not isinstance(value, _CONSTANT_TYPES):
-        raise _forbidden(f"{type(value).__name__} literals are not allowed", node, positions)
+        message = text("{kind} literals are not allowed", kind=type(value).__name__)
+        raise _forbidden(message, node, positions)
     if isinstance(value, int) and not isinstance(value, bool):
         if value and abs(value) >= 10**limits.max_int_digits:
             raise ExpressionError(
                 "expr.too-long",
-                f"integer literals have at most {limits.max_int_digits} digits",
+                text("integer literals have at most {count} digits", count=limits.max_int_digits),
                 positions.of(node),
             )
     elif isinstance(value, str) and len(value) > limits.max_string_literal:
         raise ExpressionError(
             "expr.too-long",
-            f"text literals have at most {limits.max_string_literal} characters",
+            text("text literals have at most {count} characters", count=limits.max_string_literal),
             positions.of(node),
         )
 
@@ -241,47 +247,55 @@ def _check_compare(node: ast.Compare, positions: Positions) -> None:
         if isinstance(op, ast.Is | ast.IsNot) and not (
             _is_none(operands[i]) or _is_none(operands[i + 1])
         ):
-            raise _forbidden("'is' only compares with None; use ==", node, positions)
+            raise _forbidden(text("'is' only compares with None; use =="), node, positions)
 
 
 def _check_call(node: ast.Call, positions: Positions) -> None:
     func = node.func
     if isinstance(func, ast.Attribute):
-        hint = f"; write {func.attr}(...)" if func.attr in FUNCTION_SPECS else ""
-        if func.attr.startswith("_"):
-            hint = ""
-        raise _forbidden(f"method calls like .{func.attr}() are not allowed{hint}", node, positions)
+        if func.attr in FUNCTION_SPECS and not func.attr.startswith("_"):
+            message = text(
+                "method calls like .{method}() are not allowed; write {method}(...)",
+                method=func.attr,
+            )
+        else:
+            message = text("method calls like .{method}() are not allowed", method=func.attr)
+        raise _forbidden(message, node, positions)
     if not isinstance(func, ast.Name):
-        raise _forbidden("only the built-in functions can be called", node, positions)
+        raise _forbidden(text("only the built-in functions can be called"), node, positions)
     name = func.id
     if name.startswith("_"):
-        raise _forbidden(f"names starting with '_' are not allowed ({name})", node, positions)
+        message = text("names starting with '_' are not allowed ({name})", name=name)
+        raise _forbidden(message, node, positions)
     spec = FUNCTION_SPECS.get(name)
     if spec is None:
         if name in _FOREIGN_CALLS:
-            message = f"{name}() is not available in expressions"
+            message = text("{name}() is not available in expressions", name=name)
         else:
             close = difflib.get_close_matches(name, FUNCTIONS, n=1)
-            message = f"unknown function {name}()" + (
-                f"; did you mean {close[0]}()?" if close else ""
+            message = (
+                text(
+                    "unknown function {name}(); did you mean {close}()?", name=name, close=close[0]
+                )
+                if close
+                else text("unknown function {name}()", name=name)
             )
         raise ExpressionError("expr.unknown-function", message, positions.of(node))
     if node.keywords:
-        raise _forbidden(f"{name}() takes no keyword arguments", node, positions)
+        message = text("{name}() takes no keyword arguments", name=name)
+        raise _forbidden(message, node, positions)
     count = len(node.args)
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+        values = {"name": name, "least": spec.min_args, "most": spec.max_args, "count": count}
         if spec.max_args is None:
-            expected = f"at least {spec.min_args}"
+            message = text("{name}() takes at least {least} arguments, not {count}", **values)
+        elif spec.min_args == spec.max_args == 1:
+            message = text("{name}() takes 1 argument, not {count}", **values)
         elif spec.min_args == spec.max_args:
-            expected = str(spec.min_args)
+            message = text("{name}() takes {least} arguments, not {count}", **values)
         else:
-            expected = f"{spec.min_args} to {spec.max_args}"
-        plural = "" if expected == "1" else "s"
-        raise ExpressionError(
-            "expr.arity",
-            f"{name}() takes {expected} argument{plural}, not {count}",
-            positions.of(node),
-        )
+            message = text("{name}() takes {least} to {most} arguments, not {count}", **values)
+        raise ExpressionError("expr.arity", message, positions.of(node))
 
 
 def _extends_path(node: ast.AST) -> bool:

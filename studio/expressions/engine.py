@@ -15,6 +15,7 @@ from studio.expressions.evaluator import evaluator
 from studio.expressions.juel import is_juel, translate_juel
 from studio.expressions.limits import DEFAULT_LIMITS, Limits
 from studio.expressions.parsing import Positions, parse
+from studio.messages import text as message
 
 if TYPE_CHECKING:
     from studio.expressions.script import Script
@@ -93,7 +94,7 @@ class SafeExpressionEngine:
         text = source.strip()
         base_offset += len(source) - len(source.lstrip())
         if not text:
-            raise ExpressionError("expr.syntax", "the expression is empty", base_offset)
+            raise ExpressionError("expr.syntax", message("the expression is empty"), base_offset)
         translated = None
         if is_juel(text):
             if len(text) > self.limits.max_source:
@@ -102,8 +103,11 @@ class SafeExpressionEngine:
             if translated is None:
                 raise ExpressionError(
                     "expr.juel-untranslatable",
-                    f"the JUEL expression {_shorten(text)} does not translate to the studio's "
-                    "language (method calls, beans and vendor functions cannot run here)",
+                    message(
+                        "the JUEL expression {expression} does not translate to the studio's "
+                        "language (method calls, beans and vendor functions cannot run here)",
+                        expression=_shorten(text),
+                    ),
                 )
             text, base_offset = translated, None
         if len(text) > self.limits.max_source:
@@ -127,7 +131,8 @@ class SafeExpressionEngine:
 
 def _too_long(limits: Limits) -> ExpressionError:
     return ExpressionError(
-        "expr.too-long", f"the expression is longer than {limits.max_source} characters"
+        "expr.too-long",
+        message("the expression is longer than {count} characters", count=limits.max_source),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from studio.expressions.errors import ExpressionError
 from studio.expressions.limits import Limits
+from studio.messages import text
 
 
 def bracket_depth(source: str) -> int:
@@ -63,7 +64,10 @@ def parse(source: str, limits: Limits, base_offset: int = 0) -> tuple[ast.expr, 
     if bracket_depth(source) > limits.max_brackets:
         raise ExpressionError(
             "expr.too-complex",
-            f"parentheses and brackets nest deeper than {limits.max_brackets} levels",
+            text(
+                "parentheses and brackets nest deeper than {count} levels",
+                count=limits.max_brackets,
+            ),
         )
     positions = Positions(tuple(source.split("\n")), base_offset)
     try:
@@ -77,7 +81,7 @@ def parse(source: str, limits: Limits, base_offset: int = 0) -> tuple[ast.expr, 
             raise _syntax_error(source, exc, base_offset) from None
         positions = Positions(positions.lines, base_offset, line_shift=1)
     except (RecursionError, MemoryError):
-        raise ExpressionError("expr.too-complex", "the expression nests too deeply") from None
+        raise ExpressionError("expr.too-complex", text("the expression nests too deeply")) from None
     except ValueError as exc:  # e.g. null characters
         raise ExpressionError("expr.syntax", str(exc), base_offset) from None
     return tree.body, positions
@@ -88,13 +92,20 @@ def _syntax_error(source: str, exc: SyntaxError, base_offset: int) -> Expression
     if exc.lineno is not None and exc.offset is not None:
         lines = source.split("\n")
         line = min(max(exc.lineno, 1), len(lines))
-        offset = sum(len(text) + 1 for text in lines[: line - 1]) + max(exc.offset - 1, 0)
+        offset = sum(len(part) + 1 for part in lines[: line - 1]) + max(exc.offset - 1, 0)
         offset = min(offset, len(source)) + base_offset
-    message = exc.msg or "invalid syntax"
+    reason = exc.msg or "invalid syntax"
+    if reason == "invalid syntax":  # Python's most common words, said in the reader's language
+        reason = text("invalid syntax")
     if "&&" in source or "||" in source:
-        message += " (write 'and' / 'or' instead of '&&' / '||', or wrap JUEL in ${...})"
+        message = text(
+            "{reason} (write 'and' / 'or' instead of '&&' / '||', or wrap JUEL in ${{...}})",
+            reason=reason,
+        )
     elif "!" in source.replace("!=", ""):
-        message += " (write 'not x' instead of '!x')"
+        message = text("{reason} (write 'not x' instead of '!x')", reason=reason)
     elif re.search(r"(?<![=!<>])=(?!=)", source):
-        message += " (compare with ==; an expression cannot assign)"
+        message = text("{reason} (compare with ==; an expression cannot assign)", reason=reason)
+    else:
+        message = reason
     return ExpressionError("expr.syntax", message, offset)

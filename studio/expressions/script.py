@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from studio.expressions.errors import ExpressionError, ExpressionEvaluationError
 from studio.expressions.values import to_json_value, type_name
+from studio.messages import text as message
 
 if TYPE_CHECKING:
     from studio.expressions.engine import CompiledExpression, SafeExpressionEngine
@@ -100,7 +101,8 @@ def compile_script(text: str, engine: SafeExpressionEngine | None = None) -> Scr
         raise TypeError(f"a script is text, not {type(text).__name__}")
     if len(text) > limits.max_script_source:
         raise ExpressionError(
-            "expr.too-long", f"the script is longer than {limits.max_script_source} characters"
+            "expr.too-long",
+            message("the script is longer than {count} characters", count=limits.max_script_source),
         )
     assignments: list[Assignment] = []
     names: set[str] = set()
@@ -114,7 +116,9 @@ def compile_script(text: str, engine: SafeExpressionEngine | None = None) -> Scr
         if len(assignments) >= limits.max_script_lines:
             raise ExpressionError(
                 "expr.too-long",
-                f"the script has more than {limits.max_script_lines} assignments",
+                message(
+                    "the script has more than {count} assignments", count=limits.max_script_lines
+                ),
                 line=number,
             )
         try:
@@ -134,12 +138,13 @@ def compile_script(text: str, engine: SafeExpressionEngine | None = None) -> Scr
 def _compile_line(line: str, engine: SafeExpressionEngine) -> tuple[tuple[str, ...], Any]:
     if len(line.strip()) > engine.limits.max_source:
         raise ExpressionError(
-            "expr.too-long", f"the line is longer than {engine.limits.max_source} characters"
+            "expr.too-long",
+            message("the line is longer than {count} characters", count=engine.limits.max_source),
         )
     split = _split_assignment(line)
     if split is None:
         raise ExpressionError(
-            "expr.syntax", "each line of a script is an assignment: name = expression"
+            "expr.syntax", message("each line of a script is an assignment: name = expression")
         )
     target_text, equals = split
     target = _parse_target(target_text, line)
@@ -155,7 +160,10 @@ def _split_assignment(line: str) -> tuple[str, int] | None:
         if char in "+-*/%" and after == "=":
             raise ExpressionError(
                 "expr.forbidden",
-                f"augmented assignment ({char}=) is not allowed; write x = x {char} ...",
+                message(
+                    "augmented assignment ({operator}=) is not allowed; write x = x {operator} ...",
+                    operator=char,
+                ),
                 index,
             )
         if not (char.isalnum() or char in "_. \t"):
@@ -169,10 +177,14 @@ def _parse_target(text: str, line: str) -> tuple[str, ...]:
     for part in parts:
         if not part.isidentifier() or keyword.iskeyword(part):
             raise ExpressionError(
-                "expr.syntax", f"{text.strip()!r} is not a name or dotted path", offset
+                "expr.syntax",
+                message("{target} is not a name or dotted path", target=repr(text.strip())),
+                offset,
             )
         if part.startswith("_"):
             raise ExpressionError(
-                "expr.forbidden", f"names starting with '_' are not allowed ({part})", offset
+                "expr.forbidden",
+                message("names starting with '_' are not allowed ({name})", name=part),
+                offset,
             )
     return parts

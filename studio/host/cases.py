@@ -30,7 +30,9 @@ from studio.editor.validation.compiled import CompiledProject, Definition, Unkno
 from studio.expressions.errors import ExpressionError
 from studio.host.links import CaseLinks, Link
 from studio.host.work import task_id, work_item
+from studio.messages import text
 from studio.runtime.clock import Clock, WallClock
+from studio.runtime.engine.casefile import check_nesting
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
 from studio.runtime.engine.explain import explain_case, explain_item
@@ -39,6 +41,7 @@ from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.process_explain import explain_process
 from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.engine.wording import joined
 from studio.runtime.services import ServiceRegistry
 from studio.runtime.store.base import CaseNotFound, Store
 from studio.runtime.store.schema import cases
@@ -51,6 +54,8 @@ ITEM_ACTIONS = frozenset(
 )  # fmt: skip
 CASE = "@case"
 ENDED = frozenset({"completed", "terminated", "failed"})
+FINISHED = ENDED | {"closed"}
+"""Case states of a process or sub-case that a migration leaves where it is."""
 MAX_CASCADE = 200
 """Cases one request may touch through children, messages and signals before it stops."""
 
@@ -62,6 +67,9 @@ class ActionError(Exception):
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
         self.status = status
+
+    def __str__(self) -> str:
+        return self.args[0]  # the message as given: an engine's Text stays translatable
 
 
 class Deployments(Protocol):
@@ -86,6 +94,17 @@ class Loaded:
     @property
     def definition(self) -> Definition:
         return self.engine.definition
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationStep:
+    """One case of a migration: as loaded, its plan (None: the target lacks its definition),
+    the definition it moves to and its dry-run report."""
+
+    loaded: Loaded
+    plan: Any
+    definition: Definition
+    report: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +271,10 @@ class CaseHost:
             raise ActionError(f"no deployed case or process {definition_id!r}", 404)
         if not isinstance(data, dict):
             raise ActionError('"data" must be a JSON object')
+        try:
+            check_nesting(data, "data")
+        except Refused as exc:
+            raise ActionError(str(exc)) from None
         return self._start(deployment.id, "case_or_process", definition_id, data, actor)
 
     def _start(
@@ -273,7 +296,9 @@ class CaseHost:
             else:
                 outcome = engine.start(case_id, data, now, actor.user)
         except (Refused, Runaway, ExpressionError) as exc:
-            raise ActionError(f"{ident} could not start: {exc}") from None
+            raise ActionError(
+                text("{case} could not start: {reason}", case=ident, reason=str(exc))
+            ) from None
         self.store.create(outcome.state, ident, str(deployment), outcome.history)
         self._wrote(Loaded(case_id, outcome.state, 1, deployment, engine), outcome.state, 1)
         if link is not None:
@@ -354,10 +379,12 @@ class CaseHost:
             outcome = engine.execute(state, command, self.clock.now())
         except Refused as exc:
             raise ActionError(str(exc)) from None
+        except ExpressionError as exc:  # an expression failed on this data: nothing changes
+            raise ActionError(f"the {command.action} could not be carried out: {exc}") from None
         except Runaway as exc:
             incident = engine.record_incident(state, str(exc), self.clock.now())
             self._save(loaded, incident)
-            raise ActionError(f"incident: {exc}") from None
+            raise ActionError(text("incident: {reason}", reason=str(exc))) from None
         self._save(loaded, outcome)
         self._follow(case_id, loaded.deployment, outcome, budget)
 
@@ -418,39 +445,82 @@ class CaseHost:
         self, case_id: str, deployment: int, dry_run: bool, actor: Actor = SYSTEM
     ) -> dict[str, Any]:
         """Move a running case to another deployment of its definition (plan items mapped by
-        id). A dry run only says what would happen; a refused migration changes nothing."""
-        from studio.deploy.case_migration import MigrationError, apply_migration, plan_migration
+        id), with the running processes and sub-cases it started on the same deployment
+        (`started`: one report each). A dry run only says what would happen; a refused
+        migration (anything in the family that does not map) changes nothing."""
+        from studio.deploy.case_migration import MigrationError, apply_migration
         from studio.runtime import audit
 
-        self._unread(case_id)
-        loaded = self.load(case_id)
-        current, ident, old = loaded.deployment, loaded.definition.id, loaded.engine
-        new = self.engine_for(deployment, "case_or_process", ident)
-        state = loaded.state
-        plan = plan_migration(state, old.definition, new.definition, version=str(deployment))
-        report = {"case": case_id, "from": current, "to": deployment, **plan.as_json()}
+        top = self._migration_step(case_id, deployment)
+        family = [top, *self._started_steps(case_id, top.loaded.deployment, deployment)]
+        ok = all(step.report["ok"] for step in family)
+        report = {**top.report, "ok": ok, "started": [step.report for step in family[1:]]}
         if dry_run:
             return {**report, "migrated": False}
+        if not ok:
+            refused = [f"{s.loaded.id}: {p}" for s in family for p in s.report["problems"]]
+            unmapped = [
+                f"{s.loaded.id}: {i['instance']} {i['reason']}"
+                for s in family
+                for i in s.report["items"]
+                if i["status"] == "unmapped"
+            ]
+            raise ActionError(f"case {case_id} cannot migrate: {'; '.join(refused + unmapped)}")
         try:
-            migrated = apply_migration(state, plan)
+            moved = [(step, apply_migration(step.loaded.state, step.plan)) for step in family]
         except MigrationError as exc:
             raise ActionError(str(exc)) from None
-        try:
-            self.store.save(case_id, migrated, loaded.version, [])
-        finally:
-            self._unread(case_id)
+        for step, migrated in moved:
+            try:
+                self.store.save(step.loaded.id, migrated, step.loaded.version, [])
+            finally:
+                self._unread(step.loaded.id)
         with self.db.begin() as connection:
             connection.execute(
                 sa.update(cases)
-                .where(cases.c.id == case_id)
+                .where(cases.c.id.in_([step.loaded.id for step in family]))
                 .values(definition_version=str(deployment))
             )
             audit.record(
                 connection, actor.user, "case.migrate", case_id,
-                {"from": current, "to": deployment},
+                {"from": top.loaded.deployment, "to": deployment,
+                 "started": [step.loaded.id for step in family[1:]]},
             )  # fmt: skip
-        self._changed(case_id, migrated, (), new.definition)
+        for step, migrated in moved:
+            self._changed(step.loaded.id, migrated, (), step.definition)
         return {**report, "migrated": True}
+
+    def _migration_step(self, case_id: str, deployment: int) -> MigrationStep:
+        """The plan of moving one case to `deployment`. When the deployment lacks the case's
+        definition: ActionError (404) for the case migrated; a problem in the report of a
+        process or sub-case it started."""
+        from studio.deploy.case_migration import plan_migration
+
+        self._unread(case_id)
+        loaded = self.load(case_id)
+        ident, old = loaded.definition.id, loaded.engine
+        report = {"case": case_id, "from": loaded.deployment, "to": deployment}
+        try:
+            new = self.engine_for(deployment, "case_or_process", ident)
+        except ActionError as exc:
+            if self.parent_of(case_id) is None:
+                raise
+            report |= {"source": ident, "target": None, "version": str(deployment), "ok": False,
+                       "problems": [str(exc)], "items": [], "added": []}  # fmt: skip
+            return MigrationStep(loaded, None, loaded.definition, report)
+        plan = plan_migration(loaded.state, old.definition, new.definition, version=str(deployment))
+        return MigrationStep(loaded, plan, new.definition, {**report, **plan.as_json()})
+
+    def _started_steps(self, case_id: str, source: int, target: int) -> list[MigrationStep]:
+        """Plans for the processes and sub-cases the case started (and those they started)
+        that still run on deployment `source`, each before the ones it started."""
+        found = []
+        for link in self.children_of(case_id):
+            if self.deployment_of(link.child)[0] != source or self._state(link.child) in FINISHED:
+                continue
+            found.append(self._migration_step(link.child, target))
+            found.extend(self._started_steps(link.child, source, target))
+        return found
 
     # -- effects --------------------------------------------------------------------------------
 
@@ -723,8 +793,11 @@ class CaseHost:
             task = state.items.get(link.task or "")
             waited = link.blocking and task is not None and task.state == "active"
             if waited and (item is None or task.item == item):
-                parts.append(f"{task.item} waits for {link.child}: {self.explain(link.child)}")
-        return "\n".join(parts)
+                why = self.explain(link.child)
+                parts.append(
+                    text("{item} waits for {case}: {why}", item=task.item, case=link.child, why=why)
+                )
+        return joined(parts, "\n")
 
 
 def _verb(action: dict[str, Any]) -> tuple[str, Any]:

@@ -12,6 +12,10 @@ Job states: `running` (claimed), `retry` (failed, backing off until `due`), `wai
 due but nothing could fire: the timers of suspended items wait for their resume; checked again
 later) and `failed` (retried `max_attempts` times: an incident is on the case and the timer that
 failed is parked). A job that succeeds is deleted.
+
+On PostgreSQL a round claims batches of due cases with `FOR UPDATE SKIP LOCKED`
+(`studio.host.claims`), so several worker processes (`studio worker`) share the due timers
+without queueing behind one another; on SQLite it claims one listed case at a time.
 """
 
 from __future__ import annotations
@@ -21,33 +25,36 @@ import os
 import socket
 import threading
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from studio.host.cases import CaseHost
+from studio.host.claims import (
+    FAILED,
+    KIND,
+    RETRY,
+    RUNNING,
+    WAITING,
+    Claim,
+    claim_case,
+    claim_due,
+    skip_locked,
+)
 from studio.host.timer_starts import TimerStarts
+from studio.ops.retention import scheduled_operations
 from studio.runtime.clock import Clock
 from studio.runtime.store.base import ConflictError
-from studio.runtime.store.schema import cases
+from studio.runtime.store.schema import case_timers, cases
 from studio.runtime.store.service_tables import jobs
 
 logger = logging.getLogger(__name__)
 
-KIND = "timer"
-RUNNING, RETRY, WAITING, FAILED = "running", "retry", "waiting", "failed"
+__all__ = ["FAILED", "KIND", "RETRY", "RUNNING", "WAITING", "Claim", "JobExecutor"]
+
 MAX_BATCHES = 10
 """Batches of due cases one round works through at most (a backlog after a restart)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A job this executor holds: its row id and the attempts already spent on it."""
-
-    id: int
-    attempts: int
 
 
 class JobExecutor:
@@ -67,11 +74,14 @@ class JobExecutor:
         max_backoff: timedelta = timedelta(minutes=10),
         recheck: timedelta = timedelta(seconds=30),
         batch: int = 100,
+        claim_batch: int = 10,
     ) -> None:
         """`owner` names this executor in the claims it writes (unique per executor; a stable
         name lets a restarted server take its own claims back at once). `backoff` doubles per
         failed attempt up to `max_backoff`; `recheck` is how long a case whose due timers
-        could not fire waits before it is looked at again; `batch` caps cases per round."""
+        could not fire waits before it is looked at again; `batch` caps cases per round;
+        `claim_batch` is how many cases one claim takes on PostgreSQL (their leases run while
+        they are worked one after the other, so keep it well below what fires in `lease`)."""
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.host = host
@@ -87,14 +97,17 @@ class JobExecutor:
         self.max_backoff = max_backoff
         self.recheck = recheck
         self.batch = batch
+        self.claim_batch = claim_batch
         self.fired = 0
         self.last_run: datetime | None = None
         self.last_error: str | None = None
         self._round = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._locks = self.db.dialect.name != "sqlite"
-        """SQLite runs one writer at a time; elsewhere a claim locks the case row first."""
+        self._skip_locked = skip_locked(self.db)
+        """PostgreSQL claims batches of due cases, skipping those others are claiming."""
+        self.periodic = scheduled_operations(engine)
+        """Operations run after each round of the thread (studio.ops: daily retention)."""
 
     # -- rounds ---------------------------------------------------------------------------------
 
@@ -105,27 +118,67 @@ class JobExecutor:
     def _run(self, now: datetime | None, stop: threading.Event | None) -> int:
         with self._round:
             fired = self.starts.run_once(now or self.clock.now())
-            for _ in range(MAX_BATCHES):
-                until = now or self.clock.now()
-                limit = self.batch + self._blocked(until)
-                listed = self.host.store.due_timers(until, limit)
-                claimed = 0
-                for case_id, _due in listed:
-                    if stop is not None and stop.is_set():
-                        break
-                    at = now or self.clock.now()
-                    claim = self._claim(case_id, at)
-                    if claim is not None:
-                        claimed += 1
-                        fired += self._work(case_id, claim, at)
-                if len(listed) < limit or not claimed or (stop is not None and stop.is_set()):
-                    break
+            self._reap(now or self.clock.now())
+            rounds = self._claimed_batches if self._skip_locked else self._listed_batches
+            fired += rounds(now, stop)
             self.fired += fired
             self.last_run = now or self.clock.now()
             return fired
 
-    def _work(self, case_id: str, claim: Claim, now: datetime) -> int:
-        """Fire one claimed case's timers and settle its job."""
+    def _listed_batches(self, now: datetime | None, stop: threading.Event | None) -> int:
+        """List due cases, then claim and work them one at a time (SQLite)."""
+        fired = 0
+        for _ in range(MAX_BATCHES):
+            until = now or self.clock.now()
+            limit = self.batch + self._blocked(until)
+            listed = self.host.store.due_timers(until, limit)
+            claimed = 0
+            for case_id, _due in listed:
+                if stop is not None and stop.is_set():
+                    break
+                at = now or self.clock.now()
+                claim = self._claim(case_id, at)
+                if claim is not None:
+                    claimed += 1
+                    fired += self._work(case_id, claim, at)
+            if len(listed) < limit or not claimed or (stop is not None and stop.is_set()):
+                break
+        return fired
+
+    def _claimed_batches(self, now: datetime | None, stop: threading.Event | None) -> int:
+        """Claim small batches of due cases others are not claiming, and work them
+        (PostgreSQL), until nothing is left or `batch` cases per batch round were worked."""
+        fired = 0
+        for _ in range(MAX_BATCHES):
+            worked = 0
+            while worked < self.batch:
+                claimed = now or self.clock.now()
+                with self.db.begin() as connection:
+                    claims = claim_due(
+                        connection, self.owner, claimed, self.lease, self.claim_batch
+                    )
+                done: list[Claim] = []
+                try:
+                    for n, claim in enumerate(claims):
+                        if stop is not None and stop.is_set():
+                            self._release(claims[n:])
+                            return fired
+                        at = now or self.clock.now()
+                        if at - claimed >= self.lease / 2 and not self._renew(claim, at):
+                            continue  # its lease ran out while others were worked: taken over
+                        fired += self._work(claim.case_id, claim, at, done)
+                finally:
+                    self._delete(done)
+                worked += len(claims)
+                if not done:  # nothing left, or nothing fired: conflicts wait for the next round
+                    return fired
+        return fired
+
+    def _work(
+        self, case_id: str, claim: Claim, now: datetime, done: list[Claim] | None = None
+    ) -> int:
+        """Fire one claimed case's timers and settle its job (or, when it succeeded and `done`
+        is given, add it there to be deleted with the others of its batch)."""
         try:
             fired = self.host.fire_timers(case_id, now)
         except ConflictError:  # another writer saved the case first: next round
@@ -135,7 +188,9 @@ class JobExecutor:
             logger.warning("timers of case %s failed: %s", case_id, exc, exc_info=True)
             self._failed(case_id, claim, now, f"{type(exc).__name__}: {exc}")
             return 0
-        if fired:
+        if fired and done is not None:
+            done.append(claim)
+        elif fired:
             self._settle(claim, None)
         else:
             self._settle(claim, {"state": WAITING, "due": now + self.recheck, "attempts": 0})
@@ -164,42 +219,53 @@ class JobExecutor:
 
     def _claim(self, case_id: str, now: datetime) -> Claim | None:
         """Claim the case's timer job: take a free or expired one that is due, or create it."""
-        mine = {"lock_owner": self.owner, "lock_expires_at": now + self.lease, "state": RUNNING}
-        spent = sa.case(
-            (jobs.c.state == FAILED, 0),  # a new failure after an incident: attempts anew
-            (jobs.c.state == RUNNING, jobs.c.attempts + 1),  # its owner died with it
-            else_=jobs.c.attempts,
-        )
-        claimable = sa.and_(
-            jobs.c.kind == KIND,
-            jobs.c.case_id == case_id,
-            jobs.c.due <= now,
-            sa.or_(jobs.c.lock_owner.is_(None), jobs.c.lock_expires_at <= now),
+        with self.db.begin() as connection:
+            return claim_case(connection, case_id, self.owner, now, self.lease)
+
+    def _renew(self, claim: Claim, now: datetime) -> bool:
+        """Extend a claim's lease before working its case; False if another executor took it
+        over meanwhile (the lease of a batch's last case runs while the others are worked)."""
+        held = sa.and_(jobs.c.id == claim.id, jobs.c.lock_owner == self.owner)
+        renewed = sa.update(jobs).where(held).values(lock_expires_at=now + self.lease)
+        with self.db.begin() as connection:
+            return connection.execute(renewed).rowcount == 1
+
+    def _delete(self, claims: list[Claim]) -> None:
+        """Delete the jobs of claims that succeeded, in one statement (those taken over
+        meanwhile belong to their new owner and stay)."""
+        if not claims:
+            return
+        held = sa.and_(jobs.c.id.in_([c.id for c in claims]), jobs.c.lock_owner == self.owner)
+        with self.db.begin() as connection:
+            connection.execute(sa.delete(jobs).where(held))
+
+    def _release(self, claims: list[Claim]) -> None:
+        """Give back claims not worked (stopping): due again at once, attempts unchanged."""
+        for claim in claims:
+            self._settle(claim, {"state": WAITING, "attempts": claim.attempts})
+
+    def _reap(self, now: datetime) -> None:
+        """Delete the jobs of executors that died after firing their case's timers but before
+        settling: expired claims whose case has nothing due any more."""
+        due = (
+            sa.select(case_timers.c.case_id)
+            .join(cases, cases.c.id == case_timers.c.case_id)
+            .where(
+                case_timers.c.case_id == jobs.c.case_id,
+                case_timers.c.due <= now,
+                cases.c.state == "active",
+            )
+            .exists()
         )
         with self.db.begin() as connection:
-            if self._locks:  # claims of one case queue here; SQLite's first write locks all
-                connection.execute(
-                    sa.select(cases.c.id).where(cases.c.id == case_id).with_for_update()
-                )
-            taken = connection.execute(
-                sa.update(jobs)
-                .where(claimable)
-                .values(**mine, attempts=spent)
-                .returning(jobs.c.id, jobs.c.attempts)
-            ).first()
-            if taken is not None:
-                return Claim(taken.id, taken.attempts)
-            exists = connection.execute(
-                sa.select(jobs.c.id).where(jobs.c.kind == KIND, jobs.c.case_id == case_id)
-            ).first()
-            if exists is not None:  # held by another executor, or backing off
-                return None
-            made = connection.execute(
-                sa.insert(jobs).values(
-                    kind=KIND, case_id=case_id, due=now, attempts=0, created_at=now, **mine
+            connection.execute(
+                sa.delete(jobs).where(
+                    jobs.c.kind == KIND,
+                    jobs.c.state == RUNNING,
+                    jobs.c.lock_expires_at <= now,
+                    ~due,
                 )
             )
-            return Claim(made.inserted_primary_key[0], 0)
 
     def _settle(self, claim: Claim, values: dict[str, Any] | None) -> None:
         """Release a claim: delete the job (None) or update it and free its lock."""
@@ -261,6 +327,8 @@ class JobExecutor:
         while not self._stop.is_set():
             try:
                 self._run(None, self._stop)
+                for operation in self.periodic:
+                    operation(self.clock.now())
                 self.last_error = None
             except Exception as exc:  # a broken round (the database away): try again later
                 self.last_error = f"{type(exc).__name__}: {exc}"

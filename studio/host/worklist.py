@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from studio.host.cases import ActionError, Actor, CaseHost
+from studio.host.open_tasks import OpenCase, open_cases, top_cases
 from studio.host.work import task_id, work_item
 from studio.runtime.engine.outcome import Command
 from studio.runtime.engine.state import CaseState, HistoryEvent
@@ -83,8 +84,46 @@ class Worklist:
     def tasks(self, actor: Actor, everything: bool = False) -> list[Task]:
         """Active tasks `actor` may work (all of them for `everything`, an admin's view): those
         due soonest first, then those without a due date, oldest case first."""
-        host = self.host
         assigned = self._assignments()
+        indexed = open_cases(self.host.store)
+        if indexed is None:
+            found = self._tasks_loading_each_case(actor, everything, assigned)
+        else:
+            found = self._tasks_indexed(actor, everything, assigned, indexed)
+        found.sort(key=lambda t: (t.due is None, t.due.timestamp() if t.due else 0.0))
+        return found
+
+    def _tasks_indexed(
+        self,
+        actor: Actor,
+        everything: bool,
+        assigned: dict[tuple[str, str], str],
+        indexed: list[OpenCase],
+    ) -> list[Task]:
+        """The tasks from the active item rows (`open_tasks`): two queries for every case."""
+        host = self.host
+        tops = top_cases(host.store, (case.id for case in indexed))
+        found = []
+        for case in indexed:
+            try:
+                engine = host.engine_for(case.deployment, "case_or_process", case.definition_key)
+            except ActionError:
+                continue
+            if case.current:
+                team, instances = case.team, case.instances
+            else:
+                state = engine.restore(host.store.load(case.id).state)
+                team, instances = state.team, list(state.items.values())
+            for task in _tasks(tops[case.id], case.id, instances, engine.definition, assigned):
+                if everything or self._may_work_in(actor, task, team):
+                    found.append(task)
+        return found
+
+    def _tasks_loading_each_case(
+        self, actor: Actor, everything: bool, assigned: dict[tuple[str, str], str]
+    ) -> list[Task]:
+        """The tasks of a store without item rows (in memory): every active case loaded."""
+        host = self.host
         found = []
         for summary in host.store.list_cases(state="active"):
             try:
@@ -98,7 +137,6 @@ class Worklist:
             for task in _tasks(top, summary.id, state.items.values(), engine.definition, assigned):
                 if everything or self.may_work(actor, task, state):
                     found.append(task)
-        found.sort(key=lambda t: (t.due is None, t.due.timestamp() if t.due else 0.0))
         return found
 
     def task(self, task_id: str) -> tuple[Task, CaseState]:
@@ -121,11 +159,15 @@ class Worklist:
         raise ActionError(f"no active task {task_id!r}", 404)
 
     def may_work(self, actor: Actor, task: Task, state: CaseState) -> bool:
+        return self._may_work_in(actor, task, state.team)
+
+    @staticmethod
+    def _may_work_in(actor: Actor, task: Task, team: dict[str, tuple[str, ...]]) -> bool:
         if actor.user is None:
             return True
         if task.assignee is not None and task.assignee != actor.user:
             return False
-        return task.role is None or may_act(state.team, (task.role,), actor.user, actor.groups)
+        return task.role is None or may_act(team, (task.role,), actor.user, actor.groups)
 
     # -- claims ---------------------------------------------------------------------------------
 

@@ -18,12 +18,13 @@ met, relative to the known children.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from lxml import etree
 
+from studio.messages import text as message
 from studio.notation.errors import NotationError
 from studio.notation.namespaces import PREFERRED_PREFIXES
 
@@ -50,7 +51,13 @@ def _parse_bool(text: str) -> bool:
         return True
     if value in ("false", "0"):
         return False
-    raise ValueError(f"expected true or false, found {text!r}")
+    raise ValueError(message("expected true or false, found {value}", value=repr(text)))
+
+
+def _reason(exc: ValueError) -> str:
+    """Why a converter refused a value: its own words when it gave a message, else Python's."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) and len(exc.args) == 1 else str(exc)
 
 
 def _format_number(value: float) -> str:
@@ -192,21 +199,84 @@ class _FieldPlan:
 
 @dataclass(slots=True)
 class _Plan:
-    attrs: dict[str, tuple[str, Converter]]  # xml name -> (field, converter)
+    """How to read and write one class. Reading fills a list of field values by slot (the
+    field's position among the dataclass fields), starting from `defaults`."""
+
+    attrs: dict[str, tuple[int, Callable[[str], Any] | None]]
+    """xml name -> (slot, the converter's parse function; None for plain strings)"""
     text_field: str | None
-    children: dict[str, tuple[str, type | None, bool]]  # tag -> (field, class|None=text, many)
+    text_slot: int | None
+    children: dict[str, tuple[int, str, type | None, bool]]
+    """tag -> (slot, field name, class (None: a text-only child), many)"""
     fields: list[_FieldPlan]  # bound fields in declaration (= schema) order
+    defaults: list[Any]  # by slot; _UNSET where the class's own constructor decides
+    line: int  # slots of the Element fields every bound class has
+    extras: int
+    unknown: int
+    build: Callable[[list[Any]], Any]  # field values by slot -> instance (see _builder)
+
+
+_UNSET: Any = object()
+
+
+def _is_simple(cls: type) -> bool:
+    """A frozen, slotted dataclass whose fields all have plain defaults."""
+    fields = dataclasses.fields(cls)
+    return (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__post_init__")
+        and all(f.init and f.default_factory is dataclasses.MISSING for f in fields)
+        and all(f.default is not dataclasses.MISSING for f in fields)
+    )
+
+
+def _defaults(cls: type) -> list[Any]:
+    if _is_simple(cls):
+        return [f.default for f in dataclasses.fields(cls)]
+    return [_UNSET] * len(dataclasses.fields(cls))
+
+
+def _builder(cls: type) -> Callable[[list[Any]], Any]:
+    """A constructor of `cls` from its field values by slot.
+
+    The same as `cls(**values)` for a frozen, slotted dataclass whose fields all have plain
+    defaults, but it fills the slots straight through their descriptors instead of going through
+    the generated `__init__` and `object.__setattr__`: reading a large model builds tens of
+    thousands of objects, and this halves the cost of each. Other classes go through their
+    constructor with the values that were read.
+    """
+    fields = dataclasses.fields(cls)
+    names = tuple(f.name for f in fields)
+    if not _is_simple(cls):
+        return lambda values: cls(
+            **{
+                name: value
+                for name, value in zip(names, values, strict=True)
+                if value is not _UNSET
+            }
+        )
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    unpacked = ", ".join(f"v{number}" for number in range(len(fields)))
+    lines = ["def build(values):", "    obj = new(cls)", f"    {unpacked}, = values"]
+    for number, f in enumerate(fields):
+        namespace[f"set{number}"] = getattr(cls, f.name).__set__
+        lines.append(f"    set{number}(obj, v{number})")
+    lines.append("    return obj")
+    exec("\n".join(lines), namespace)  # names and values come from the class, never from input
+    return namespace["build"]
 
 
 def _plan(cls: type) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is not None:
         return plan
-    attrs: dict[str, tuple[str, Converter]] = {}
-    kids: dict[str, tuple[str, type | None, bool]] = {}
+    attrs: dict[str, tuple[int, Callable[[str], Any] | None]] = {}
+    kids: dict[str, tuple[int, str, type | None, bool]] = {}
     plans: list[_FieldPlan] = []
     text_field = None
-    for f in dataclasses.fields(cls):
+    text_slot = None
+    all_fields = dataclasses.fields(cls)
+    for slot, f in enumerate(all_fields):
         binding: Binding | None = f.metadata.get("xml")
         if binding is None:
             continue
@@ -214,21 +284,34 @@ def _plan(cls: type) -> _Plan:
         tag_for: dict[type, str] = {}
         if binding.kind == "attr":
             for name in binding.names:
-                attrs[name] = (f.name, binding.converter)
+                converter = binding.converter
+                attrs[name] = (slot, None if converter is STR else converter.parse)
         elif binding.kind == "text":
-            text_field = f.name
+            text_field, text_slot = f.name, slot
         elif binding.kind in ("text_child", "text_children"):
             for tag in binding.names:
-                kids[tag] = (f.name, None, many)
+                kids[tag] = (slot, f.name, None, many)
         else:
             for tag in binding.names:
                 target = _CLASSES.get(tag)
                 if target is None:
                     raise TypeError(f"{cls.__name__}.{f.name}: no class bound to {tag}")
-                kids[tag] = (f.name, target, many)
+                kids[tag] = (slot, f.name, target, many)
                 tag_for.setdefault(target, tag)
         plans.append(_FieldPlan(f.name, binding, many, tag_for))
-    plan = _Plan(attrs, text_field, kids, plans)
+    names = [f.name for f in all_fields]
+    plan = _Plan(
+        attrs,
+        text_field,
+        text_slot,
+        kids,
+        plans,
+        _defaults(cls),
+        names.index("line"),
+        names.index("extra_attributes"),
+        names.index("unknown"),
+        _builder(cls),
+    )
     _PLANS[cls] = plan
     return plan
 
@@ -282,7 +365,11 @@ def read_raw(node: etree._Element, ctx: ReadContext, depth: int = 1) -> RawNode:
 def _too_deep(node: etree._Element, ctx: ReadContext) -> NotationError:
     return NotationError(
         "xml.too-deep",
-        f"{ctx.source}: elements are nested more than {ctx.max_depth} levels deep",
+        message(
+            "{source}: elements are nested more than {depth} levels deep",
+            source=ctx.source,
+            depth=ctx.max_depth,
+        ),
         line=node.sourceline,
     )
 
@@ -296,7 +383,9 @@ def read(node: etree._Element, cls: type[T], ctx: ReadContext, depth: int = 1) -
     if depth > ctx.max_depth:
         raise _too_deep(node, ctx)
     plan = _PLANS.get(cls) or _plan(cls)
-    values: dict[str, Any] = {"line": node.sourceline}
+    defaults = plan.defaults
+    values = defaults.copy()
+    values[plan.line] = node.sourceline
     extras: list[tuple[str, str]] | None = None
     attrs = plan.attrs
     for key, value in node.items():
@@ -307,56 +396,62 @@ def read(node: etree._Element, cls: type[T], ctx: ReadContext, depth: int = 1) -
                 extras = []
             extras.append((key, value))
             continue
-        name, converter = known
-        if converter is STR:
-            values[name] = value
+        slot, parse = known
+        if parse is None:
+            values[slot] = value
             continue
         try:
-            values[name] = converter.parse(value)
+            values[slot] = parse(value)
         except ValueError as exc:
             raise NotationError(
                 "xml.invalid-value",
-                f"{ctx.source}: attribute {key}={value!r} of <{etree.QName(node).localname}>: "
-                f"{exc}",
+                message(
+                    "{source}: attribute {attribute}={value} of <{element}>: {reason}",
+                    source=ctx.source,
+                    attribute=key,
+                    value=repr(value),
+                    element=etree.QName(node).localname,
+                    reason=_reason(exc),
+                ),
                 line=node.sourceline,
                 element=node.get("id"),
             ) from None
-    if plan.text_field is not None:
-        values[plan.text_field] = node.text
+    if plan.text_slot is not None:
+        values[plan.text_slot] = node.text
     if len(node):
         kids_plan = plan.children
         unknown: list[tuple[str | None, RawNode]] = []
-        lists: dict[str, list[Any]] = {}
+        lists: dict[int, list[Any]] = {}
         last: str | None = None
         for kid in node:
             target = kids_plan.get(kid.tag)
             if target is None:
                 unknown.append((last, read_raw(kid, ctx, depth + 1)))
                 continue
-            name, kid_cls, many = target
+            slot, name, kid_cls, many = target
             if kid_cls is None:  # a text-only child; present but empty reads as ""
                 value = kid.text
                 value = value.strip() if value is not None else ""
             else:
                 value = read(kid, kid_cls, ctx, depth + 1)
             if many:
-                bucket = lists.get(name)
+                bucket = lists.get(slot)
                 if bucket is None:
-                    lists[name] = [value]
+                    lists[slot] = [value]
                 else:
                     bucket.append(value)
-            elif name in values:  # a second occurrence of a single child: keep it, unknown
+            elif values[slot] is not defaults[slot]:  # a second one of a single child: unknown
                 unknown.append((last, read_raw(kid, ctx, depth + 1)))
             else:
-                values[name] = value
+                values[slot] = value
             last = name
-        for name, items in lists.items():
-            values[name] = tuple(items)
+        for slot, items in lists.items():
+            values[slot] = tuple(items)
         if unknown:
-            values["unknown"] = tuple(unknown)
+            values[plan.unknown] = tuple(unknown)
     if extras is not None:
-        values["extra_attributes"] = tuple(extras)
-    return cls(**values)
+        values[plan.extras] = tuple(extras)
+    return plan.build(values)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -442,6 +537,32 @@ def _child_fields(cls: type) -> tuple[tuple[str, bool], ...]:
     return found
 
 
+def all_elements(obj: Any) -> list[Element]:
+    """The elements `iter_elements` yields, as a list, made without a generator's overhead."""
+    found: list[Element] = []
+    stack = [obj]
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.append
+    reversed_fields = _REVERSED_CHILD_FIELDS
+    while stack:
+        current = pop()
+        add(current)
+        fields = reversed_fields.get(type(current))
+        if fields is None:
+            fields = tuple(reversed(_child_fields(type(current))))
+            reversed_fields[type(current)] = fields
+        for name, many in fields:
+            value = getattr(current, name)
+            if many:
+                if value:
+                    extend(reversed(value))
+            elif value is not None:
+                push(value)
+    return found
+
+
+_REVERSED_CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
 def iter_elements(obj: Any) -> Iterator[Element]:
     """Every bound model object in the tree below `obj` (itself included), depth first."""
     stack = [obj]
@@ -457,3 +578,19 @@ def iter_elements(obj: Any) -> Iterator[Element]:
                     extend(reversed(value))
             elif value is not None:
                 push(value)
+
+
+def identify(elements: Iterable[Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The elements with an id, by id (the first to use it), and every later one using an id
+    already taken, in walk order."""
+    by_id: dict[str, Any] = {}
+    duplicates: list[tuple[str, Any]] = []
+    for element in elements:
+        ident = getattr(element, "id", None)
+        if not isinstance(ident, str):
+            continue
+        if ident in by_id:
+            duplicates.append((ident, element))
+        else:
+            by_id[ident] = element
+    return by_id, duplicates

@@ -17,7 +17,8 @@ _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 def is_ncname(value: str) -> bool:
     """True when `value` may be an XML id (an NCName)."""
-    return bool(_NCNAME.match(value))
+    # An ASCII Python identifier is an NCName: the common case, answered without the pattern.
+    return (value.isascii() and value.isidentifier()) or bool(_NCNAME.match(value))
 
 
 def transform(obj: T, fn: Callable[[Any], Any]) -> T:

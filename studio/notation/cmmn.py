@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from studio.notation.binding import iter_elements
+from studio.notation.binding import identify, iter_elements
 from studio.notation.canonical import repair_ids, transform
 from studio.notation.cmmn_di import CmmnEdge, CmmnLabel, CmmnShape
 from studio.notation.cmmn_model import (
@@ -62,19 +62,19 @@ class PlanItemInfo:
 class CmmnIndex:
     """Lookups over one CMMN model by id, built once."""
 
-    def __init__(self, model: CmmnDefinitions, elements: Iterable[Any] | None = None) -> None:
-        """Index `model`; `elements` may pass an already made walk of it (all its elements)."""
+    def __init__(
+        self,
+        model: CmmnDefinitions,
+        elements: Iterable[Any] | None = None,
+        identified: tuple[dict[str, Any], list[tuple[str, Any]]] | None = None,
+    ) -> None:
+        """Index `model`; `elements` may pass an already made walk of it (all its elements), or
+        `identified` what `identify` made of one."""
         self.model = model
-        self.by_id: dict[str, Any] = {}
-        self.duplicates: list[tuple[str, Any]] = []
-        for element in iter_elements(model) if elements is None else elements:
-            ident = getattr(element, "id", None)
-            if ident is None:
-                continue
-            if ident in self.by_id:
-                self.duplicates.append((ident, element))
-            else:
-                self.by_id[ident] = element
+        if identified is None:
+            identified = identify(iter_elements(model) if elements is None else elements)
+        self.by_id: dict[str, Any] = identified[0]
+        self.duplicates: list[tuple[str, Any]] = identified[1]
         self.plan_items: dict[str, PlanItemInfo] = {}
         self.stage_of_sentry: dict[str, Stage] = {}
         self.case_file_items: dict[str, CaseFileItem] = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from studio.messages import text
 from studio.notation.errors import NotationError
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -76,8 +77,11 @@ def _refuse_doctype(data: bytes, source: str) -> None:
         return
     raise NotationError(
         "xml.doctype",
-        f"{source}: DOCTYPE and entity declarations are not accepted in model files "
-        "(they can read local files or expand without bound)",
+        text(
+            "{source}: DOCTYPE and entity declarations are not accepted in model files "
+            "(they can read local files or expand without bound)",
+            source=source,
+        ),
         line=before.count(b"\n") + 1,
     )
 
@@ -89,51 +93,93 @@ def parse_xml(data: bytes, source: str = "<model>", *, max_bytes: int = MAX_BYTE
     if len(data) > max_bytes:
         raise NotationError(
             "xml.too-large",
-            f"{source}: {len(data):,} bytes is over the {max_bytes:,}-byte limit for a model file",
+            text(
+                "{source}: {size} bytes is over the {limit}-byte limit for a model file",
+                source=source,
+                size=f"{len(data):,}",
+                limit=f"{max_bytes:,}",
+            ),
         )
     if not data.strip():
-        raise NotationError("xml.empty", f"{source}: the file is empty")
+        raise NotationError("xml.empty", text("{source}: the file is empty", source=source))
     for magic, kind in _COMPRESSED_MAGIC.items():
         if data.startswith(magic):
             raise NotationError(
                 "xml.compressed",
-                f"{source}: this is a {kind}-compressed file, not XML; unpack it first",
+                text(
+                    "{source}: this is a {kind}-compressed file, not XML; unpack it first",
+                    source=source,
+                    kind=kind,
+                ),
             )
     _refuse_doctype(bytes(data), source)
     try:
         root = etree.fromstring(bytes(data), parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _syntax_error(exc, source, bytes(data)) from None
     if root is None:  # pragma: no cover - lxml raises instead
-        raise NotationError("xml.syntax", f"{source}: no root element")
+        raise NotationError("xml.syntax", text("{source}: no root element", source=source))
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise NotationError(
-            "xml.doctype", f"{source}: DOCTYPE declarations are not accepted in model files"
+            "xml.doctype",
+            text("{source}: DOCTYPE declarations are not accepted in model files", source=source),
         )
     return ParsedXml(root=root, source=source)
 
 
-def _syntax_error(exc: etree.XMLSyntaxError, source: str) -> NotationError:
+def _syntax_error(exc: etree.XMLSyntaxError, source: str, data: bytes) -> NotationError:
     message = str(exc.msg or exc).strip()
     line = exc.lineno or None
     lowered = message.lower()
     if "depth" in lowered and ("excessive" in lowered or "exceeds" in lowered):
-        return NotationError("xml.too-deep", f"{source}: elements are nested too deeply", line=line)
-    if "huge" in lowered or "too long" in lowered or "xml_parse_huge" in lowered:
-        return NotationError("xml.too-large", f"{source}: {message}", line=line)
-    if "entity" in lowered:
         return NotationError(
-            "xml.doctype", f"{source}: entities are not accepted in model files", line=line
-        )
-    if (
-        "premature end" in lowered
-        or "not properly terminated" in lowered
-        or ("end of data" in lowered)
-    ):
-        return NotationError(
-            "xml.truncated",
-            f"{source}: the file ends before the XML does (truncated?): {message}",
+            "xml.too-deep",
+            text("{source}: elements are nested too deeply", source=source),
             line=line,
         )
-    return NotationError("xml.syntax", f"{source}: not well-formed XML: {message}", line=line)
+    if "huge" in lowered or "too long" in lowered or "xml_parse_huge" in lowered:
+        return NotationError(
+            "xml.too-large",
+            text(
+                "{source}: a text, name or attribute value on line {line} is longer than a "
+                "model file may hold (the limit is 10,000,000 characters for a text)",
+                source=source,
+                line=line or "?",
+            ),
+            line=line,
+        )
+    if "entity" in lowered:
+        return NotationError(
+            "xml.doctype",
+            text("{source}: entities are not accepted in model files", source=source),
+            line=line,
+        )
+    if "premature end" in lowered or "end of data" in lowered or _stops_at_the_end(exc, data):
+        return NotationError(
+            "xml.truncated",
+            text(
+                "{source}: the file ends before the XML does (truncated?): {reason}",
+                source=source,
+                reason=message,
+            ),
+            line=line,
+        )
+    return NotationError(
+        "xml.syntax",
+        text("{source}: not well-formed XML: {reason}", source=source, reason=message),
+        line=line,
+    )
+
+
+def _stops_at_the_end(exc: etree.XMLSyntaxError, data: bytes) -> bool:
+    """True when the parser gave up at the very end of the data: the file was cut short."""
+    line, column = exc.position if exc.position else (None, None)
+    if not line or column is None or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    body = data.rstrip()
+    last_line = body.count(b"\n") + 1
+    if line != last_line:
+        return line > last_line
+    # libxml2 counts columns from 1, in characters or bytes: either way, at or past the end.
+    return column >= len(body.rpartition(b"\n")[2].decode("utf-8", errors="replace"))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from studio.messages import text
 from studio.notation.binding import Element, iter_elements
 from studio.notation.namespaces import (
     ACTIVITI,
@@ -44,45 +45,55 @@ TRANSLATED_ATTRIBUTES: dict[str, str] = {
 """Vendor attribute -> execution hint it becomes."""
 
 UNSUPPORTED_ATTRIBUTES: dict[str, str] = {
-    "candidateUsers": "candidate users are not supported; bind a case role (performerRef/lane)",
-    "candidateStarterUsers": "start permissions come from the studio's roles",
-    "candidateStarterGroups": "start permissions come from the studio's roles",
-    "class": "Java delegates cannot run here; use a service handler (studio.services)",
-    "delegateExpression": "delegate expressions cannot run here; use a service handler",
-    "expression": "method expressions cannot run here; use a service handler or a script",
-    "type": "vendor task types (external, mail, http...) cannot run here; use a service handler",
-    "topic": "external task topics cannot run here; use a service handler",
-    "priority": "vendor task priorities are not read",
-    "resultVariableName": "result variables are not read; decision outputs go to the case file",
-    "resultVariable": "result variables are not read",
-    "maxInstanceCount": "a maximum repetition count is not supported; use a repetition condition",
-    "repetitionCounterVariable": "repetition counters are not provided to expressions",
-    "counterVariable": "repetition counters are not provided to expressions",
-    "milestoneVariable": "milestone variables are not set; use the milestone's state",
-    "availableCondition": "available conditions are not supported; use an entry criterion",
-    "autoCompleteCondition": "auto-complete conditions are not supported; use autoComplete",
-    "parentCompletionRule": "parent completion rules are not supported; use the required rule",
-    "exitType": "exit types are not supported; exit criteria terminate the item",
-    "exitEventType": "exit event types are not supported; exit criteria terminate the item",
-    "sameDeployment": "called elements always resolve within the model project",
-    "calledElementBinding": "called elements always resolve within the model project",
-    "caseBinding": "called elements always resolve within the model project",
+    "candidateUsers": text(
+        "candidate users are not supported; bind a case role (performerRef/lane)"
+    ),
+    "candidateStarterUsers": text("start permissions come from the studio's roles"),
+    "candidateStarterGroups": text("start permissions come from the studio's roles"),
+    "class": text("Java delegates cannot run here; use a service handler (studio.services)"),
+    "delegateExpression": text("delegate expressions cannot run here; use a service handler"),
+    "expression": text("method expressions cannot run here; use a service handler or a script"),
+    "type": text(
+        "vendor task types (external, mail, http...) cannot run here; use a service handler"
+    ),
+    "topic": text("external task topics cannot run here; use a service handler"),
+    "priority": text("vendor task priorities are not read"),
+    "resultVariableName": text(
+        "result variables are not read; decision outputs go to the case file"
+    ),
+    "resultVariable": text("result variables are not read"),
+    "maxInstanceCount": text(
+        "a maximum repetition count is not supported; use a repetition condition"
+    ),
+    "repetitionCounterVariable": text("repetition counters are not provided to expressions"),
+    "counterVariable": text("repetition counters are not provided to expressions"),
+    "milestoneVariable": text("milestone variables are not set; use the milestone's state"),
+    "availableCondition": text("available conditions are not supported; use an entry criterion"),
+    "autoCompleteCondition": text("auto-complete conditions are not supported; use autoComplete"),
+    "parentCompletionRule": text(
+        "parent completion rules are not supported; use the required rule"
+    ),
+    "exitType": text("exit types are not supported; exit criteria terminate the item"),
+    "exitEventType": text("exit event types are not supported; exit criteria terminate the item"),
+    "sameDeployment": text("called elements always resolve within the model project"),
+    "calledElementBinding": text("called elements always resolve within the model project"),
+    "caseBinding": text("called elements always resolve within the model project"),
 }
 """Vendor attributes that change behaviour and have no counterpart here, with the reason."""
 
 UNSUPPORTED_ELEMENTS: dict[str, str] = {
-    "taskListener": "task listeners cannot run here",
-    "executionListener": "execution listeners cannot run here",
-    "planItemLifecycleListener": "lifecycle listeners cannot run here",
-    "caseLifecycleListener": "lifecycle listeners cannot run here",
-    "eventListener": "vendor event listeners cannot run here",
-    "field": "delegate fields cannot run here",
-    "inputOutput": "input/output mappings of the vendor are not read; data passes as a copy",
-    "in": "vendor call mappings are not read; the called element gets a copy of the data",
-    "out": "vendor call mappings are not read; changed items are written back",
-    "formProperty": "vendor form properties are not read; give the task a form schema",
-    "formData": "vendor form data is not read; give the task a form schema",
-    "failedJobRetryTimeCycle": "retry cycles are set by the runtime",
+    "taskListener": text("task listeners cannot run here"),
+    "executionListener": text("execution listeners cannot run here"),
+    "planItemLifecycleListener": text("lifecycle listeners cannot run here"),
+    "caseLifecycleListener": text("lifecycle listeners cannot run here"),
+    "eventListener": text("vendor event listeners cannot run here"),
+    "field": text("delegate fields cannot run here"),
+    "inputOutput": text("input/output mappings of the vendor are not read; data passes as a copy"),
+    "in": text("vendor call mappings are not read; the called element gets a copy of the data"),
+    "out": text("vendor call mappings are not read; changed items are written back"),
+    "formProperty": text("vendor form properties are not read; give the task a form schema"),
+    "formData": text("vendor form data is not read; give the task a form schema"),
+    "failedJobRetryTimeCycle": text("retry cycles are set by the runtime"),
 }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import click
 import sqlalchemy as sa
 
-from studio.runtime.config import Settings, load_settings
+from studio.runtime.config import ConfigError, Settings, load_settings
 from studio.runtime.store.base import NotMigrated
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.migrate import current_revision, ensure_migrated, upgrade
@@ -166,7 +166,7 @@ def _run(command: str, body: Callable[[Settings, sa.Engine], None]) -> int:
         engine = make_engine(settings.database_url)
         body(settings, engine)
         return EXIT_OK
-    except (BadInput, InvalidUserInput, UnknownUser) as exc:
+    except (BadInput, InvalidUserInput, UnknownUser, ConfigError) as exc:
         return _fail(command, str(exc), EXIT_BAD_INPUT)
     except (UserError, NotMigrated) as exc:
         return _fail(command, str(exc), EXIT_REFUSED)

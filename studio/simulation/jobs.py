@@ -8,6 +8,7 @@ turns the worker's messages into events for `on_event` (the web pushes them over
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import threading
 import time
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 """{"job", "user", "type": "progress" | "done" | "failed" | "cancelled", ...}."""
@@ -44,6 +47,8 @@ class Job:
     """Where the file comes from (e.g. a project version), shown with the job."""
     workdir: Any = field(default=None, repr=False)
     """A temporary folder holding the file, cleaned up (`.cleanup()`) once the job ends."""
+    saved_as: str | None = None
+    """The id the server stored the finished run under (`on_finished`), if it did."""
 
     def as_json(self) -> dict:
         """What the web shows of the job (the result once done)."""
@@ -89,12 +94,23 @@ def _work(file: str, channel: Any) -> None:
 class SimulationJobs:
     """The simulations running in worker processes, one per user at most."""
 
-    def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_event: Callable[[Event], None] | None = None,
+        on_finished: Callable[[Job], str | None] | None = None,
+        name: Callable[[str, Path], str] | None = None,
+    ) -> None:
+        """`on_event` gets every event; `on_finished` a job done, while its file still exists
+        (it stores the run and answers the id stored under, kept as `Job.saved_as`); `name`
+        gives a new job of (user, file) its id (a store unique across processes), else jobs are
+        numbered `sim-1`, `sim-2`, ..."""
         self.context = multiprocessing.get_context("spawn")
         self.on_event = on_event
+        self.on_finished = on_finished
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
-        self.numbers = itertools.count(1)
+        numbers = itertools.count(1)
+        self.name = name or (lambda user, file: f"sim-{next(numbers)}")
 
     def start(self, user: str, file: Path, origin: dict | None = None, workdir: Any = None) -> Job:
         """Start simulating `file` for `user`; AlreadyRunning if they run one already
@@ -102,7 +118,7 @@ class SimulationJobs:
         with self.lock:
             if any(j.user == user and j.state == "running" for j in self.jobs.values()):
                 raise AlreadyRunning(f"{user} already runs a simulation: wait or cancel it")
-            job = Job(f"sim-{next(self.numbers)}", user, file, origin=origin, workdir=workdir)
+            job = Job(self.name(user, file), user, file, origin=origin, workdir=workdir)
             channel = self.context.Queue()
             job.process = self.context.Process(
                 target=_work, args=(str(file), channel), name=job.id, daemon=True
@@ -175,6 +191,7 @@ class SimulationJobs:
                     return  # cancelled meanwhile
                 if kind == "done":
                     job.result, job.extras = message[1], message[2]
+                    self._finished(job)
                     self._emit(job, "done", result=job.result)
                 else:
                     job.error = message[1]
@@ -182,6 +199,15 @@ class SimulationJobs:
                 job.state = "done" if kind == "done" else "failed"
             job.release()
             return
+
+    def _finished(self, job: Job) -> None:
+        """Hand a finished job to `on_finished` (a failure there loses only the stored copy)."""
+        if self.on_finished is None:
+            return
+        try:
+            job.saved_as = self.on_finished(job)
+        except Exception:  # e.g. the database is down: the run stays in memory
+            logger.exception("simulation %s not stored", job.id)
 
     def _emit(self, job: Job, kind: str, **details: Any) -> None:
         if self.on_event is not None:

@@ -51,8 +51,9 @@ def open_case_driver(model: Path, case: str | None, store: Store | None = None) 
     if errors:
         first = errors[0]
         where = f" [{first.element}]" if first.element else ""
+        line = f":{first.line}" if first.line else ""
         raise UnusableScenario(
-            f"{model.name}: the model does not validate ({len(errors)} error"
+            f"{model.name}{line}: the model does not validate ({len(errors)} error"
             f"{'s' if len(errors) > 1 else ''}): {first.code}{where}: {first.message}"
         )
     definitions = project.model(model)

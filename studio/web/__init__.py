@@ -14,6 +14,7 @@ from flask import Flask, jsonify
 from studio.runtime.config import Settings, load_settings
 from studio.web import errors, i18n, logs
 from studio.web.auth import csrf
+from studio.web.limits import limit_case_bodies
 from studio.web.runtime import Runtime, open_runtime
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -43,9 +44,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         JSON_SORT_KEYS=False,
     )
     app.extensions["studio"] = runtime or open_runtime(settings)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     errors.register(app)
     csrf.init_app(app)
     logs.log_requests(app)
+    limit_case_bodies(app)
     i18n.init_app(app)
 
     from studio.web.api import api

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from studio.runtime.users import User
+from studio.runtime.users import LoginRefused, User
 from studio.web.errors import ApiError
+from studio.web.login_guard import LoginGuard
 
 F = TypeVar("F", bound=Callable[..., Any])
 csrf = CSRFProtect()
@@ -24,6 +25,19 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def runtime() -> Any:
     return current_app.extensions["studio"]
+
+
+def log_in(username: str, password: str) -> User:
+    """The user these credentials name; LoginRefused when wrong, when the account is locked, or
+    when the client's address failed too many logins lately (`studio.web.login_guard`)."""
+    guard: LoginGuard = current_app.extensions.setdefault("studio_login_guard", LoginGuard())
+    address = request.remote_addr or "unknown"
+    guard.check(address)
+    try:
+        return runtime().users.authenticate(username, password)
+    except LoginRefused:
+        guard.failed(address)
+        raise
 
 
 def current_user() -> User | None:

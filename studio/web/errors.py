@@ -28,7 +28,12 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        return error_response(error.status, error.code, error.message, error.details)
+        from studio.web.json_input import refusal
+
+        message, unreadable = error.message, refusal()
+        if error.status == 400 and unreadable:  # the route saw no body: say why
+            message = f"{message} ({unreadable})"
+        return error_response(error.status, error.code, message, error.details)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
@@ -37,5 +42,27 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
+        if database_unavailable(error):
+            app.logger.warning("database unavailable: %s", error.__class__.__name__)
+            response = error_response(
+                503, "database-unavailable",
+                "the database is not reachable right now: nothing was changed, try again shortly",
+            )  # fmt: skip
+            response.headers["Retry-After"] = "2"
+            return response
         app.logger.exception("unexpected error")
         return error_response(500, "internal-error", "the server could not complete the request")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached (not a bug of ours): a lost or
+    refused connection, or no connection to be had from the pool."""
+    import sqlalchemy.exc as db
+
+    if isinstance(error, db.TimeoutError):
+        return True
+    if isinstance(error, db.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        return isinstance(error, db.OperationalError) and "no such " not in str(error.orig)
+    return False

@@ -9,8 +9,13 @@ Update the catalogue after changing strings with `make messages`.
 
 from __future__ import annotations
 
-from flask import Flask, request, session
-from flask_babel import Babel
+from typing import Any
+
+from flask import Flask, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext
+
+from studio.messages import translate
+from studio.web.json_input import StrictJSONInput
 
 LANGUAGES = {"en": "English", "fr": "Français"}
 DEFAULT = "en"
@@ -27,5 +32,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT
 
 
+class LocalizedJSON(StrictJSONInput):
+    """JSON answers with the messages of the validator and the engine (`studio.messages.Text`)
+    in the caller's language; English answers are written as they are."""
+
+    def response(self, *args: Any, **kwargs: Any) -> Any:
+        if has_request_context() and str(get_locale() or DEFAULT) != DEFAULT:
+            args = tuple(translate(a, gettext) for a in args)
+            kwargs = {k: translate(v, gettext) for k, v in kwargs.items()}
+        return super().response(*args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, default_locale=DEFAULT, locale_selector=select_locale)
+    app.json = LocalizedJSON(app)
+    app.jinja_env.filters["localized"] = lambda value: translate(value, gettext)

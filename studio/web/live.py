@@ -68,7 +68,8 @@ log = logging.getLogger(__name__)
 def attach(app: Flask) -> SocketIO:
     """Create the app's SocketIO (`app.extensions["studio_live"]`) and subscribe to case changes."""
     runtime = app.extensions["studio"]
-    socketio = SocketIO(app, **options(runtime.settings.redis_url))
+    settings = runtime.settings
+    socketio = SocketIO(app, **options(settings.redis_url, settings.redis_channel))
     live = Live(runtime, socketio)
     live.register()
     runtime.host.listeners.append(live.case_changed)
@@ -77,15 +78,16 @@ def attach(app: Flask) -> SocketIO:
     return socketio
 
 
-def options(redis_url: str | None) -> dict[str, Any]:
+def options(redis_url: str | None, channel: str = "case-studio") -> dict[str, Any]:
     """The SocketIO options: greenlets under `studio serve`'s gevent worker, else threads; same
-    origin only; Redis between processes when given."""
+    origin only; Redis between processes when given (on `channel`: one per install)."""
     chosen: dict[str, Any] = {
         "async_mode": "gevent" if _gevent_patched() else "threading",
         "cors_allowed_origins": same_origin,
     }
     if redis_url:
         chosen["message_queue"] = redis_url
+        chosen["channel"] = channel
     return chosen
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import gettext
 
 from studio.runtime.users import LoginRefused
-from studio.web.auth import current_user, runtime
+from studio.web.auth import current_user, log_in
 
 pages = Blueprint("pages", __name__, template_folder="templates")
 
@@ -29,9 +29,7 @@ def login() -> Any:
 
         csrf.protect()
         try:
-            user = runtime().users.authenticate(
-                request.form.get("username", ""), request.form.get("password", "")
-            )
+            user = log_in(request.form.get("username", ""), request.form.get("password", ""))
         except LoginRefused as exc:
             wait = exc.retry_after
             error = (

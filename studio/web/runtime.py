@@ -44,7 +44,7 @@ def open_runtime(settings: Settings, migrate: bool = True, examples: bool = Fals
     (SqlStore refuses it otherwise, NotMigrated). With `examples`, an install without any
     deployment gets the sample library deployed, as examples to open and run, and one without
     any model project gets it imported as projects, to open and edit."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **settings.engine_options)
     if migrate and settings.embedded and current_revision(engine) != head_revision():
         upgrade(engine)
     store = SqlStore(engine)

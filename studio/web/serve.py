@@ -1,11 +1,15 @@
 """`studio serve`: the studio and runtime on one server process.
 
 Before serving, the embedded database is migrated and the first admin made (its generated
-password printed once). Gunicorn then serves the app where it is available — one worker process,
-since the embedded SQLite database and the in-process job executor belong to one process — on
-gevent (greenlets: thousands of Socket.IO connections; `STUDIO_SERVER_WORKER=gthread` for
-threads); elsewhere Werkzeug's server does. The app, its database connections and the job
-executor that fires due timers are made in the serving process.
+password printed once); an empty install gets the sample library unless STUDIO_EXAMPLES=off.
+Gunicorn then serves the app where it is available — one worker process, since the embedded
+SQLite database and the in-process job executor belong to one process — on gevent (greenlets:
+thousands of Socket.IO connections; `STUDIO_SERVER_WORKER=gthread` for threads); elsewhere
+Werkzeug's server does. The app, its database connections and the job executor that fires due
+timers are made in the serving process.
+
+For more than one process, start several (one port each) on PostgreSQL behind a proxy with
+client affinity, sharing STUDIO_SECRET_KEY and STUDIO_REDIS_URL: docs/production.md.
 """
 
 from __future__ import annotations
@@ -45,15 +49,25 @@ def run_server(host: str, port: int) -> int:
         print(f"studio serve: STUDIO_SERVER_WORKER is gevent or gthread, not {worker!r}",
               file=sys.stderr)  # fmt: skip
         return 2
-    from studio.runtime.config import load_settings
+    from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.web.runtime import open_runtime
 
-    settings = load_settings()
     try:
-        prepared = open_runtime(settings, examples=True)
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"studio serve: {exc}", file=sys.stderr)
+        return 2
+    try:
+        prepared = open_runtime(settings, examples=wants_examples(os.environ))
     except NotMigrated as exc:
         print(f"studio serve: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        reason = unreachable_database(settings.database_url, exc)
+        if reason is None:
+            raise
+        print(f"studio serve: {reason}", file=sys.stderr)
         return 2
     if prepared.first_password:
         print(
@@ -80,6 +94,9 @@ def run_server(host: str, port: int) -> int:
                 "errorlog": "-",
                 "loglevel": "info",
                 "timeout": 60,
+                # idle keep-alive connections outlive a proxy's (nginx: 60 s), so a proxy never
+                # sends a request on a connection the server is closing (a stray 502)
+                "keepalive": 75,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -91,12 +108,48 @@ def run_server(host: str, port: int) -> int:
     return 0
 
 
+def wants_examples(environ: Any) -> bool:
+    """Whether an empty install gets the sample library (STUDIO_EXAMPLES, default on; off, 0,
+    false or no keep a production install empty)."""
+    return _switched_on(environ.get("STUDIO_EXAMPLES", "on"))
+
+
+def _switched_on(value: str) -> bool:
+    return value.strip().lower() not in ("off", "0", "false", "no", "")
+
+
+def unreachable_database(url: str, exc: Exception) -> str | None:
+    """Words for a database that cannot be used (its driver missing, the server unreachable),
+    or None for any other failure."""
+    import sqlalchemy as sa
+
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    if isinstance(exc, ModuleNotFoundError):
+        hint = " (PostgreSQL: pip install 'psycopg[binary]')" if "postgres" in shown else ""
+        return f"the driver of the database {shown} is missing: {exc.name}{hint}"
+    if isinstance(exc, sa.exc.NoSuchModuleError):  # a dialect or driver SQLAlchemy does not know
+        return f"the driver of the database {shown} is missing: {exc}"
+    if isinstance(exc, sa.exc.OperationalError):
+        return f"cannot reach the database {shown}: {str(exc.orig).strip()}"
+    return None
+
+
 def serving_app(settings: Any) -> Any:
-    """The app with its job executor running (stopped when the process exits)."""
+    """The app with its job executor running (stopped when the process exits), unless
+    STUDIO_EXECUTOR=off leaves the jobs to `studio worker` processes. STUDIO_SECURE_COOKIES=on
+    (behind a proxy that ends TLS) marks the session cookie Secure: browsers then never send it
+    over plain HTTP."""
+    import os
+
     from studio.host.executor import JobExecutor
+    from studio.host.worker import in_process_executor
     from studio.web import create_app
 
     app = create_app(settings)
+    if _switched_on(os.environ.get("STUDIO_SECURE_COOKIES", "off")):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if not in_process_executor(os.environ):
+        return app
     runtime = app.extensions["studio"]
     executor = JobExecutor(runtime.host, runtime.engine)
     runtime.executor = executor

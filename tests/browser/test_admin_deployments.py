@@ -107,6 +107,33 @@ def test_migrating_running_cases_with_a_dry_run_first(page, studio, project) -> 
     assert rt.host.view(cases[1])["deployment"] == first.id
 
 
+def test_the_process_a_case_started_moves_with_it(page, studio, project) -> None:
+    pid, _ = project
+    rt = studio.extensions["studio"]
+    first = deploy_version(rt.projects, rt.deployments, pid, 1, "admin").deployment
+    case = rt.host.start("InvoiceCase", DISPUTED)
+    (process,) = [i["case"] for i in rt.host.view(case)["items"] if i["name"] == "Check mismatch"]
+    files = project_files()
+    bpmn = files["invoice_check.bpmn"].decode().replace("Check mismatch", "Review the mismatch")
+    fixed = {"invoice_check.bpmn": bpmn.encode(), "invoice_case.cmmn": files["invoice_case.cmmn"]}
+    rt.projects.save(pid, 2, fixed, [], "the check renamed", "ann")
+    second = deploy_version(rt.projects, rt.deployments, pid, 3, "admin").deployment
+    login_admin(page)
+    page.goto(f"/deployments/{first.id}/migrate")
+    page.get_by_label("Move them to").select_option(str(second.id))
+    page.get_by_role("button", name="Dry run").click()
+    row = page.locator(f"#plan-rows tr[data-case='{case}']")
+    expect(row).to_contain_text("Everything maps")
+    expect(row.locator("ul.started")).to_contain_text(f"{process} (InvoiceCheck)")
+    screenshot(page, "deployments-dry-run-started")
+    scan(page)
+    assert rt.host.view(process)["deployment"] == first.id
+    page.get_by_role("button", name="Migrate the cases that map (1)").click()
+    expect(page.locator("#admin-status")).to_have_text("Cases moved to version 2: 1.")
+    assert rt.host.view(case)["deployment"] == second.id
+    assert rt.host.view(process)["deployment"] == second.id
+
+
 def test_case_workers_see_deployments_without_the_admin_forms(page, deployment) -> None:
     login(page, "carl")
     page.goto("/deployments")

@@ -146,7 +146,7 @@ def test_the_case_view_offers_actions_and_says_why_one_is_refused(
     refused = offers.locator(
         ".refused-offers li", has_text="Plan Ask purchasing to confirm the order"
     )
-    expect(refused).to_contain_text("only the case team's buyer may")
+    expect(refused).to_contain_text("is not applicable now (applicability rule)")
     expect(offers.locator(".refused-offers")).to_contain_text("cannot complete yet")
     screenshot(page, "casework-case-refused")
 

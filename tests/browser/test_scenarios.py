@@ -87,6 +87,7 @@ def test_the_page_speaks_french_and_is_keyboard_navigable(page: Any, invoice_pro
     page.get_by_role("button", name="FR").click()
     expect(page.get_by_role("heading", name="Tests de scénarios")).to_be_visible()
     run_all = page.get_by_role("button", name="Tout exécuter")
+    expect(run_all).to_be_enabled()
     run_all.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#run-summary")).to_have_text(re.compile(r"\d+ réussis, 0 en échec"))

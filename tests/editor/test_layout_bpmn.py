@@ -67,18 +67,19 @@ class _Checked:
     """A laid-out model with its DI by model element."""
 
     def __init__(self, model: BpmnDefinitions) -> None:
-        assert len(model.diagrams) == 1
-        plane = model.diagrams[0].plane
-        assert plane is not None
+        assert model.diagrams  # one, or one per collaboration or process the model showed
         self.model = model
         self.index = BpmnIndex(model)
         self.shapes: dict[str, BpmnShape] = {}
         self.edges: dict[str, BpmnEdge] = {}
-        for element in plane.elements:
-            ref = local_ref(element.bpmn_element or "")
-            found = self.shapes if isinstance(element, BpmnShape) else self.edges
-            assert ref not in found, f"two DI elements for {ref}"
-            found[ref] = element
+        for diagram in model.diagrams:
+            plane = diagram.plane
+            assert plane is not None
+            for element in plane.elements:
+                ref = local_ref(element.bpmn_element or "")
+                found = self.shapes if isinstance(element, BpmnShape) else self.edges
+                assert ref not in found, f"two DI elements for {ref}"
+                found[ref] = element
 
     def bounds(self, ident: str) -> Bounds:
         bounds = self.shapes[ident].bounds
@@ -302,6 +303,26 @@ def test_existing_di_is_replaced() -> None:
     once = layout_model(model)
     again = layout_model(once)
     assert write_model(again) == write_model(once)
+
+
+def test_label_fonts_survive_a_new_layout(schema: etree.XMLSchema) -> None:
+    source = shared_path("conformance/bpmn-miwg/A.2.1.bpmn")
+    model = read_model_file(source)
+    old = model.diagrams[0]
+    fonts = {
+        e.bpmn_element: e.label.label_style
+        for e in old.plane.elements
+        if e.label is not None and e.label.label_style
+    }
+    assert len(fonts) > 5 and len(old.label_styles) > 5
+    out = layout_model(model).diagrams[0]
+    assert [s.id for s in out.label_styles] == [s.id for s in old.label_styles]
+    styled = {e.bpmn_element: e.label.label_style for e in out.plane.elements if e.label}
+    assert {element: styled.get(element) for element in fonts} == fonts
+    moved = next(e for e in out.plane.shapes if e.bpmn_element in fonts)
+    before = next(e for e in old.plane.shapes if e.bpmn_element == moved.bpmn_element)
+    assert moved.bounds != before.bounds  # laid out anew all the same
+    assert schema.validate(etree.fromstring(write_model(layout_model(model))))
 
 
 def test_process_plane_without_collaboration() -> None:

@@ -153,7 +153,9 @@ class TestModels:
         assert [d.id for d in out.cmmndi.diagrams] == [f"CMMNDiagram_{c.id}" for c in cases]
         for diagram in out.cmmndi.diagrams:
             for element in diagram.elements:
-                assert element.id.startswith(f"{element.cmmn_element_ref}_")
+                # a connector to a discretionary item draws no element: named after its ends
+                named = element.cmmn_element_ref or element.source_cmmn_element_ref
+                assert element.id.startswith(f"{named}_")
 
     def test_every_element_has_di(self, path: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(path, laid_out)[1])
@@ -263,6 +265,35 @@ def test_existing_di_is_replaced_and_elements_sized() -> None:
     start = edge.waypoints[0]
     # the timer comes before the task it starts, left to right
     assert start.x < task.bounds.x
+
+
+@needs_dot
+def test_the_modelers_styles_survive_a_new_layout(schema: etree.XMLSchema) -> None:
+    styled = (
+        _MODEL.replace(
+            '<cmmndi:CMMNDiagram id="Old">',
+            '<cmmndi:CMMNDiagram id="Old" sharedStyle="font">',
+        )
+        .replace(
+            '<cmmndi:CMMNShape id="Old_1" cmmnElementRef="PI_task">',
+            '<cmmndi:CMMNShape id="Old_1" cmmnElementRef="PI_task" sharedStyle="red">',
+        )
+        .replace(
+            "</cmmndi:CMMNDiagram>",
+            '</cmmndi:CMMNDiagram><cmmndi:CMMNStyle id="font" fontFamily="Arial"/>'
+            '<cmmndi:CMMNStyle id="red" fontBold="true"/>',
+        )
+    )
+    out = GraphvizLayoutEngine().layout(read_model(styled.encode()))
+    diagram = out.cmmndi.diagrams[0]
+    assert [s.id for s in out.cmmndi.styles] == ["font", "red"]
+    assert diagram.shared_style == "font"
+    task = next(s for s in diagram.shapes if s.cmmn_element_ref == "PI_task")
+    assert task.shared_style == "red"
+    assert task.bounds != Bounds(x=1, y=2, width=3, height=4)  # laid out anew all the same
+    others = [s for s in diagram.shapes if s.cmmn_element_ref != "PI_task"]
+    assert others and all(s.shared_style is None for s in others)
+    assert schema.validate(etree.fromstring(write_model(out))), schema.error_log.last_error
 
 
 @needs_dot

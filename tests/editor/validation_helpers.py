@@ -31,12 +31,15 @@ def bpmn_process(body: str, *, extra: str = "") -> str:
     return f'{BPMN_HEAD}{extra}<process id="TheProcess" isExecutable="true">{body}</process></definitions>'
 
 
-def problems_of(tmp_path: Path, name: str, text: str, **files: str) -> list[Problem]:
+def problems_of(tmp_path: Path, name: str, text: str | bytes, **files: str) -> list[Problem]:
     """Validate `text` saved as `name` in a project folder that also holds `files`."""
     for other, content in files.items():
         (tmp_path / other.replace("__", ".")).write_text(content)
     path = tmp_path / name
-    path.write_text(text)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
     return validate_file(path)
 
 

@@ -1,5 +1,6 @@
 """The job executor: due timers fire exactly once, across restarts and racing executors; failures
-back off and end as incidents on the case."""
+back off and end as incidents on the case. The `host` tests are the executor's contract, run on
+SQLite (claims one case at a time) and on PostgreSQL (claims batches, FOR UPDATE SKIP LOCKED)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from studio.runtime.store.migrate import upgrade
 from studio.runtime.store.service_tables import jobs
 from studio.runtime.store.sql import SqlStore
 from tests.host.test_case_host import ROOT, FolderDeployments
+from tests.host.workers import fired_once, reminders_host, start_cases
 from tests.runtime.test_store import postgres_engine
 
 __all__ = ["postgres_engine"]  # a fixture
@@ -66,11 +68,14 @@ def eventually(check: Callable[[], bool], seconds: float = 10.0) -> bool:
     return check()
 
 
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[CaseHost]:
-    made = host_on(sqlite(tmp_path), VirtualClock(T0))
-    yield made
-    made.db.dispose()
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[CaseHost]:
+    if request.param == "sqlite":
+        made = host_on(sqlite(tmp_path), VirtualClock(T0))
+        yield made
+        made.db.dispose()
+    else:
+        yield host_on(request.getfixturevalue("postgres_engine"), VirtualClock(T0))
 
 
 def test_a_due_timer_fires_once(host: CaseHost) -> None:
@@ -117,6 +122,32 @@ def test_a_claim_left_by_a_dead_executor_is_taken_over_after_its_lease(host: Cas
     host.clock.advance(timedelta(seconds=61))
     assert alive.run_once() == 1
     assert occurrences(host, case) == 1 and job_rows(host.db) == []
+
+
+def test_a_claim_taken_over_is_not_renewed_by_its_first_owner(host: CaseHost) -> None:
+    [case] = waiting_cases(host, 1)
+    host.clock.advance(LATER)
+    slow = executor(host, "slow")
+    claim = slow._claim(case, host.clock.now())
+    assert claim is not None and slow._renew(claim, host.clock.now())
+    host.clock.advance(timedelta(seconds=61))  # its lease ran out before it got to the case
+    assert executor(host, "other").run_once() == 1
+    assert not slow._renew(claim, host.clock.now())
+    assert occurrences(host, case) == 1
+
+
+def test_the_job_of_an_executor_that_died_after_firing_is_cleared(host: CaseHost) -> None:
+    [case] = waiting_cases(host, 1)
+    host.clock.advance(LATER)
+    dead = executor(host, "dead")
+    assert dead._claim(case, host.clock.now()) is not None
+    assert host.fire_timers(case) == 1  # then it dies before deleting its job
+    alive = executor(host, "alive")
+    alive.run_once()
+    assert len(job_rows(host.db)) == 1  # its lease still holds
+    host.clock.advance(timedelta(seconds=61))
+    assert alive.run_once() == 0
+    assert job_rows(host.db) == [] and occurrences(host, case) == 1
 
 
 def test_a_restart_under_the_same_owner_takes_its_claims_back_at_once(host: CaseHost) -> None:
@@ -287,20 +318,20 @@ def test_a_case_with_nothing_to_fire_is_looked_at_again_later(
 def test_the_thread_fires_timers_falling_due_and_survives_a_broken_round(
     host: CaseHost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    list_due = host.store.due_timers
+    work = executor(host, "a", interval=0.02)
+    reap = work._reap  # every round starts with it, on either database
     broken = [RuntimeError("database away")]
 
-    def flaky(until: datetime, limit: int = 100) -> list[tuple[str, datetime]]:
+    def flaky(now: datetime) -> None:
         if broken:
             raise broken.pop()
-        return list_due(until, limit)
+        reap(now)
 
-    monkeypatch.setattr(host.store, "due_timers", flaky)
-    work = executor(host, "a", interval=0.02)
+    monkeypatch.setattr(work, "_reap", flaky)
     work.start()
     try:
-        assert eventually(lambda: work.last_run is not None and work.last_error is None)
-        assert work.status()["running"]
+        assert eventually(lambda: not broken and work.last_error is None)
+        assert work.last_run is not None and work.status()["running"]
         case = host.start("EvTimerCatch", {})
         host.clock.advance(LATER)
         assert eventually(lambda: occurrences(host, case) == 1)
@@ -309,3 +340,24 @@ def test_the_thread_fires_timers_falling_due_and_survives_a_broken_round(
     assert not work.running and not work.status()["running"]
     time.sleep(0.1)
     assert occurrences(host, case) == 1
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_one_round_fires_every_due_timer_of_cases_with_several(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    engine = (
+        sqlite(tmp_path) if database == "sqlite" else request.getfixturevalue("postgres_engine")
+    )
+    upgrade(engine)
+    host = reminders_host(engine, tmp_path / "instance")  # three timers in each case
+    host.clock = VirtualClock(datetime.now(UTC) - timedelta(hours=3))
+    cases = []
+    for _ in range(12):  # a case's three timers all fall due before the next case's first
+        cases += start_cases(host, 1)
+        host.clock.advance(timedelta(minutes=10))
+    work = executor(host, "a", claim_batch=5)
+    assert work.run_once(datetime.now(UTC)) == 3 * len(cases)
+    assert fired_once(host, cases) and job_rows(engine) == []

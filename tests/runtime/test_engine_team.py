@@ -74,3 +74,48 @@ def test_a_role_nobody_is_bound_to_is_open_to_the_group_of_that_name():
     case.do("bind", None, {"role": "boss", "members": ["piggy"]})
     with pytest.raises(Refused):  # once bound, the binding alone decides
         as_user(case, "gonzo", "occur", "u", frozenset({"boss"}))
+
+
+# Discretionary items: d1 names its planners; d2 and d3 inherit from their tables (the nearest
+# table with roles wins); the outer table's applicability rule holds for every item in it.
+PLANNING = (
+    '<planItem id="keep" definitionRef="ht_keep"/><humanTask id="ht_keep"/>'
+    '<planningTable id="outer" authorizedRoleRefs="r_boss" applicabilityRuleRefs="open">'
+    '<discretionaryItem id="d1" definitionRef="ht_d" authorizedRoleRefs="r_clerk"/>'
+    '<discretionaryItem id="d2" definitionRef="ht_d"/>'
+    '<planningTable id="inner" authorizedRoleRefs="r_clerk">'
+    '<discretionaryItem id="d3" definitionRef="ht_d"/></planningTable>'
+    '<applicabilityRule id="open"><condition>is_open</condition></applicabilityRule>'
+    '</planningTable><humanTask id="ht_d" performerRef="r_boss"/>'
+)
+
+
+def planning_case(is_open: bool = True) -> Case:
+    xml = case_xml(PLANNING).replace(b"</casePlanModel>", b"</casePlanModel>" + ROLES.encode())
+    case = Case(xml, {"is_open": is_open})
+    case.do("bind", None, {"role": "clerk", "members": ["kermit"]})
+    case.do("bind", None, {"role": "boss", "members": ["piggy"]})
+    return case
+
+
+@pytest.mark.parametrize(
+    ("item", "planner", "outsider"), [("d1", "kermit", "piggy"), ("d2", "piggy", "kermit"),
+                                      ("d3", "kermit", "piggy")],
+)  # fmt: skip
+def test_planning_is_for_the_roles_of_the_discretionary_item_or_its_planning_table(
+    item, planner, outsider
+):
+    case = planning_case()
+    with pytest.raises(Refused) as refused:
+        as_user(case, outsider, "plan", item)
+    assert f"{outsider} may not plan" in str(refused.value)
+    outcome = as_user(case, planner, "plan", item)
+    assert next((e.event, e.user) for e in outcome.history if e.item == item) == ("create", planner)
+    assert case.latest(item) == "active"
+
+
+def test_the_applicability_rule_of_a_planning_table_holds_for_its_nested_items():
+    case = planning_case(is_open=False)
+    for item, planner in (("d1", "kermit"), ("d3", "kermit")):
+        with pytest.raises(Refused, match="applicability rule"):
+            as_user(case, planner, "plan", item)

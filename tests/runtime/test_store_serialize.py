@@ -137,6 +137,7 @@ def test_date_times_are_iso_8601_utc() -> None:
         "due": "2026-01-05T10:00:00Z",
         "occurrence": 2,
         "started": "2026-01-05T09:00:00Z",
+        "cycle": None,
     }
     back = load(Timer, document)
     assert back.due == datetime(2026, 1, 5, 10, 0, tzinfo=UTC) and back.due.tzinfo is UTC
@@ -228,6 +229,21 @@ def test_stored_fixtures_load_and_run(path: Path) -> None:
 
 
 # -- upgrades -------------------------------------------------------------------------------------
+
+
+def test_version_3_children_of_a_suspended_stage_resume_with_it() -> None:
+    """Format 3 did not say who suspended an item: a suspended child of a suspended stage (here
+    the case) was suspended with it, so it comes back with parentResume."""
+    document = json.loads((FIXTURES / "case_state_v3.json").read_text(encoding="utf-8"))
+    case = document["case"]
+    case["state"] = case["items"]["plan#1"]["state"] = "suspended"
+    case["items"]["pi_b#6"].update(state="suspended", resume_to="active")
+    state = load_state(document)
+    assert state.items["pi_b#6"].suspended_by_parent
+    assert not state.items["pi_a#4"].suspended_by_parent  # completed
+    engine = fixture_engine()
+    resumed = engine.execute(engine.restore(state), Command("resume", None), T0).state
+    assert resumed.items["pi_b#6"].state == "active"
 
 
 @pytest.fixture

@@ -69,6 +69,11 @@ def writes(seen: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return found
 
 
+def read_tables(seen: list[tuple[str, int]]) -> list[str]:
+    """The table each SELECT statement read from."""
+    return [s.split(" FROM ")[1].split()[0] for s, _ in seen if s.upper().startswith("SELECT")]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[sa.Engine]:
     if request.param == "sqlite":
@@ -107,6 +112,27 @@ def test_save_writes_only_the_touched_rows(engine: sa.Engine, cache_size: int) -
     # What was written is what the next load gives back, also to a store without the map.
     fresh = SqlStore(engine, cache_size=0)
     assert dump_state(fresh.load("w1").state) == dump_state(after.state)
+
+
+def test_load_reads_item_rows_only_for_a_version_it_has_not_seen(engine: sa.Engine) -> None:
+    upgrade(engine)
+    store, other = SqlStore(engine), SqlStore(engine)
+    case = CaseEngine(compile_case(read_model(wide_model(100), "wide.cmmn")))
+    out = case.start("w1", {}, T0)
+    store.create(out.state, "wide", None, out.history)
+    with statements(engine) as seen:
+        loaded = store.load("w1")  # the version it wrote itself: the case row is enough
+    assert read_tables(seen) == ["cases"]
+    assert dump_state(loaded.state) == dump_state(out.state)
+    after = run(case, loaded.state, Command("complete", "pi_7"))
+    other.save("w1", after.state, loaded.version, after.history)  # a version `store` never saw
+    with statements(engine) as seen:
+        again = store.load("w1")
+    assert read_tables(seen) == ["cases", "case_items", "case_timers"]
+    assert dump_state(again.state) == dump_state(after.state)
+    eight = next(i for i in again.state.items.values() if i.item == "pi_8")
+    eight.state = "changed by a caller"
+    assert store.load("w1").state.items[eight.id].state == "active"  # the map is not shared
 
 
 def test_a_new_store_diffs_against_the_stored_rows(engine: sa.Engine) -> None:

@@ -27,7 +27,10 @@ def project(cases: int) -> bytes:
         archive.writestr("bench/bench_process_sim.bpmn",
                          shared_path("bench/peers/bench_process_sim.bpmn").read_bytes())  # fmt: skip
         archive.writestr("bench/run.sim.json", json.dumps(sim))
-        archive.writestr("bench/long.sim.json", json.dumps({**sim, "cases": 5_000_000}))
+        archive.writestr("bench/long.sim.json", json.dumps({**sim, "cases": 1_000_000}))
+        archive.writestr(
+            "bench/huge.sim.json", json.dumps({**sim, "cases": 400_000, "replications": 3})
+        )
     return buffer.getvalue()
 
 
@@ -67,6 +70,17 @@ def test_one_running_simulation_per_user_and_cancellation(client) -> None:
     assert second.status_code == 409
     cancelled = client.post(f"/api/v1/simulations/{long['id']}/cancel", headers=ann).get_json()
     assert cancelled["state"] == "cancelled"
+
+
+def test_a_simulation_too_big_for_the_shared_server_is_refused_saying_why(client) -> None:
+    deployed = client.post("/api/v1/deployments", data={"file": (io.BytesIO(project(10)), "b.zip")},
+                           headers=admin(client)).get_json()  # fmt: skip
+    huge = client.post("/api/v1/simulations", headers=token(client, "ann"),
+                       json={"deployment": deployed["id"], "file": "huge.sim.json"})  # fmt: skip
+    assert huge.status_code == 422
+    message = huge.get_json()["error"]["message"]
+    assert "huge.sim.json" in message and "at most 1,000,000 cases" in message
+    assert "1,200,000" in message and "studio simulate" in message
 
 
 def test_a_tester_simulates_an_edited_sim_file_of_a_project_version(client, app) -> None:
@@ -136,3 +150,13 @@ def test_the_report_page_figures_heat_levels_and_comparison_rows(app) -> None:
     assert heat == {"Task_1": {"count": 10, "level": 5}, "Task_2": {"count": 1, "level": 1}}
     mean = next(row for row in rows if row["label"] == "Cycle time mean")
     assert mean["change"] == "-50.0%" and mean["better"] is True
+
+
+def test_the_studio_limits_replications_and_horizons_but_not_ordinary_runs() -> None:
+    from studio.web.api.simulations import too_big
+
+    assert too_big({"cases": 10_000, "replications": 5}) is None
+    assert too_big({"horizon": "P1Y", "replications": 10}) is None
+    assert "at most 100 replications" in too_big({"cases": 10, "replications": 101})
+    assert "five years" in too_big({"horizon": "P6Y"})
+    assert "five years" in too_big({"horizon": "P2000D"})

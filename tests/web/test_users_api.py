@@ -161,3 +161,13 @@ def test_the_migrate_page_of_an_unknown_deployment_says_so(app) -> None:
     answer = boss.get("/deployments/12345/migrate")
     assert answer.status_code == 404
     assert "There is no deployment 12345." in answer.get_data(as_text=True)
+
+
+def test_the_jobs_page_says_separate_workers_fire_the_timers(app, monkeypatch) -> None:
+    boss = app.test_client()
+    log_in(boss, "admin", ADMIN_PASSWORD)
+    assert "Separate job workers" not in boss.get("/admin/jobs").get_data(as_text=True)
+    monkeypatch.setenv("STUDIO_EXECUTOR", "off")
+    shown = boss.get("/admin/jobs").get_data(as_text=True)
+    assert "Separate job workers fire the timers" in shown
+    assert "No job executor runs" not in shown

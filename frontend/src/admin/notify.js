@@ -52,8 +52,6 @@ export function reason(error) {
   return say('failed', { reason: message });
 }
 
-/** Enable the controls that only work with this page's script (disabled until it runs, so a
- * form is never submitted natively: a password must not end up in a URL). */
-export function ready() {
-  for (const control of document.querySelectorAll('[data-needs-script]')) control.disabled = false;
-}
+/** Enable the controls that only work with this page's script (a password must never end up in
+ * a URL through a form submitted natively). */
+export { enableScriptControls as ready } from '../ready.js';

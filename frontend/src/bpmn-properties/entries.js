@@ -82,13 +82,14 @@ function Script({ element }) {
 
 function Handler({ element }) {
   const config = useService('config');
+  const translate = useService('translate');
   const installed = config.studioExecution?.services || [];
   return textEntry({
     element,
     id: 'cs-handler',
     label: 'Service handler',
     description: installed.length
-      ? `Installed on the server: ${installed.join(', ')}.`
+      ? translate('Installed on the server: {services}.', { services: installed.join(', ') })
       : 'The name of a service handler installed on the server (studio.services); none is installed yet.',
     get: (bo) => (UNNAMED.test(bo.implementation || '') ? '' : bo.implementation),
     set: (target, value, { modeling }) => modeling.updateProperties(target, { implementation: value }),

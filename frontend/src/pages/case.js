@@ -2,6 +2,7 @@
 // states of its items, recoloured live; its tasks, what it offers (start, plan, raise, complete),
 // what it waits for, the processes it started; its case file, history and team.
 
+import { enableScriptControls } from '../ready.js';
 import { createEditor } from '../editor-interface.js';
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
@@ -360,6 +361,7 @@ tabs.forEach((tab, index) => {
   });
 });
 shortcut('r', refresh);
+enableScriptControls();
 document.getElementById('data-form').addEventListener('submit', saveData);
 document.getElementById('data-reset').addEventListener('click', () => {
   dataField.value = shownData;

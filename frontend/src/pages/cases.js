@@ -1,6 +1,7 @@
 // The cases (studio/web/templates/casework/cases.html): the cases the caller may see, filtered by
 // definition, state and start date; start a case of a deployed definition with initial data.
 
+import { enableScriptControls } from '../ready.js';
 import { announce, api, h, say, shortcut, stateBadge, time } from '../casework/page.js';
 
 const filters = document.getElementById('case-filters');
@@ -119,4 +120,5 @@ document.getElementById('start-cancel').addEventListener('click', () => dialog.c
 startForm.addEventListener('submit', start);
 shortcut('n', () => document.getElementById('start-open') && openStart());
 shortcut('r', load);
+enableScriptControls();
 load();

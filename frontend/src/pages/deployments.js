@@ -71,14 +71,41 @@ function planRow(id, report, error) {
   for (const item of report?.items || []) {
     if (item.status === 'unmapped') lines.push(say('unmapped', item));
   }
+  for (const child of report?.started || []) {
+    for (const problem of child.problems || []) lines.push(`${child.case}: ${problem}`);
+    for (const item of child.items || []) {
+      if (item.status === 'unmapped') lines.push(`${child.case}: ${say('unmapped', item)}`);
+    }
+  }
   for (const line of lines) {
     const entry = document.createElement('li');
     entry.textContent = line;
     list.append(entry);
   }
   details.append(lines.length ? list : document.createTextNode('—'));
-  row.append(name, verdict, details);
+  row.append(name, verdict, startedCell(report?.started || []), details);
   return row;
+}
+
+/** The processes and sub-cases that move with a case: their ids and definitions. */
+function startedCell(started) {
+  const cell = document.createElement('td');
+  if (!started.length) {
+    cell.textContent = say('none_started');
+    cell.className = 'muted';
+    return cell;
+  }
+  const list = document.createElement('ul');
+  list.className = 'started';
+  for (const child of started) {
+    const entry = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = child.case;
+    entry.append(code, ` ${say('started_what', { definition: child.source })}`);
+    list.append(entry);
+  }
+  cell.append(list);
+  return cell;
 }
 
 function wireMigrating(form) {

@@ -48,9 +48,12 @@ const problemList = document.getElementById('problem-list');
 const problemStatus = document.getElementById('problems-status');
 const problemCount = document.getElementById('problem-count');
 
+let checkedXml = '';
+
 const validation = liveValidation({
   async check() {
     const xml = await editor.save();
+    checkedXml = xml;
     return call(`${api}/validate`, {
       method: 'POST',
       json: { version, files: { [path]: xml } },
@@ -66,6 +69,7 @@ const validation = liveValidation({
     problemCount.textContent = String(errors + warnings);
     problemCount.className = `count${errors ? ' error' : warnings ? ' warning' : ''}`;
     problemStatus.textContent = errors + warnings ? counted(errors, warnings) : say('noProblems');
+    showHidden(report);
     host.dataset.validated = String(Date.now());
   },
   fail(error) {
@@ -113,6 +117,8 @@ async function save(message) {
       show(say('unchanged', { version: saved }));
     }
     setDirty(false);
+    beforePools = null;
+    if (pooledNotice) pooledNotice.hidden = true;
   } catch (error) {
     if (error instanceof ApiProblem && error.code === 'stale-version') {
       showStale(error.details);
@@ -162,6 +168,79 @@ async function layout() {
   }
 }
 
+// -- processes the diagram does not show ---------------------------------------------------------
+
+const HIDDEN = 'bpmn.diagram.hidden-process';
+const hiddenNotice = document.getElementById('hidden-processes');
+const pooledNotice = document.getElementById('pooled');
+let beforePools = null;
+let editedSincePools = false;
+
+/** Undo: the pools rewrite when nothing was edited since (an import is not on bpmn-js's undo
+ * stack), else the editor's last change. */
+function undo() {
+  if (beforePools !== null && !editedSincePools) unpool();
+  else editor.undo();
+}
+
+/** Name the processes of this file that no diagram shows (from the validator's report). */
+function showHidden(report) {
+  if (!hiddenNotice) return;
+  const ids = report.files
+    .filter((f) => f.file === path)
+    .flatMap((f) => f.problems)
+    .filter((p) => p.code === HIDDEN && p.element)
+    .map((p) => p.element);
+  hiddenNotice.hidden = ids.length === 0;
+  if (!ids.length) return;
+  const doc = new DOMParser().parseFromString(checkedXml, 'application/xml');
+  const names = ids.map((id) => {
+    const process = [...doc.getElementsByTagNameNS('*', 'process')].find((p) => p.getAttribute('id') === id);
+    const name = process?.getAttribute('name');
+    return name && name !== id ? `${name} (${id})` : id;
+  });
+  document.getElementById('hidden-text').textContent = ids.length === 1
+    ? say('hiddenOne', { names: names[0] })
+    : say('hiddenMany', { count: ids.length, names: names.join(', ') });
+}
+
+async function pools() {
+  buttons.pools.disabled = true;
+  show(say('pooling'));
+  try {
+    const xml = await editor.save();
+    const answer = await call(`${api}/pools`, {
+      method: 'POST',
+      json: { path, xml },
+      offline: say('network'),
+    });
+    await editor.open(answer.xml);
+    beforePools = { xml, dirty };
+    editedSincePools = false;
+    buttons.undo.disabled = false;
+    setDirty(true);
+    hiddenNotice.hidden = true;
+    pooledNotice.hidden = false;
+    show(say('pooled'));
+    validation.now();
+  } catch (error) {
+    show(say('poolsFailed', { reason: reason(error) }), { error: true });
+  } finally {
+    buttons.pools.disabled = false;
+  }
+}
+
+async function unpool() {
+  if (beforePools === null) return;
+  const { xml, dirty: wasDirty } = beforePools;
+  beforePools = null;
+  await editor.open(xml);
+  setDirty(wasDirty);
+  pooledNotice.hidden = true;
+  show(say('unpooled'));
+  validation.now();
+}
+
 // -- wiring ------------------------------------------------------------------------------------
 
 function inDiagramOrField(target) {
@@ -170,13 +249,14 @@ function inDiagramOrField(target) {
 
 function wire() {
   editor.onChange(() => {
+    editedSincePools = true;
     setDirty(true);
     buttons.undo.disabled = false;
     buttons.redo.disabled = false;
     show(say('unsaved'));
     validation.schedule();
   });
-  buttons.undo.addEventListener('click', () => editor.undo());
+  buttons.undo.addEventListener('click', undo);
   buttons.redo.addEventListener('click', () => editor.redo());
   buttons.download.addEventListener('click', async () => {
     download(await editor.save(), name);
@@ -187,6 +267,8 @@ function wire() {
     stale.hidden = true;
   });
   buttons.layout?.addEventListener('click', layout);
+  buttons.pools?.addEventListener('click', pools);
+  buttons.unpool?.addEventListener('click', unpool);
   buttons.save?.addEventListener('click', askToSave);
   buttons['cancel-save']?.addEventListener('click', () => dialog.close());
   dialog?.querySelector('form').addEventListener('submit', (event) => {
@@ -204,11 +286,11 @@ function wire() {
     } else if (!inDiagramOrField(event.target) && (key === 'z' || key === 'y')) {
       event.preventDefault();
       if (key === 'y' || event.shiftKey) editor.redo();
-      else editor.undo();
+      else undo();
     }
   });
   guardUnsaved(() => dirty, say('leave'));
-  for (const action of ['download', 'layout', 'save']) {
+  for (const action of ['download', 'layout', 'save', 'pools']) {
     if (buttons[action]) buttons[action].disabled = false;
   }
 }

@@ -2,6 +2,7 @@
 // scenarios (all or one), list each scenario's result and each step's, colour the diagram with
 // the item states after the chosen step, edit a scenario and save it as a new version.
 
+import { enableScriptControls } from '../ready.js';
 import { diagramView } from '../testing/diagram-view.js';
 import { ApiFailure, callApi, embedded, jsonProblem, messages, projectFile, show } from '../testing/page-kit.js';
 
@@ -294,6 +295,7 @@ function main() {
   });
   document.getElementById('editor-cancel')?.addEventListener('click', () => dialog.close());
   text?.addEventListener('input', () => text.removeAttribute('aria-invalid'));
+  enableScriptControls();
 
   scenarios.forEach((s) => setBadge(s.file));
   showSummary();

@@ -2,6 +2,7 @@
 // first, filtered (mine / unassigned / all); claim, release, complete with the task's form.
 // Refetched on each Socket.IO `tasks` hint, without a reload.
 
+import { enableScriptControls } from '../ready.js';
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
 import { announce, api, due, h, named, say, shortcut } from '../casework/page.js';
@@ -105,6 +106,7 @@ shortcut('m', () => choose('me'));
 shortcut('u', () => choose('none'));
 shortcut('a', () => choose('all'));
 shortcut('r', () => load());
+enableScriptControls();
 choose(filters.some((b) => b.dataset.filter === filter) ? filter : 'all');
 live().on('tasks', () => load());
 live().onStatus((status) => {

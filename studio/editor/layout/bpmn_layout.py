@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from studio.editor.layout.bpmn_bands import MARGIN, Drawing, lay_out_scene
+from studio.editor.layout.bpmn_groups import frame_groups
 from studio.editor.layout.bpmn_labels import place_labels
 from studio.editor.layout.bpmn_routes import Router
 from studio.editor.layout.bpmn_scene import Scene, build_scene
@@ -12,6 +13,7 @@ from studio.editor.layout.bpmn_sizes import SUB_PROCESS_KINDS
 from studio.editor.layout.geometry import Point, Rect
 from studio.editor.layout.runner import GraphvizRunner
 from studio.notation.binding import iter_elements
+from studio.notation.bpmn import local_ref
 from studio.notation.bpmn_di import BpmnDiagram, BpmnEdge, BpmnLabel, BpmnPlane, BpmnShape
 from studio.notation.bpmn_model import BpmnDefinitions
 from studio.notation.dc import Bounds
@@ -21,16 +23,71 @@ _EDGE_ORDER = {"sequenceFlow": 0, "messageFlow": 1, "association": 2}
 
 
 def layout_bpmn(model: BpmnDefinitions, runner: GraphvizRunner) -> BpmnDefinitions:
-    """`model` with new BPMNDI: one diagram of every pool, lane, flow node and flow."""
-    scene = build_scene(model)
-    if scene is None:
-        return dataclasses.replace(model, diagrams=())
-    drawing = lay_out_scene(scene, runner)
-    routes = Router(scene, drawing).routes()
-    flow_labels = place_labels(scene, drawing, routes)
-    routes, flow_labels = _in_view(drawing, routes, flow_labels)
-    diagram = _diagram(scene, drawing, routes, flow_labels, _Ids(model))
-    return dataclasses.replace(model, diagrams=(diagram,))
+    """`model` with new BPMNDI: one diagram of every pool, lane, flow node and flow; a model
+    whose diagrams showed several collaborations or processes keeps one diagram for each."""
+    ids = _Ids(model)
+    diagrams = []
+    for plane in _planes(model) or [None]:
+        scene = build_scene(model, plane)
+        if scene is None:
+            continue
+        drawing = lay_out_scene(scene, runner)
+        routes = Router(scene, drawing).routes()
+        flow_labels = place_labels(scene, drawing, routes)
+        routes, flow_labels = _in_view(drawing, routes, flow_labels)
+        diagram = _diagram(scene, drawing, routes, flow_labels, ids)
+        # every label style goes in the first diagram (their ids are unique in the file)
+        diagrams.append(_keep_label_styles(model.diagrams, diagram, keep_styles=not diagrams))
+    diagrams = frame_groups(model, diagrams, ids.make)
+    return dataclasses.replace(model, diagrams=tuple(diagrams))
+
+
+def _planes(model: BpmnDefinitions) -> list[str]:
+    """The collaborations and processes the model's diagrams showed, when there are several."""
+    known = {c.id for c in model.collaborations if c.id and c.participants}
+    known |= {p.id for p in model.processes if p.id}
+    planes: list[str] = []
+    for diagram in model.diagrams:
+        element = local_ref(diagram.plane.bpmn_element or "") if diagram.plane else ""
+        if element in known and element not in planes:
+            planes.append(element)
+    return planes if len(planes) > 1 else []
+
+
+def _styled(label: BpmnLabel | None, style: str) -> BpmnLabel:
+    """`label` in `style`; a label without bounds (placed by the viewer) when there was none."""
+    return (
+        BpmnLabel(label_style=style)
+        if label is None
+        else dataclasses.replace(label, label_style=style)
+    )
+
+
+def _keep_label_styles(
+    old: tuple[BpmnDiagram, ...], diagram: BpmnDiagram, *, keep_styles: bool = True
+) -> BpmnDiagram:
+    """The new diagram with the old ones' label styles (fonts): every BPMNLabelStyle (unless
+    `keep_styles` is false: another new diagram holds them), and the style of each label of an
+    element it draws anew. The layout moves labels, never restyles them."""
+    styles = {s.id: s for d in old for s in d.label_styles}
+    if not styles or diagram.plane is None:
+        return diagram
+    styled = {
+        e.bpmn_element: e.label.label_style
+        for d in old
+        if d.plane is not None
+        for e in d.plane.elements
+        if e.bpmn_element and e.label is not None and e.label.label_style
+    }
+    elements = tuple(
+        dataclasses.replace(e, label=_styled(e.label, styled[e.bpmn_element]))
+        if e.bpmn_element in styled
+        else e
+        for e in diagram.plane.elements
+    )
+    plane = dataclasses.replace(diagram.plane, elements=elements)
+    kept = tuple(styles.values()) if keep_styles else ()
+    return dataclasses.replace(diagram, plane=plane, label_styles=kept)
 
 
 def _in_view(
@@ -55,9 +112,10 @@ class _Ids:
     """Deterministic, unique DI ids: `<element id>_di`, numbered on a clash."""
 
     def __init__(self, model: BpmnDefinitions) -> None:
+        styles = [s for d in model.diagrams for s in d.label_styles]
         self.taken = {
             ident
-            for element in iter_elements(dataclasses.replace(model, diagrams=()))
+            for element in [*iter_elements(dataclasses.replace(model, diagrams=())), *styles]
             if isinstance(ident := getattr(element, "id", None), str)
         }
 

@@ -138,9 +138,11 @@ class Scene:
     free: list[Item]  # collaboration annotations tied to nothing drawn inside a pool
 
 
-def build_scene(model: BpmnDefinitions) -> Scene | None:
-    """The scene of `model`, or None when it has nothing to draw."""
-    return _Builder(model).build()
+def build_scene(model: BpmnDefinitions, plane: str | None = None) -> Scene | None:
+    """The scene of `model`, or None when it has nothing to draw. With `plane` (the id of a
+    collaboration or process), only what a diagram of that element shows: the collaboration's
+    pools, or the process alone."""
+    return _Builder(model).build(plane)
 
 
 def _inside(inner: Content, outer: Content) -> bool:
@@ -161,8 +163,12 @@ class _Builder:
         self.links: list[Link] = []
         self.referenced = self._data_references()
 
-    def build(self) -> Scene | None:
+    def build(self, plane: str | None = None) -> Scene | None:
         collaborations = [c for c in self.model.collaborations if c.participants]
+        processes = list(self.model.processes)
+        if plane is not None:
+            collaborations = [c for c in collaborations if c.id == plane]
+            processes = [] if collaborations else [p for p in processes if p.id == plane]
         bands: list[Band] = []
         used: set[str] = set()
         for collaboration in collaborations:
@@ -171,7 +177,7 @@ class _Builder:
                 if process is not None and process.id in used:
                     process = None
                 bands.append(self._band(participant, process, used))
-        for process in self.model.processes:
+        for process in processes:
             if process.id not in used:
                 bands.append(self._band(None, process, used))
         if not bands:
@@ -272,8 +278,8 @@ class _Builder:
                 item.content = inner if inner.items else None
         if isinstance(container, Process) and container.io_specification is not None:
             io = container.io_specification
-            for data in (*io.data_inputs, *io.data_outputs):
-                if data.id and data.id in self.referenced and data.id not in self.items:
+            for data in (*io.data_inputs, *io.data_outputs):  # a process's inputs and outputs
+                if data.id and data.id not in self.items:
                     self._item(data, content)
         for item in boundary:
             host = self.items.get(local_ref(item.element.attached_to_ref or ""))

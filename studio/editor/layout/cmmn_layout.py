@@ -5,17 +5,32 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from studio.editor.layout.cmmn_artifacts import (
+    Anchor,
+    anchors,
+    annotated,
+    annotations_of,
+    place_annotations,
+    planning_connectors,
+)
 from studio.editor.layout.cmmn_drawing import MARGIN, CaseDrawing
 from studio.editor.layout.cmmn_graph import CaseGraph, build_graph
 from studio.editor.layout.cmmn_scene import SceneShape, build_scene
 from studio.editor.layout.cmmn_sizes import CRITERION, PLAN_TAB, label_below, tab_width
-from studio.editor.layout.geometry import port_centers
+from studio.editor.layout.geometry import Rect, port_centers
 from studio.editor.layout.graph import Placement, placement, to_dot
 from studio.editor.layout.runner import GraphvizRunner
 from studio.notation.binding import iter_elements
 from studio.notation.cmmn import CmmnIndex
-from studio.notation.cmmn_di import CmmnDI, CmmnDiagram, CmmnEdge, CmmnLabel, CmmnShape
-from studio.notation.cmmn_model import CmmnDefinitions
+from studio.notation.cmmn_di import (
+    CmmnDI,
+    CmmnDiagram,
+    CmmnEdge,
+    CmmnLabel,
+    CmmnShape,
+    CmmnStyle,
+)
+from studio.notation.cmmn_model import Association, CmmnDefinitions, TextAnnotation
 from studio.notation.dc import Bounds, Dimension
 from studio.notation.dc import Point as DiPoint
 
@@ -24,7 +39,7 @@ def layout_cmmn(model: CmmnDefinitions, runner: GraphvizRunner) -> CmmnDefinitio
     """`model` with new CMMNDI: one laid-out diagram per case that has a case plan model."""
     index = CmmnIndex(model)
     ids = _Ids(model)
-    diagrams = []
+    drawings = []
     for case in model.cases:
         scene = build_scene(case, index)
         if scene is None:
@@ -35,17 +50,64 @@ def layout_cmmn(model: CmmnDefinitions, runner: GraphvizRunner) -> CmmnDefinitio
         if hints is not None:  # again, with the criteria of items in the order of their sources
             built = build_graph(scene, hints)
             place = placement(built.graph, runner.run(to_dot(built.graph).source))
-        diagrams.append(_diagram(CaseDrawing(built, place), ids))
-    return dataclasses.replace(model, cmmndi=CmmnDI(diagrams=tuple(diagrams)) if diagrams else None)
+        drawings.append(CaseDrawing(built, place))
+    diagrams = []
+    notes, links = annotations_of(model)
+    for number, drawing in enumerate(drawings):
+        boxes = anchors(drawing, CRITERION)
+        mine = [
+            n
+            for n in notes
+            if any(t in boxes for t in annotated(n, links))
+            or (number == 0 and not any(_draws(d, annotated(n, links)) for d in drawings))
+        ]
+        diagrams.append(_diagram(drawing, ids, mine, links, boxes))
+    if not diagrams:
+        return dataclasses.replace(model, cmmndi=None)
+    return dataclasses.replace(model, cmmndi=_keep_styles(model.cmmndi, tuple(diagrams)))
+
+
+def _keep_styles(old: CmmnDI | None, diagrams: tuple[CmmnDiagram, ...]) -> CmmnDI:
+    """New DI with the styles of the old one: its shared CMMNStyles, and the style (shared or
+    inline) of every shape, edge and diagram drawing an element that the new DI draws too.
+    The layout decides where things go, never how the modeler chose to show them."""
+    if old is None:
+        return CmmnDI(diagrams=diagrams)
+    styled: dict[str, dict] = {}
+    for diagram in old.diagrams:
+        for element in diagram.elements:
+            if element.cmmn_element_ref and (element.shared_style or element.style):
+                styled.setdefault(
+                    element.cmmn_element_ref,
+                    {"shared_style": element.shared_style, "style": element.style},
+                )
+    kept = []
+    for number, diagram in enumerate(diagrams):
+        elements = tuple(
+            dataclasses.replace(e, **styled[e.cmmn_element_ref])
+            if e.cmmn_element_ref in styled
+            else e
+            for e in diagram.elements
+        )
+        before = old.diagrams[number] if number < len(old.diagrams) else None
+        look = (
+            {"shared_style": before.shared_style, "style": before.style}
+            if before is not None
+            else {}
+        )
+        kept.append(dataclasses.replace(diagram, elements=elements, **look))
+    return CmmnDI(diagrams=tuple(kept), styles=old.styles)
 
 
 class _Ids:
     """Deterministic, unique DI ids: `<element id>_di`, numbered on a clash."""
 
     def __init__(self, model: CmmnDefinitions) -> None:
+        old_di = iter_elements(model.cmmndi) if model.cmmndi is not None else ()
+        styles = [s for s in old_di if isinstance(s, CmmnStyle)]
         self.taken = {
             ident
-            for element in iter_elements(dataclasses.replace(model, cmmndi=None))
+            for element in [*iter_elements(dataclasses.replace(model, cmmndi=None)), *styles]
             if isinstance(ident := getattr(element, "id", None), str)
         }
 
@@ -61,8 +123,18 @@ class _Ids:
         return candidate
 
 
-def _diagram(drawing: CaseDrawing, ids: _Ids) -> CmmnDiagram:
-    """The CMMNDiagram of a drawing."""
+def _draws(drawing: CaseDrawing, element_ids: list[str]) -> bool:
+    return any(e in drawing.rects or e in drawing.centers for e in element_ids)
+
+
+def _diagram(
+    drawing: CaseDrawing,
+    ids: _Ids,
+    notes: list[TextAnnotation],
+    links: list[Association],
+    boxes: dict[str, Anchor],
+) -> CmmnDiagram:
+    """The CMMNDiagram of a drawing, with the text annotations `notes` beside it."""
     case = drawing.scene.case
     elements: list[CmmnShape | CmmnEdge] = []
     shapes = [*drawing.scene.root.walk(), *drawing.scene.case_file_items]
@@ -93,6 +165,15 @@ def _diagram(drawing: CaseDrawing, ids: _Ids) -> CmmnDiagram:
                 waypoints=tuple(DiPoint(x=x, y=y) for x, y in points),
             )
         )
+    elements.extend(planning_connectors(drawing, ids.make))
+    if notes:
+        drawn = max(_extent(e)[0] for e in elements)
+        labels = [
+            Rect(b.x, b.y, b.width, b.height)
+            for e in elements
+            if isinstance(e, CmmnShape) and e.label is not None and (b := e.label.bounds)
+        ]
+        elements.extend(place_annotations(notes, links, boxes, drawn, ids.make, labels))
     right = max(_extent(e)[0] for e in elements) + MARGIN
     bottom = max(_extent(e)[1] for e in elements) + MARGIN
     base_id = case.id or drawing.scene.root.id

@@ -11,6 +11,8 @@ from studio.deploy import DeploymentError
 from studio.deploy.archive import LIMITS, ZipLimits, check_files, check_name
 from studio.deploy.deployments import is_project_file
 from studio.editor.projects.errors import ProjectError
+from studio.notation import NotationError
+from studio.notation.safe_xml import parse_xml
 
 NOTATIONS = {
     ".cmmn": "cmmn", ".cmmn.xml": "cmmn",
@@ -29,6 +31,8 @@ KINDS = (
 )
 TESTER_KINDS = frozenset({"scenario", "simulation", "data"})
 """What a tester may save: scenario tests, simulation files and sample data, never models."""
+UNSAFE_XML = frozenset({"xml.doctype", "xml.compressed", "xml.too-large", "xml.too-deep"})
+"""Codes of the reader's refusals of hostile model files (a broken model is only unfinished)."""
 KEPT = "models (.cmmn, .bpmn, .dmn), JSON, JSON Lines, CSV and README.md"
 
 
@@ -105,3 +109,16 @@ def check_file_set(files: dict[str, bytes], limits: ZipLimits = LIMITS) -> None:
     for path in files:
         check_path(path, limits)
     check_sizes({path: len(data) for path, data in files.items()}, limits)
+
+
+def check_model_safety(path: str, data: bytes) -> None:
+    """Refuse a model file the reader refuses as hostile (DOCTYPE or entities, a compressed
+    file, too large, nested too deeply): a project never keeps one. A model that is merely not
+    well-formed is kept (work in progress); validation names its problem, deploying refuses it."""
+    if notation_of(path) is None:
+        return
+    try:
+        parse_xml(data, path)
+    except NotationError as exc:
+        if exc.code in UNSAFE_XML:
+            raise ProjectError(exc.message) from None

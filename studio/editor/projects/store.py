@@ -27,7 +27,7 @@ from studio.editor.projects.errors import (
     UnknownProject,
     UnknownVersion,
 )
-from studio.editor.projects.files import check_path, check_sizes
+from studio.editor.projects.files import check_model_safety, check_path, check_sizes
 from studio.editor.projects.records import FileEntry, Project, SaveResult, Version
 from studio.runtime.store.project_tables import (
     DISPLAY_NAME,
@@ -74,6 +74,8 @@ class ProjectStore:
         if files is not None:
             sizes = {check_path(path, self.limits): len(data) for path, data in files.items()}
             check_sizes(sizes, self.limits)
+            for path, data in files.items():
+                check_model_safety(path, data)
         row = {
             "key": key,
             "name": name,
@@ -240,6 +242,8 @@ class ProjectStore:
         removed = list(removed)
         for path in [*changes, *removed]:
             check_path(path, self.limits)
+        for path, data in changes.items():
+            check_model_safety(path, data)
         if set(changes) & set(removed):
             both = sorted(set(changes) & set(removed))[0]
             raise ProjectError(f"{both!a}: both changed and removed")

@@ -10,6 +10,7 @@ checked by the editor's validator, each folder a project for cross-file referenc
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from studio.deploy.deployments import write_files
 from studio.editor.projects.files import notation_of
 from studio.editor.validation.report import validate_paths
+from studio.messages import without
 
 
 def validate_files(files: Mapping[str, bytes]) -> dict[str, Any]:
@@ -29,6 +31,8 @@ def validate_files(files: Mapping[str, bytes]) -> dict[str, Any]:
         report = validate_paths([root]).as_json()
     for entry in report["files"]:
         entry["file"] = Path(entry["file"]).relative_to(root).as_posix()
+        for problem in entry["problems"]:  # the server's temporary folder is nobody's business
+            problem["message"] = without(problem["message"], f"{root}{os.sep}")
     return report
 
 

@@ -8,6 +8,7 @@ from studio.editor.validation.problems import ERROR, WARNING
 from studio.editor.validation.scope import Scope, scope_from_schema
 from studio.editor.validation.timers import check_timer_text
 from studio.expressions import ExpressionError, compile_script
+from studio.messages import text
 from studio.notation.bpmn_model import (
     ConditionalEventDefinition,
     Event,
@@ -40,7 +41,7 @@ def check_bpmn_expressions(ctx: ModelContext) -> None:
                         ctx,
                         expression.source,
                         element,
-                        f"the condition of flow {label}",
+                        lambda label=label: text("the condition of flow {flow}", flow=label),
                         scope,
                         expression.language,
                     )
@@ -49,15 +50,21 @@ def check_bpmn_expressions(ctx: ModelContext) -> None:
             loop = getattr(element, "loop_characteristics", None)
             if isinstance(loop, MultiInstanceLoopCharacteristics):
                 for part, where in (
-                    (loop.loop_cardinality, "loop cardinality"),
-                    (loop.completion_condition, "completion condition"),
+                    (
+                        loop.loop_cardinality,
+                        lambda label=label: text("the loop cardinality of {node}", node=label),
+                    ),
+                    (
+                        loop.completion_condition,
+                        lambda label=label: text("the completion condition of {node}", node=label),
+                    ),
                 ):
                     if part is not None and part.source:
                         check_expression(
                             ctx,
                             part.source,
                             element,
-                            f"the {where} of {label}",
+                            where,
                             scope,
                             part.language,
                         )
@@ -70,7 +77,7 @@ def check_bpmn_expressions(ctx: ModelContext) -> None:
                     ctx,
                     loop.loop_condition.source,
                     element,
-                    f"the loop condition of {label}",
+                    lambda label=label: text("the loop condition of {node}", node=label),
                     scope,
                     loop.loop_condition.language,
                 )
@@ -83,20 +90,35 @@ def _check_script(ctx: ModelContext, task: ScriptTask, label: str) -> None:
         ctx.report(
             "unsupported.script-format",
             WARNING,
-            f"script task {label} is written in {task.script_format!r}; scripts here are lines "
-            "of `name = expression` in the studio's expression language",
+            text(
+                "script task {task} is written in {language}; scripts here are lines of "
+                "`name = expression` in the studio's expression language",
+                task=label,
+                language=repr(task.script_format),
+            ),
             task,
         )
         return
     source = task.script_source or ""
     if not source.strip():
-        ctx.report("bpmn.script.empty", WARNING, f"script task {label} has no script", task)
+        ctx.report(
+            "bpmn.script.empty", WARNING, text("script task {task} has no script", task=label), task
+        )
         return
     try:
         compile_script(source)
     except ExpressionError as exc:
-        line = f" (script line {exc.line})" if exc.line else ""
-        ctx.report(exc.code, ERROR, f"the script of {label}{line}: {exc.message}", task)
+        message = (
+            text(
+                "the script of {task} (script line {line}): {reason}",
+                task=label,
+                line=exc.line,
+                reason=exc.message,
+            )
+            if exc.line
+            else text("the script of {task}: {reason}", task=label, reason=exc.message)
+        )
+        ctx.report(exc.code, ERROR, message, task)
 
 
 def _check_event(ctx: ModelContext, event: Event, label: str, scope: Scope | None) -> None:
@@ -107,12 +129,14 @@ def _check_event(ctx: ModelContext, event: Event, label: str, scope: Scope | Non
                 ctx.report(
                     "timer.missing",
                     WARNING,
-                    f"timer event {label} has no time, so it never fires",
+                    text("timer event {event} has no time, so it never fires", event=label),
                     event,
                 )
             else:
-                check_timer_text(ctx, timer[1], event, f"the timer of {label}")
+                where = lambda label=label: text("the timer of {node}", node=label)  # noqa: E731
+                check_timer_text(ctx, timer[1], event, where)
         elif isinstance(definition, ConditionalEventDefinition) and definition.condition:
             source = definition.condition.source
             if source:
-                check_expression(ctx, source, event, f"the condition of event {label}", scope)
+                where = lambda label=label: text("the condition of event {event}", event=label)  # noqa: E731
+                check_expression(ctx, source, event, where, scope)

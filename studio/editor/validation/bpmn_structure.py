@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.editor.validation.cmmn_references import local_name
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
+from studio.messages import Text, text
 from studio.notation.bpmn_model import (
     Activity,
     AdHocSubProcess,
@@ -46,15 +47,25 @@ def check_bpmn_references(ctx: ModelContext) -> None:
         for attribute, ref in (("sourceRef", flow.source_ref), ("targetRef", flow.target_ref)):
             target = index.resolve(ref)
             if not ref or not isinstance(target, FlowNode):
-                what = "is missing" if not ref else f"={ref!r} names no flow node of this file"
-                ctx.report(
-                    "bpmn.flow.unknown-node", ERROR, f"sequence flow {attribute} {what}", flow
+                message = (
+                    text("sequence flow {attribute} is missing", attribute=attribute)
+                    if not ref
+                    else text(
+                        "sequence flow {attribute}={ref} names no flow node of this file",
+                        attribute=attribute,
+                        ref=repr(ref),
+                    )
                 )
+                ctx.report("bpmn.flow.unknown-node", ERROR, message, flow)
             elif index.container_of.get(target.id) is not index.container_of.get(flow.id):
                 ctx.report(
                     "bpmn.flow.crosses-boundary",
                     ERROR,
-                    f"sequence flow {flow.id!r} connects {target.id!r} in another (sub-)process",
+                    text(
+                        "sequence flow {flow} connects {target} in another (sub-)process",
+                        flow=repr(flow.id),
+                        target=repr(target.id),
+                    ),
                     flow,
                 )
     for process in index.processes.values():
@@ -71,7 +82,11 @@ def _check_node_references(ctx: ModelContext, element) -> None:
             ctx.report(
                 "bpmn.default-flow.unknown",
                 ERROR,
-                f"default={default!r} of {_label(element)} is not one of its outgoing flows",
+                text(
+                    "default={default} of {element} is not one of its outgoing flows",
+                    default=repr(default),
+                    element=_label(element),
+                ),
                 element,
             )
     if isinstance(element, BoundaryEvent):
@@ -80,16 +95,23 @@ def _check_node_references(ctx: ModelContext, element) -> None:
             ctx.report(
                 "bpmn.boundary.unknown-host",
                 ERROR,
-                f"boundary event {_label(element)}: attachedToRef={element.attached_to_ref!r} "
-                "names nothing in this file",
+                text(
+                    "boundary event {event}: attachedToRef={ref} names nothing in this file",
+                    event=_label(element),
+                    ref=repr(element.attached_to_ref),
+                ),
                 element,
             )
         elif not isinstance(host, Activity):
             ctx.report(
                 "bpmn.boundary.not-on-activity",
                 ERROR,
-                f"boundary event {_label(element)} is attached to a {type(host).__name__}; "
-                "boundary events belong on tasks, sub-processes and call activities",
+                text(
+                    "boundary event {event} is attached to a {kind}; boundary events belong on "
+                    "tasks, sub-processes and call activities",
+                    event=_label(element),
+                    kind=type(host).__name__,
+                ),
                 element,
             )
     if isinstance(element, CallActivity):
@@ -98,15 +120,19 @@ def _check_node_references(ctx: ModelContext, element) -> None:
             ctx.report(
                 "bpmn.call-activity.missing-element",
                 ERROR,
-                f"call activity {_label(element)} names no calledElement",
+                text("call activity {activity} names no calledElement", activity=_label(element)),
                 element,
             )
         elif called not in ctx.project.process_ids and called not in ctx.project.case_ids:
             ctx.report(
                 "bpmn.call-activity.unknown-element",
                 ERROR,
-                f"call activity {_label(element)}: calledElement={element.called_element!r} is "
-                "not a process of the project",
+                text(
+                    "call activity {activity}: calledElement={called} is not a process of the "
+                    "project",
+                    activity=_label(element),
+                    called=repr(element.called_element),
+                ),
                 element,
             )
     if isinstance(element, ServiceTask):
@@ -119,7 +145,11 @@ def _check_node_references(ctx: ModelContext, element) -> None:
         ctx.report(
             "bpmn.unknown-message",
             ERROR,
-            f"{_label(element)}: messageRef={element.message_ref!r} names no message",
+            text(
+                "{element}: messageRef={ref} names no message",
+                element=_label(element),
+                ref=repr(element.message_ref),
+            ),
             element,
         )
     if isinstance(element, Event):
@@ -136,9 +166,20 @@ def _check_node_references(ctx: ModelContext, element) -> None:
                     ctx.report(
                         f"bpmn.unknown-{kind}",
                         ERROR,
-                        f"event {_label(element)} names no known {kind} ({ref!r})",
+                        _unknown(kind, _label(element), repr(ref)),
                         element,
                     )
+
+
+def _unknown(kind: str, event: str, ref: str) -> Text:
+    """An event naming a message, signal, error or escalation that the file does not declare."""
+    if kind == "message":
+        return text("event {event} names no known message ({ref})", event=event, ref=ref)
+    if kind == "signal":
+        return text("event {event} names no known signal ({ref})", event=event, ref=ref)
+    if kind == "error":
+        return text("event {event} names no known error ({ref})", event=event, ref=ref)
+    return text("event {event} names no known escalation ({ref})", event=event, ref=ref)
 
 
 def _check_service(ctx: ModelContext, element: ServiceTask) -> None:
@@ -149,8 +190,13 @@ def _check_service(ctx: ModelContext, element: ServiceTask) -> None:
         ctx.report(
             "bpmn.service.unknown-handler",
             ERROR,
-            f"service task {_label(element)}: no service handler {name!r} is installed "
-            f"(installed: {', '.join(installed) or 'none'})",
+            text(
+                "service task {task}: no service handler {handler} is installed "
+                "(installed: {installed})",
+                task=_label(element),
+                handler=repr(name),
+                installed=", ".join(installed) or text("none"),
+            ),
             element,
         )
 
@@ -167,8 +213,13 @@ def check_bpmn_gateways(ctx: ModelContext) -> None:
                 ctx.report(
                     "bpmn.gateway.pass-through",
                     WARNING,
-                    f"gateway {_label(node)} has {len(incoming)} way in and {len(outgoing)} way "
-                    "out: it neither splits nor joins",
+                    text(
+                        "gateway {gateway} has {incoming} way in and {outgoing} way out: it "
+                        "neither splits nor joins",
+                        gateway=_label(node),
+                        incoming=len(incoming),
+                        outgoing=len(outgoing),
+                    ),
                     node,
                 )
             if isinstance(node, ExclusiveGateway | InclusiveGateway) and len(outgoing) >= 2:
@@ -178,13 +229,19 @@ def check_bpmn_gateways(ctx: ModelContext) -> None:
                     ctx.report(
                         "bpmn.gateway.missing-condition",
                         ERROR,
-                        f"gateway {_label(node)} splits, but flow"
-                        f"{'s' if len(bare) > 1 else ''} {', '.join(map(repr, bare))} "
-                        "ha"
-                        + ("ve" if len(bare) > 1 else "s")
-                        + " no condition and "
-                        + ("are not" if len(bare) > 1 else "is not")
-                        + " the default flow",
+                        text(
+                            "gateway {gateway} splits, but flows {flows} have no condition and "
+                            "are not the default flow",
+                            gateway=_label(node),
+                            flows=", ".join(map(repr, bare)),
+                        )
+                        if len(bare) > 1
+                        else text(
+                            "gateway {gateway} splits, but flow {flow} has no condition and is "
+                            "not the default flow",
+                            gateway=_label(node),
+                            flow=repr(bare[0]),
+                        ),
                         node,
                     )
 
@@ -198,21 +255,28 @@ def check_bpmn_unsupported(ctx: ModelContext) -> None:
         for element in process.iter_flow_elements():
             reason = _unsupported(element)
             if reason:
-                ctx.report("unsupported.element", WARNING, f"{_label(element)}: {reason}", element)
+                ctx.report(
+                    "unsupported.element",
+                    WARNING,
+                    text("{element}: {reason}", element=_label(element), reason=reason),
+                    element,
+                )
 
 
 def _unsupported(element) -> str | None:
     if isinstance(element, ComplexGateway):
-        return "complex gateways cannot run here; use an inclusive gateway with conditions"
+        return text("complex gateways cannot run here; use an inclusive gateway with conditions")
     if isinstance(element, Transaction):
-        return "transactions run as plain sub-processes: cancel and compensation are not supported"
+        return text(
+            "transactions run as plain sub-processes: cancel and compensation are not supported"
+        )
     if isinstance(element, AdHocSubProcess):
-        return "ad-hoc sub-processes cannot run here; model the optional work in CMMN"
+        return text("ad-hoc sub-processes cannot run here; model the optional work in CMMN")
     if isinstance(element, ServiceTask) and service_name(element) is None:
-        return 'the service task names no handler (implementation="name" of studio.services)'
+        return text('the service task names no handler (implementation="name" of studio.services)')
     if isinstance(element, SubProcess) or not isinstance(element, Event):
         if isinstance(element, Activity) and element.is_for_compensation:
-            return "compensation handlers cannot run here"
+            return text("compensation handlers cannot run here")
         return None
     kind = (
         "start"
@@ -227,8 +291,18 @@ def _unsupported(element) -> str | None:
     if trigger == "escalation" and type(element).__name__ == "IntermediateThrowEvent":
         return None
     if trigger not in _RUNNABLE_TRIGGERS[kind]:
-        return f"{trigger} {kind} events cannot run here"
+        return _cannot_run(kind, trigger)
     return None
+
+
+def _cannot_run(kind: str, trigger: str) -> Text:
+    if kind == "start":
+        return text("{trigger} start events cannot run here", trigger=trigger)
+    if kind == "end":
+        return text("{trigger} end events cannot run here", trigger=trigger)
+    if kind == "boundary":
+        return text("{trigger} boundary events cannot run here", trigger=trigger)
+    return text("{trigger} intermediate events cannot run here", trigger=trigger)
 
 
 def check_bpmn_diagrams(ctx: ModelContext) -> None:
@@ -250,7 +324,10 @@ def check_bpmn_diagrams(ctx: ModelContext) -> None:
         if process.id not in shown and any(True for _ in process.iter_flow_elements()):
             ctx.report(
                 "bpmn.diagram.hidden-process", WARNING,
-                f"process {process.name or process.id!r} is in no diagram of the file: a diagram "
-                "editor will not show it; put the file's processes in pools of a collaboration",
+                text(
+                    "process {process} is in no diagram of the file: a diagram editor will not "
+                    "show it; put the file's processes in pools of a collaboration",
+                    process=repr(process.name or process.id),
+                ),
                 process,
             )  # fmt: skip

@@ -6,6 +6,7 @@ from studio.editor.validation.cmmn_references import local_name
 from studio.editor.validation.cmmn_sentries import events_of
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
+from studio.messages import text
 from studio.notation.cmmn import PlanItemInfo
 from studio.notation.cmmn_model import (
     CaseFileItemOnPart,
@@ -16,6 +17,7 @@ from studio.notation.cmmn_model import (
     Sentry,
     Stage,
 )
+from studio.runtime.engine.wording import joined
 
 _FALSE = {"false", "${false}", "#{false}", "False"}
 
@@ -104,7 +106,12 @@ class _Reachability:
             if not isinstance(sentry, Sentry):
                 continue
             if sentry.if_part is not None and _is_literal_false(sentry.if_part):
-                reasons.append(f"sentry {sentry.id!r} has an if-part that is always false")
+                reasons.append(
+                    text(
+                        "sentry {sentry} has an if-part that is always false",
+                        sentry=repr(sentry.id),
+                    )
+                )
                 continue
             for on_part in sentry.on_parts:
                 if not isinstance(on_part, PlanItemOnPart):
@@ -113,17 +120,28 @@ class _Reachability:
                 info = self.items.get(source)
                 if info is not None and on_part.standard_event not in events_of(info.definition):
                     reasons.append(
-                        f"sentry {sentry.id!r} waits for {on_part.standard_event!r} of "
-                        f"{source!r}, which never emits it"
+                        text(
+                            "sentry {sentry} waits for {event} of {source}, which never emits it",
+                            sentry=repr(sentry.id),
+                            event=repr(on_part.standard_event),
+                            source=repr(source),
+                        )
                     )
                     break
                 if source not in self.reachable:
                     reasons.append(
-                        f"sentry {sentry.id!r} waits for {on_part.standard_event!r} of "
-                        f"{source!r}, which can never become active"
+                        text(
+                            "sentry {sentry} waits for {event} of {source}, which can never "
+                            "become active",
+                            sentry=repr(sentry.id),
+                            event=repr(on_part.standard_event),
+                            source=repr(source),
+                        )
                     )
                     break
-        return "; ".join(reasons) or "none of its entry criteria can be satisfied"
+        if not reasons:
+            return text("none of its entry criteria can be satisfied")
+        return joined(reasons, "; ")
 
 
 def check_reachability(ctx: ModelContext) -> None:
@@ -135,21 +153,27 @@ def check_reachability(ctx: ModelContext) -> None:
         name = info.item.name or getattr(info.definition, "name", None) or pid
         why = solver.blocker(info)
         if is_required(info):
-            owner = (
-                "the case" if info.stage.id in solver.plan_models else f"stage {info.stage.id!r}"
-            )
-            ctx.report(
-                "cmmn.case.cannot-complete",
-                ERROR,
-                f"required item {name!r} can never be activated ({why}), so {owner} can never "
-                "complete",
-                info.item,
-            )
+            if info.stage.id in solver.plan_models:
+                message = text(
+                    "required item {item} can never be activated ({why}), so the case can never "
+                    "complete",
+                    item=repr(name),
+                    why=why,
+                )
+            else:
+                message = text(
+                    "required item {item} can never be activated ({why}), so stage {stage} can "
+                    "never complete",
+                    item=repr(name),
+                    why=why,
+                    stage=repr(info.stage.id),
+                )
+            ctx.report("cmmn.case.cannot-complete", ERROR, message, info.item)
         else:
             ctx.report(
                 "cmmn.item.unreachable",
                 WARNING,
-                f"item {name!r} can never be activated: {why}",
+                text("item {item} can never be activated: {why}", item=repr(name), why=why),
                 info.item,
             )
 
@@ -167,8 +191,11 @@ def check_repetition(ctx: ModelContext) -> None:
             ctx.report(
                 "cmmn.repetition.endless",
                 WARNING,
-                f"item {name!r} repeats without entry criteria and without a condition: every "
-                "time an instance ends (even by its exit criterion) a new one starts, so only "
-                "the end of its stage gets rid of it",
+                text(
+                    "item {item} repeats without entry criteria and without a condition: every "
+                    "time an instance ends (even by its exit criterion) a new one starts, so only "
+                    "the end of its stage gets rid of it",
+                    item=repr(name),
+                ),
                 info.item,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
+from studio.messages import text
 from studio.notation.cmmn_model import (
     CaseFileItem,
     CaseFileItemDefinition,
@@ -37,18 +38,15 @@ def check_references(ctx: ModelContext) -> None:
     plan_item_ids = set(ctx.cmmn_index.plan_items)
 
     def expect(element, ref: str | None, kinds, code: str, what: str, attribute: str) -> None:
+        """`what` is the kind of element `attribute` must name (see `_names_none`)."""
         if not ref:
             return
         target = by_id.get(local_name(ref))
         if target is None:
-            ctx.report(code, ERROR, f"{attribute}={ref!r} names no {what} in this file", element)
+            ctx.report(code, ERROR, _names_none(what, attribute, repr(ref)), element)
         elif not isinstance(target, kinds):
-            ctx.report(
-                code,
-                ERROR,
-                f"{attribute}={ref!r} names a {type(target).__name__}, not a {what}",
-                element,
-            )
+            message = _names_other(what, attribute, repr(ref), type(target).__name__)
+            ctx.report(code, ERROR, message, element)
 
     for element in ctx.model_elements:
         if isinstance(element, PlanItem | DiscretionaryItem):
@@ -56,7 +54,10 @@ def check_references(ctx: ModelContext) -> None:
                 ctx.report(
                     "cmmn.plan-item.missing-definition",
                     ERROR,
-                    f"plan item {element.name or element.id!r} has no definitionRef",
+                    text(
+                        "plan item {item} has no definitionRef",
+                        item=repr(element.name or element.id),
+                    ),
                     element,
                 )
             expect(
@@ -72,7 +73,7 @@ def check_references(ctx: ModelContext) -> None:
                 ctx.report(
                     "cmmn.criterion.missing-sentry",
                     ERROR,
-                    f"{_criterion_kind(element)} {element.id!r} names no sentry",
+                    _no_sentry(element),
                     element,
                 )
             expect(
@@ -88,14 +89,17 @@ def check_references(ctx: ModelContext) -> None:
                 ctx.report(
                     "cmmn.sentry.unknown-source",
                     ERROR,
-                    f"on-part source {element.source_ref!r} is not a plan item of this case",
+                    text(
+                        "on-part source {source} is not a plan item of this case",
+                        source=repr(element.source_ref),
+                    ),
                     element,
                 )
             elif not element.source_ref:
                 ctx.report(
                     "cmmn.sentry.missing-source",
                     ERROR,
-                    "the plan item on-part names no sourceRef",
+                    text("the plan item on-part names no sourceRef"),
                     element,
                 )
             if isinstance(element, PlanItemOnPart):
@@ -112,7 +116,7 @@ def check_references(ctx: ModelContext) -> None:
                 ctx.report(
                     "cmmn.sentry.missing-source",
                     ERROR,
-                    "the case file item on-part names no sourceRef",
+                    text("the case file item on-part names no sourceRef"),
                     element,
                 )
             expect(
@@ -159,8 +163,53 @@ def check_references(ctx: ModelContext) -> None:
             _check_decision_task(ctx, element)
 
 
-def _criterion_kind(criterion: Criterion) -> str:
-    return "exit criterion" if isinstance(criterion, ExitCriterion) else "entry criterion"
+def _no_sentry(criterion: Criterion) -> str:
+    if isinstance(criterion, ExitCriterion):
+        return text("exit criterion {criterion} names no sentry", criterion=repr(criterion.id))
+    return text("entry criterion {criterion} names no sentry", criterion=repr(criterion.id))
+
+
+def _names_none(what: str, attribute: str, ref: str) -> str:
+    """A reference that names nothing: "sentryRef='s9' names no sentry in this file"."""
+    if what == "plan item definition":
+        return text(
+            "{attribute}={ref} names no plan item definition in this file",
+            attribute=attribute,
+            ref=ref,
+        )
+    if what == "sentry":
+        return text("{attribute}={ref} names no sentry in this file", attribute=attribute, ref=ref)
+    if what == "exit criterion":
+        return text(
+            "{attribute}={ref} names no exit criterion in this file", attribute=attribute, ref=ref
+        )
+    if what == "case file item":
+        return text(
+            "{attribute}={ref} names no case file item in this file", attribute=attribute, ref=ref
+        )
+    if what == "case file item definition":
+        return text(
+            "{attribute}={ref} names no case file item definition in this file",
+            attribute=attribute,
+            ref=ref,
+        )
+    return text("{attribute}={ref} names no case role in this file", attribute=attribute, ref=ref)
+
+
+def _names_other(what: str, attribute: str, ref: str, found: str) -> str:
+    """A reference to the wrong kind of element: "sentryRef='t1' names a HumanTask, ..."."""
+    values = {"attribute": attribute, "ref": ref, "found": found}
+    if what == "plan item definition":
+        return text("{attribute}={ref} names a {found}, not a plan item definition", **values)
+    if what == "sentry":
+        return text("{attribute}={ref} names a {found}, not a sentry", **values)
+    if what == "exit criterion":
+        return text("{attribute}={ref} names a {found}, not a exit criterion", **values)
+    if what == "case file item":
+        return text("{attribute}={ref} names a {found}, not a case file item", **values)
+    if what == "case file item definition":
+        return text("{attribute}={ref} names a {found}, not a case file item definition", **values)
+    return text("{attribute}={ref} names a {found}, not a case role", **values)
 
 
 def _called_key(ctx: ModelContext, task, ref: str | None, expression, kind: str) -> str | None:
@@ -176,7 +225,7 @@ def _called_key(ctx: ModelContext, task, ref: str | None, expression, kind: str)
         ctx.report(
             f"cmmn.{kind}-task.missing-{kind}",
             ERROR,
-            f"{kind} task {label!r} names no {kind} ({kind}Ref)",
+            _names_nothing(kind, repr(label)),
             task,
         )
         return None
@@ -184,12 +233,58 @@ def _called_key(ctx: ModelContext, task, ref: str | None, expression, kind: str)
         ctx.report(
             "unsupported.dynamic-reference",
             WARNING,
-            f"{kind} task {label!r}: a computed {kind}RefExpression ({literal!r}) cannot run "
-            f"here; name the {kind} with {kind}Ref",
+            _computed(kind, repr(label), repr(literal)),
             task,
         )
         return None
     return literal
+
+
+def _names_nothing(kind: str, task: str) -> str:
+    if kind == "process":
+        return text("process task {task} names no process (processRef)", task=task)
+    if kind == "case":
+        return text("case task {task} names no case (caseRef)", task=task)
+    return text("decision task {task} names no decision (decisionRef)", task=task)
+
+
+def _computed(kind: str, task: str, literal: str) -> str:
+    values = {"task": task, "expression": literal}
+    if kind == "process":
+        return text(
+            "process task {task}: a computed processRefExpression ({expression}) cannot run "
+            "here; name the process with processRef",
+            **values,
+        )
+    if kind == "case":
+        return text(
+            "case task {task}: a computed caseRefExpression ({expression}) cannot run here; "
+            "name the case with caseRef",
+            **values,
+        )
+    return text(
+        "decision task {task}: a computed decisionRefExpression ({expression}) cannot run "
+        "here; name the decision with decisionRef",
+        **values,
+    )
+
+
+def _not_of_the_project(kind: str, task: str, key: str) -> str:
+    if kind == "process":
+        return text(
+            "process task {task} calls {key}, which is not a BPMN process of the project",
+            task=task,
+            key=key,
+        )
+    if kind == "case":
+        return text(
+            "case task {task} calls {key}, which is not a case of the project", task=task, key=key
+        )
+    return text(
+        "decision task {task} calls {key}, which is not a DMN decision of the project",
+        task=task,
+        key=key,
+    )
 
 
 def _check_called(ctx: ModelContext, task, ref, expression, kind: str, known, what: str) -> None:
@@ -201,7 +296,7 @@ def _check_called(ctx: ModelContext, task, ref, expression, kind: str, known, wh
         ctx.report(
             f"cmmn.{kind}-task.unknown-{kind}",
             ERROR,
-            f"{kind} task {task.name or task.id!r} calls {key!r}, which is not {what}",
+            _not_of_the_project(kind, repr(task.name or task.id), repr(key)),
             task,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from studio.editor.validation.cmmn_references import local_name
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
+from studio.messages import text
 from studio.notation.cmmn_model import (
     CASE_FILE_ITEM_TRANSITIONS,
     PLAN_ITEM_TRANSITIONS,
@@ -30,12 +31,26 @@ def events_of(definition: object) -> frozenset[str]:
     return _WORK_EVENTS
 
 
-def _kind(definition: object) -> str:
+def _source(definition: object, name: str) -> str:
+    """The source of an on-part in words: "human task 'Check'"."""
     if isinstance(definition, Milestone):
-        return "milestone"
+        return text("milestone {name}", name=name)
     if isinstance(definition, EventListener):
-        return "event listener"
-    return type(definition).__name__.replace("Task", " task").lower().strip()
+        return text("event listener {name}", name=name)
+    kind = type(definition).__name__
+    if kind == "HumanTask":
+        return text("human task {name}", name=name)
+    if kind == "ProcessTask":
+        return text("process task {name}", name=name)
+    if kind == "CaseTask":
+        return text("case task {name}", name=name)
+    if kind == "DecisionTask":
+        return text("decision task {name}", name=name)
+    if kind == "Stage":
+        return text("stage {name}", name=name)
+    if kind == "Task":
+        return text("task {name}", name=name)
+    return f"{kind.replace('Task', ' task').lower().strip()} {name}"
 
 
 def check_sentries(ctx: ModelContext) -> None:
@@ -55,9 +70,12 @@ def check_sentries(ctx: ModelContext) -> None:
                 ctx.report(
                     "cmmn.stage.exit-criterion",
                     WARNING,
-                    f"stage {element.name or element.id!r} carries exit criteria on its "
-                    "definition; CMMN puts a stage's exit criteria on its plan item (only the case "
-                    "plan model has its own), and modelers such as cmmn-js cannot draw them there",
+                    text(
+                        "stage {stage} carries exit criteria on its definition; CMMN puts a "
+                        "stage's exit criteria on its plan item (only the case plan model has its "
+                        "own), and modelers such as cmmn-js cannot draw them there",
+                        stage=repr(element.name or element.id),
+                    ),
                     element.exit_criteria[0],
                 )
 
@@ -66,15 +84,21 @@ def check_sentries(ctx: ModelContext) -> None:
             ctx.report(
                 "cmmn.sentry.empty",
                 WARNING,
-                f"sentry {sentry.name or sentry.id!r} has neither an on-part nor an if-part, so it "
-                "waits for nothing",
+                text(
+                    "sentry {sentry} has neither an on-part nor an if-part, so it waits for "
+                    "nothing",
+                    sentry=repr(sentry.name or sentry.id),
+                ),
                 sentry,
             )
         if sentry.id not in used:
             ctx.report(
                 "cmmn.sentry.unused",
                 WARNING,
-                f"sentry {sentry.name or sentry.id!r} is used by no entry or exit criterion",
+                text(
+                    "sentry {sentry} is used by no entry or exit criterion",
+                    sentry=repr(sentry.name or sentry.id),
+                ),
                 sentry,
             )
         for on_part in sentry.on_parts:
@@ -85,18 +109,28 @@ def _check_on_part(ctx: ModelContext, sentry: Sentry, on_part: object) -> None:
     event = on_part.standard_event
     if isinstance(on_part, CaseFileItemOnPart):
         allowed = CASE_FILE_ITEM_TRANSITIONS
-        source = "case file item"
+        source_info = None
     else:
-        info = ctx.cmmn_index.plan_items.get(local_name(on_part.source_ref or ""))
-        if info is None:
+        source_info = ctx.cmmn_index.plan_items.get(local_name(on_part.source_ref or ""))
+        if source_info is None:
             return  # reported as cmmn.sentry.unknown-source
-        allowed = events_of(info.definition)
-        source = f"{_kind(info.definition)} {info.item.name or info.item.id!r}"
+        allowed = events_of(source_info.definition)
+    if event and event in allowed and not getattr(on_part, "exit_criterion_ref", None):
+        return  # the common case: nothing to say
+    if source_info is None:
+        source = text("case file item")
+    else:
+        item = source_info.item
+        source = _source(source_info.definition, repr(item.name or item.id))
     if not event:
         ctx.report(
             "cmmn.sentry.missing-event",
             ERROR,
-            f"an on-part of sentry {sentry.id!r} names no standardEvent of its {source}",
+            text(
+                "an on-part of sentry {sentry} names no standardEvent of its {source}",
+                sentry=repr(sentry.id),
+                source=source,
+            ),
             on_part,
         )
         return
@@ -105,8 +139,14 @@ def _check_on_part(ctx: ModelContext, sentry: Sentry, on_part: object) -> None:
         ctx.report(
             "cmmn.sentry.impossible-event",
             ERROR,
-            f"sentry {sentry.id!r} listens to {event!r} of {source}, which never emits it "
-            f"(it emits: {listed})",
+            text(
+                "sentry {sentry} listens to {event} of {source}, which never emits it "
+                "(it emits: {listed})",
+                sentry=repr(sentry.id),
+                event=repr(event),
+                source=source,
+                listed=listed,
+            ),
             on_part,
         )
     if isinstance(on_part, PlanItemOnPart) and on_part.exit_criterion_ref:
@@ -120,14 +160,21 @@ def _check_on_part(ctx: ModelContext, sentry: Sentry, on_part: object) -> None:
             ctx.report(
                 "cmmn.sentry.foreign-exit-criterion",
                 ERROR,
-                f"exitCriterionRef={on_part.exit_criterion_ref!r} is not an exit criterion of the "
-                f"on-part's source {info.item.id!r}",
+                text(
+                    "exitCriterionRef={ref} is not an exit criterion of the on-part's source "
+                    "{source}",
+                    ref=repr(on_part.exit_criterion_ref),
+                    source=repr(info.item.id),
+                ),
                 on_part,
             )
         if event and event != "exit":
             ctx.report(
                 "cmmn.sentry.impossible-event",
                 ERROR,
-                f"an on-part with exitCriterionRef must listen to 'exit', not {event!r}",
+                text(
+                    "an on-part with exitCriterionRef must listen to 'exit', not {event}",
+                    event=repr(event),
+                ),
                 on_part,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
+from studio.messages import text
 
 SUPPORTED_HIT_POLICIES = {"UNIQUE", "FIRST", "PRIORITY", "COLLECT"}
 
@@ -17,7 +18,11 @@ def check_decision_tables(ctx: ModelContext) -> None:
                 ctx.report(
                     "unsupported.element",
                     WARNING,
-                    f"decision {label} is not a decision table; only decision tables run here",
+                    text(
+                        "decision {decision} is not a decision table; only decision tables run "
+                        "here",
+                        decision=label,
+                    ),
                     decision,
                 )
             continue
@@ -26,12 +31,17 @@ def check_decision_tables(ctx: ModelContext) -> None:
             ctx.report(
                 "dmn.hit-policy.unsupported",
                 WARNING,
-                f"decision {label} uses hit policy {policy}; supported: "
-                + ", ".join(sorted(SUPPORTED_HIT_POLICIES)),
+                text(
+                    "decision {decision} uses hit policy {policy}; supported: {supported}",
+                    decision=label,
+                    policy=policy,
+                    supported=", ".join(sorted(SUPPORTED_HIT_POLICIES)),
+                ),
                 decision,
             )
         if not table.outputs:
-            ctx.report("dmn.table.no-output", ERROR, f"decision table {label} has no output", table)
+            message = text("decision table {decision} has no output", decision=label)
+            ctx.report("dmn.table.no-output", ERROR, message, table)
         for number, rule in enumerate(table.rules, start=1):
             if len(rule.input_entries) != len(table.inputs) or len(rule.output_entries) != len(
                 table.outputs
@@ -39,8 +49,15 @@ def check_decision_tables(ctx: ModelContext) -> None:
                 ctx.report(
                     "dmn.rule.shape",
                     ERROR,
-                    f"rule {number} of {label} has {len(rule.input_entries)} input and "
-                    f"{len(rule.output_entries)} output entries; the table has "
-                    f"{len(table.inputs)} inputs and {len(table.outputs)} outputs",
+                    text(
+                        "rule {number} of {decision} has {inputs} input and {outputs} output "
+                        "entries; the table has {table_inputs} inputs and {table_outputs} outputs",
+                        number=number,
+                        decision=label,
+                        inputs=len(rule.input_entries),
+                        outputs=len(rule.output_entries),
+                        table_inputs=len(table.inputs),
+                        table_outputs=len(table.outputs),
+                    ),
                     rule,
                 )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 from typing import Any
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR, WARNING
 from studio.editor.validation.scope import Scope, cmmn_case_scope
 from studio.expressions import ExpressionError, default_engine
+from studio.messages import text
 
 OUR_LANGUAGES = {
     None,
@@ -22,6 +23,16 @@ OUR_LANGUAGES = {
     "http://www.jcp.org/en/jsr/detail?id=245",
     "${}",
 }
+Where = str | Callable[[], str]
+"""Where an expression is, in words, or how to say it: made only when there is a problem to
+report (a large model has thousands of conditions and few problems)."""
+
+
+def said(where: Where) -> str:
+    """The words of a `Where`."""
+    return where() if callable(where) else where
+
+
 SOFT_CODES = {"expr.juel-untranslatable"}
 """Expression errors that are warnings: a vendor expression that we cannot translate."""
 
@@ -35,7 +46,7 @@ def check_expression(
     ctx: ModelContext,
     source: str,
     element: Any,
-    where: str,
+    where: Where,
     scope: Scope | None,
     language: str | None = None,
 ) -> bool:
@@ -44,8 +55,12 @@ def check_expression(
         ctx.report(
             "unsupported.expression-language",
             WARNING,
-            f"{where} is written in {language!r}; only the studio's expression language "
-            "(and JUEL that translates directly) can run",
+            text(
+                "{where} is written in {language}; only the studio's expression language "
+                "(and JUEL that translates directly) can run",
+                where=said(where),
+                language=repr(language),
+            ),
             element,
         )
         return False
@@ -53,10 +68,16 @@ def check_expression(
         compiled = _compile(source)
     except ExpressionError as exc:
         severity = WARNING if exc.code in SOFT_CODES else ERROR
-        hint = ""
         if source.lstrip().startswith("="):
-            hint = " (this looks like FEEL from Camunda 8; write it in the studio's language)"
-        ctx.report(exc.code, severity, f"{where}: {exc.message}{hint}", element)
+            message = text(
+                "{where}: {reason} (this looks like FEEL from Camunda 8; write it in the "
+                "studio's language)",
+                where=said(where),
+                reason=exc.message,
+            )
+        else:
+            message = text("{where}: {reason}", where=said(where), reason=exc.message)
+        ctx.report(exc.code, severity, message, element)
         return False
     if scope is not None:
         for path in sorted(compiled.paths | compiled.names):
@@ -64,49 +85,69 @@ def check_expression(
             if missing is None:
                 continue
             name, suggestions = missing
-            hint = (
-                f"; did you mean {' or '.join(repr(s) for s in suggestions)}?"
+            message = (
+                text(
+                    "{where} reads {name}, which the case file does not declare; did you mean "
+                    "{suggestions}?",
+                    where=said(where),
+                    name=repr(name),
+                    suggestions=_either(suggestions),
+                )
                 if suggestions
-                else ""
+                else text(
+                    "{where} reads {name}, which the case file does not declare",
+                    where=said(where),
+                    name=repr(name),
+                )
             )
-            ctx.report(
-                "expr.unknown-name",
-                WARNING,
-                f"{where} reads {name!r}, which the case file does not declare{hint}",
-                element,
-            )
+            ctx.report("expr.unknown-name", WARNING, message, element)
             break
     return True
 
 
-def _cmmn_sites(elements: list[Any]) -> Iterator[tuple[Any, Any, str]]:
-    """(expression, element, description) for every expression of a CMMN case."""
-    from studio.notation.cmmn_model import (
-        ApplicabilityRule,
-        IfPart,
-        ManualActivationRule,
-        ParameterMapping,
-        RepetitionRule,
-        RequiredRule,
-    )
+def _either(suggestions: list[str]) -> str:
+    """'a' or 'b' or 'c': the names a misspelt one may stand for."""
+    if len(suggestions) == 1:
+        return repr(suggestions[0])
+    return text("{names} or {last}", names=_either(suggestions[:-1]), last=repr(suggestions[-1]))
 
-    labels = {
-        IfPart: "the if-part",
-        RepetitionRule: "the repetition rule",
-        RequiredRule: "the required rule",
-        ManualActivationRule: "the manual activation rule",
-        ApplicabilityRule: "the applicability rule",
-    }
+
+_RULES = {"IfPart", "RepetitionRule", "RequiredRule", "ManualActivationRule", "ApplicabilityRule"}
+"""The CMMN elements holding a condition (by class name)."""
+
+
+def _transformation_of(element: str | None) -> str:
+    return text("the transformation of {element}", element=element)
+
+
+def _rule_of(kind: str, element: str | None) -> str:
+    """Where a condition is: 'the if-part of if_1'."""
+    owner = element or text("an element")
+    if kind == "IfPart":
+        return text("the if-part of {element}", element=owner)
+    if kind == "RepetitionRule":
+        return text("the repetition rule of {element}", element=owner)
+    if kind == "RequiredRule":
+        return text("the required rule of {element}", element=owner)
+    if kind == "ManualActivationRule":
+        return text("the manual activation rule of {element}", element=owner)
+    return text("the applicability rule of {element}", element=owner)
+
+
+def _cmmn_sites(elements: list[Any]) -> Iterator[tuple[Any, Any, Where]]:
+    """(expression, element, description) for every expression of a CMMN case."""
+    from studio.notation.cmmn_model import ParameterMapping
+
     for element in elements:
-        label = labels.get(type(element))
-        if label and element.condition is not None and element.condition.source:
-            yield element.condition, element, f"{label} of {element.id or 'an element'}"
+        kind = type(element).__name__
+        if kind in _RULES and element.condition is not None and element.condition.source:
+            yield element.condition, element, partial(_rule_of, kind, element.id)
         elif (
             isinstance(element, ParameterMapping)
             and element.transformation is not None
             and element.transformation.source
         ):
-            yield element.transformation, element, f"the transformation of {element.id}"
+            yield element.transformation, element, partial(_transformation_of, element.id)
 
 
 def check_cmmn_expressions(ctx: ModelContext) -> None:

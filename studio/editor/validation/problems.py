@@ -31,5 +31,12 @@ class Problem:
 
 
 def sort_key(problem: Problem) -> tuple:
-    """Problems in file order, errors before warnings on the same line."""
-    return (problem.line or 0, problem.severity != "error", problem.code, problem.element or "")
+    """Problems in file order, errors before warnings on the same line (then by code, element
+    and message, so that the order never depends on how a set happened to hold them)."""
+    return (
+        problem.line or 0,
+        problem.severity != "error",
+        problem.code,
+        problem.element or "",
+        str(problem.message),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import ERROR
+from studio.messages import text
 
 
 def check_processes_compile(ctx: ModelContext) -> None:
@@ -23,9 +24,19 @@ def check_processes_compile(ctx: ModelContext) -> None:
             ctx.report(
                 "bpmn.process.cannot-run",
                 ERROR,
-                f"process {process.name or process.id!r} cannot run: {exc}",
+                text(
+                    "process {process} cannot run: {reason}",
+                    process=repr(process.name or process.id),
+                    reason=_reason(exc),
+                ),
                 process,
             )
+
+
+def _reason(exc: Exception) -> str:
+    """The engine's words for a refusal (translatable when the engine made them so)."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) and first == str(exc) else str(exc)
 
 
 def check_cases_compile(ctx: ModelContext) -> None:
@@ -45,6 +56,10 @@ def check_cases_compile(ctx: ModelContext) -> None:
             ctx.report(
                 "cmmn.case.cannot-run",
                 ERROR,
-                f"case {case.name or case.id!r} cannot run: {exc}",
+                text(
+                    "case {case} cannot run: {reason}",
+                    case=repr(case.name or case.id),
+                    reason=_reason(exc),
+                ),
                 case,
             )

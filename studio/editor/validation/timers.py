@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from studio.editor.validation.context import ModelContext
-from studio.editor.validation.expressions import check_expression
+from studio.editor.validation.expressions import Where, check_expression, said
 from studio.editor.validation.problems import ERROR, WARNING
 from studio.expressions import TimerError, is_iso_timer, parse_timer
+from studio.messages import Text, text
 
 
-def check_timer_text(ctx: ModelContext, text: str, element: Any, where: str) -> None:
+def check_timer_text(ctx: ModelContext, timer: str, element: Any, where: Where) -> None:
     """Report a timer that is neither valid ISO-8601 nor a compilable expression."""
-    source = text.strip()
+    source = timer.strip()
     if is_iso_timer(source):
         try:
             parse_timer(source)
         except TimerError as exc:
-            ctx.report("timer.invalid", ERROR, f"{where}: {exc}", element)
+            ctx.report(
+                "timer.invalid",
+                ERROR,
+                text("{where}: {reason}", where=said(where), reason=exc),
+                element,
+            )
         return
     before = len(ctx.problems)
     if not check_expression(ctx, source, element, where, None):
@@ -28,12 +35,24 @@ def check_timer_text(ctx: ModelContext, text: str, element: Any, where: str) -> 
                 ctx.problems[index] = type(problem)(
                     "timer.invalid",
                     ERROR,
-                    f"{where}: {source!r} is neither an ISO-8601 duration, date or repeating "
-                    f"interval (PT2H, 2026-03-01T09:00:00Z, R3/PT1H) nor an expression "
-                    f"({problem.message.partition(': ')[2] or problem.message})",
+                    text(
+                        "{where}: {timer} is neither an ISO-8601 duration, date or repeating "
+                        "interval (PT2H, 2026-03-01T09:00:00Z, R3/PT1H) nor an expression "
+                        "({reason})",
+                        where=said(where),
+                        timer=repr(source),
+                        reason=_reason(problem.message),
+                    ),
                     problem.element,
                     problem.line,
                 )
+
+
+def _reason(message: str) -> str:
+    """Why an expression was refused, without the words saying where it is."""
+    if isinstance(message, Text) and "reason" in message.values:
+        return message.values["reason"]
+    return message.partition(": ")[2] or message
 
 
 def check_cmmn_timers(ctx: ModelContext) -> None:
@@ -47,8 +66,16 @@ def check_cmmn_timers(ctx: ModelContext) -> None:
             ctx.report(
                 "timer.missing",
                 WARNING,
-                f"timer event listener {name!r} has no timer expression, so it never fires",
+                text(
+                    "timer event listener {listener} has no timer expression, so it never fires",
+                    listener=repr(name),
+                ),
                 element,
             )
             continue
-        check_timer_text(ctx, element.timer_expression.source, element, f"the timer of {name!r}")
+        where = partial(_timer_of, repr(name))
+        check_timer_text(ctx, element.timer_expression.source, element, where)
+
+
+def _timer_of(name: str) -> str:
+    return text("the timer of {node}", node=name)

@@ -10,13 +10,15 @@ from studio.editor.validation.problems import ERROR, Problem, sort_key
 from studio.editor.validation.project import ModelProject
 from studio.editor.validation.rules import RULES
 from studio.notation import NotationError
+from studio.notation.documents import without_collection_pauses
 
 
 def validate_model(model: Any, file: Path, project: ModelProject | None = None) -> list[Problem]:
     """Every problem of a parsed model, in file order."""
     ctx = ModelContext(model=model, file=file, project=project or ModelProject(file.parent))
-    for rule in RULES[type(model).notation]:
-        rule(ctx)
+    with without_collection_pauses():  # rules make many short-lived objects, no cycles
+        for rule in RULES[type(model).notation]:
+            rule(ctx)
     return sorted(set(ctx.problems), key=sort_key)
 
 

@@ -8,6 +8,7 @@ from studio.editor.validation.context import ModelContext
 from studio.editor.validation.problems import WARNING
 from studio.editor.validation.timers import check_timer_text
 from studio.expressions import translate_juel
+from studio.messages import text
 from studio.notation.vendor import (
     DUE_DATE,
     TRANSLATED_ATTRIBUTES,
@@ -26,10 +27,11 @@ def check_due_date(ctx: ModelContext, element: Any, label: str, value: str) -> N
     if type(element).__name__ not in WORK:
         ctx.report(
             "vendor.unsupported", WARNING,
-            f"{label}: a due date is read only on human, user and manual tasks", element,
+            text("{attribute}: a due date is read only on human, user and manual tasks",
+                 attribute=label), element,
         )  # fmt: skip
         return
-    check_timer_text(ctx, value, element, f"the due date of {name!r}")
+    check_timer_text(ctx, value, element, text("the due date of {task}", task=repr(name)))
 
 
 def check_vendor_extensions(ctx: ModelContext) -> None:
@@ -38,7 +40,8 @@ def check_vendor_extensions(ctx: ModelContext) -> None:
         if ext.is_element:
             reason = UNSUPPORTED_ELEMENTS.get(ext.name)
             if reason:
-                ctx.report("vendor.unsupported", WARNING, f"<{label}>: {reason}", ext.element)
+                message = text("<{element}>: {reason}", element=label, reason=reason)
+                ctx.report("vendor.unsupported", WARNING, message, ext.element)
             continue
         if ext.name == DUE_DATE:
             check_due_date(ctx, ext.element, label, (ext.value or "").strip())
@@ -49,11 +52,16 @@ def check_vendor_extensions(ctx: ModelContext) -> None:
                 ctx.report(
                     "vendor.untranslatable",
                     WARNING,
-                    f"{label}={value!r} is a vendor expression that does not translate (method "
-                    "calls and beans cannot run here)",
+                    text(
+                        "{attribute}={value} is a vendor expression that does not translate "
+                        "(method calls and beans cannot run here)",
+                        attribute=label,
+                        value=repr(value),
+                    ),
                     ext.element,
                 )
             continue
         reason = UNSUPPORTED_ATTRIBUTES.get(ext.name)
         if reason:
-            ctx.report("vendor.unsupported", WARNING, f"{label}: {reason}", ext.element)
+            message = text("{attribute}: {reason}", attribute=label, reason=reason)
+            ctx.report("vendor.unsupported", WARNING, message, ext.element)

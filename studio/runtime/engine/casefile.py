@@ -7,9 +7,13 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from studio.messages import text
 from studio.runtime.engine.errors import Refused
 
 _MISSING = object()
+MAX_NESTING = 64
+"""Deepest nesting of lists and objects a case file value may have (and parts of a dotted path):
+deeper data is refused in words rather than overflowing the copies and serializations."""
 
 
 def apply_writes(
@@ -25,6 +29,15 @@ def apply_writes(
     events: list[tuple[str, str, bool]] = []
     for key, value in writes.items():
         parts = key.split(".") if paths else [key]
+        if paths and (len(parts) > MAX_NESTING or not all(parts)):
+            raise Refused(
+                text(
+                    "{path!r} is not a dotted path of at most {limit} names",
+                    path=key[:80],
+                    limit=MAX_NESTING,
+                )
+            )
+        check_nesting(value, key, MAX_NESTING - len(parts))
         name = parts[0]
         before = copy.deepcopy(data[name]) if name in data else _MISSING
         if len(parts) == 1:
@@ -41,6 +54,24 @@ def apply_writes(
         if event is not None:
             events.append((name, event, len(parts) == 1))
     return data, events
+
+
+def check_nesting(value: Any, where: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a value whose lists and objects nest deeper than `limit` (without recursion)."""
+    pending = [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict | list):
+            if depth >= limit:
+                raise Refused(
+                    text(
+                        "{path!r}: the data nests deeper than {limit} levels",
+                        path=where[:80],
+                        limit=MAX_NESTING,
+                    )
+                )
+            children = current.values() if isinstance(current, dict) else current
+            pending.extend((child, depth + 1) for child in children)
 
 
 def _write_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
@@ -78,7 +109,7 @@ def check_schema(schema: dict[str, Any], data: dict[str, Any]) -> None:
     if errors:
         error = errors[0]
         path = ".".join(str(part) for part in error.absolute_path) or "(the case file)"
-        raise Refused(f"case file {path}: {error.message}")
+        raise Refused(text("case file {path}: {reason}", path=path, reason=error.message))
 
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from studio.expressions import CompiledExpression, TimerSpec, default_engine, parse_timer
 from studio.expressions.errors import ExpressionError, TimerError
+from studio.messages import text
 from studio.notation.cmmn import CmmnIndex
 from studio.notation.cmmn_model import (
     CaseFileItemOnPart,
@@ -27,6 +28,7 @@ from studio.notation.cmmn_model import (
     PlanFragment,
     PlanItemOnPart,
     PlanItemStartTrigger,
+    PlanningTable,
     ProcessTask,
     Rule,
     Sentry,
@@ -37,15 +39,18 @@ from studio.notation.cmmn_model import (
 )
 from studio.runtime.decisions import CompiledTable, DecisionError, compile_table
 from studio.runtime.engine.due_dates import DueRule, compile_due, due_text
+from studio.runtime.engine.errors import WordedError
+from studio.runtime.engine.records import quick_init
 
 TRUE = "true"
 """A rule present without a condition."""
 
 
-class DefinitionError(Exception):
+class DefinitionError(WordedError):
     """A model the engine cannot run (it should not have passed validation)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OnPart:
     index: int
@@ -55,6 +60,7 @@ class OnPart:
     exit_criterion: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CompiledSentry:
     id: str
@@ -64,6 +70,7 @@ class CompiledSentry:
     if_source: str | None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
@@ -80,6 +87,7 @@ class DecisionCall:
     writes: tuple[tuple[str, str], ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DataMapping:
     """One CMMN parameter mapping of a process or case task: `target` gets the value of
@@ -91,6 +99,7 @@ class DataMapping:
     transformation: CompiledExpression | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ItemDefinition:
     """One plan item (or discretionary item, or the case plan model) with its definition."""
@@ -114,6 +123,9 @@ class ItemDefinition:
     start_trigger: tuple[str, str, bool] | None = None  # (source, event, on the case file)
     performer: str | None = None
     authorized_roles: tuple[str, ...] = ()
+    planners: tuple[str, ...] = ()
+    """Case roles that may plan a discretionary item (its own authorizedRoleRefs, else those of
+    the nearest planning table that has some); empty: anyone."""
     auto_complete: bool = False
     children: tuple[str, ...] = ()
     called: str | None = None  # process / case / decision id for tasks that call one
@@ -164,27 +176,40 @@ def _compile(source: str, element: str | None) -> CompiledExpression:
     try:
         return default_engine().compile(source)
     except ExpressionError as exc:
-        raise DefinitionError(f"{element}: {exc.message}") from None
+        raise DefinitionError(
+            text("{element}: {reason}", element=element, reason=exc.message)
+        ) from None
+
+
+_KINDS = (
+    (HumanTask, "human_task"),
+    (ProcessTask, "process_task"),
+    (CaseTask, "case_task"),
+    (DecisionTask, "decision_task"),
+    (Task, "task"),
+    (Stage, "stage"),
+    (Milestone, "milestone"),
+    (UserEventListener, "user_event"),
+    (TimerEventListener, "timer_event"),
+    (EventListener, "event_listener"),
+)
+_KIND_OF_CLASS: dict[type, str] = {}
 
 
 def _kind(definition: Any) -> str:
-    kinds = (
-        (HumanTask, "human_task"),
-        (ProcessTask, "process_task"),
-        (CaseTask, "case_task"),
-        (DecisionTask, "decision_task"),
-        (Task, "task"),
-        (Stage, "stage"),
-        (Milestone, "milestone"),
-        (UserEventListener, "user_event"),
-        (TimerEventListener, "timer_event"),
-        (EventListener, "event_listener"),
-    )
-    for cls, kind in kinds:
+    known = _KIND_OF_CLASS.get(type(definition))
+    if known is not None:
+        return known
+    for cls, kind in _KINDS:
         if isinstance(definition, cls):
+            _KIND_OF_CLASS[type(definition)] = kind
             return kind
     raise DefinitionError(
-        f"{getattr(definition, 'id', '?')}: cannot run a {type(definition).__name__}"
+        text(
+            "{element}: cannot run a {kind}",
+            element=getattr(definition, "id", "?"),
+            kind=type(definition).__name__,
+        )
     )
 
 
@@ -210,13 +235,13 @@ def compile_case(
     """
     cases = [c for c in model.cases if case_id is None or c.id == case_id]
     if not cases:
-        raise DefinitionError(f"no case {case_id!r} in {model.source}")
+        raise DefinitionError(text("no case {case!r} in {file}", case=case_id, file=model.source))
     if case_id is None and len(model.cases) > 1:
-        raise DefinitionError(f"{model.source} holds several cases: name one")
+        raise DefinitionError(text("{file} holds several cases: name one", file=model.source))
     case = cases[0]
     plan = case.case_plan_model
     if plan is None or not plan.id:
-        raise DefinitionError(f"case {case.id!r} has no case plan model")
+        raise DefinitionError(text("case {case!r} has no case plan model", case=case.id))
     index = index if index is not None else CmmnIndex(model)
     sentries: dict[str, CompiledSentry] = {}
     names: tuple[str, ...] = ()
@@ -227,7 +252,7 @@ def compile_case(
         ident = (ref or "").rpartition(":")[2]
         found = index.by_id.get(ident)
         if not isinstance(found, Sentry):
-            raise DefinitionError(f"criterion names no sentry {ref!r}")
+            raise DefinitionError(text("criterion names no sentry {sentry!r}", sentry=ref))
         if ident not in sentries:
             parts = []
             for number, part in enumerate(found.on_parts):
@@ -257,17 +282,36 @@ def compile_case(
         return sentries[ident]
 
     items: dict[str, ItemDefinition] = {}
+    rights: dict[str, tuple[tuple[CompiledExpression | str, ...], tuple[str, ...]]] = {}
+    """Discretionary item -> (applicability rules, planner roles) of its planning tables."""
+
+    def planning(item: DiscretionaryItem) -> dict[str, Any]:
+        """A discretionary item's applicability rules (its tables' and its own: all must hold)
+        and the roles that may plan it (its own, else its nearest table's)."""
+        rules, roles = rights.get(item.id or "", ((), ()))
+        return {
+            "applicability": rules + _applicability(item, index),
+            "planners": _roles(index, item.authorized_role_refs) or roles,
+        }
 
     def criteria(owner: str, stage_item: str, entry, exit_) -> tuple[tuple, tuple]:
         return (
             tuple(
-                Criterion(c.id or owner, owner, False, sentry(c.sentry_ref, stage_item))
-                for c in entry
-            ),
+                [
+                    Criterion(c.id or owner, owner, False, sentry(c.sentry_ref, stage_item))
+                    for c in entry
+                ]
+            )
+            if entry
+            else (),
             tuple(
-                Criterion(c.id or owner, owner, True, sentry(c.sentry_ref, stage_item))
-                for c in exit_
-            ),
+                [
+                    Criterion(c.id or owner, owner, True, sentry(c.sentry_ref, stage_item))
+                    for c in exit_
+                ]
+            )
+            if exit_
+            else (),
         )
 
     def add_stage(stage: Stage, item_id: str, parent: str | None, name, item=None) -> None:
@@ -276,17 +320,19 @@ def compile_case(
         for fragment in stage.plan_item_definitions:
             if not isinstance(fragment, Stage) and hasattr(fragment, "plan_items"):
                 plan_items.extend(fragment.plan_items)  # plan fragments: no runtime effect
-        discretionary = (
-            list(stage.planning_table.discretionary_items()) if stage.planning_table else []
-        )
+        tables = [stage.planning_table] if stage.planning_table else []
         for definition in stage.plan_item_definitions:
             table = getattr(definition, "planning_table", None)
             if table is not None and not isinstance(definition, Stage):
-                discretionary.extend(table.discretionary_items())
+                tables.append(table)
+        discretionary = []
+        for table in tables:
+            discretionary.extend(table.discretionary_items())
+            rights.update(_planning_rights(table, index))
         for child in (*plan_items, *discretionary):
             info = index.plan_items.get(child.id or "")
             if info is None or info.definition is None:
-                raise DefinitionError(f"plan item {child.id!r} has no definition")
+                raise DefinitionError(text("plan item {item!r} has no definition", item=child.id))
             if isinstance(info.definition, PlanFragment) and not isinstance(info.definition, Stage):
                 continue  # a plan fragment has no runtime effect: its items belong to this stage
             children.append(child.id)
@@ -320,9 +366,7 @@ def compile_case(
         if isinstance(definition, Stage):
             add_stage(definition, item.id, parent, item.name or definition.name, item)
             if discretionary:
-                items[item.id] = _replace(
-                    items[item.id], discretionary=True, applicability=_applicability(item, index)
-                )
+                items[item.id] = _replace(items[item.id], discretionary=True, **planning(item))
             return
         entry, exit_ = criteria(item.id, parent, item.entry_criteria, item.exit_criteria)
         kind = _kind(definition)
@@ -348,15 +392,12 @@ def compile_case(
             exit=exit_,
             blocking=definition.blocking if isinstance(definition, Task) else True,
             discretionary=discretionary,
-            applicability=_applicability(item, index) if discretionary else (),
+            **(planning(item) if discretionary else {}),
             timer=timer,
             due=due_rule(definition) if kind in ("human_task", "task") else None,
             start_trigger=trigger,
             performer=_role(index, getattr(definition, "performer_ref", None)),
-            authorized_roles=tuple(
-                _role(index, r) or r
-                for r in (getattr(definition, "authorized_role_refs", None) or "").split()
-            ),
+            authorized_roles=_roles(index, getattr(definition, "authorized_role_refs", None)),
             called=index.called_element(definition),
             **_mappings(definition, index),
             decision=_decision(definition, index, decisions, names) if decisions else None,
@@ -413,7 +454,10 @@ def _mappings(definition: Any, index: CmmnIndex) -> dict[str, Any]:
         target = index.by_id.get((mapping.target_ref or "").rpartition(":")[2])
         if source is None or target is None:
             raise DefinitionError(
-                f"{mapping.id or definition.id}: a parameter mapping names an unknown parameter"
+                text(
+                    "{element}: a parameter mapping names an unknown parameter",
+                    element=mapping.id or definition.id,
+                )
             )
         transformation = None
         if mapping.transformation is not None and mapping.transformation.source.strip():
@@ -424,8 +468,11 @@ def _mappings(definition: Any, index: CmmnIndex) -> dict[str, Any]:
             back.append(DataMapping(_bound(target, index), _parameter_key(source), transformation))
         else:
             raise DefinitionError(
-                f"{mapping.id or definition.id}: a parameter mapping goes from one of the task's "
-                "inputs or to one of its outputs"
+                text(
+                    "{element}: a parameter mapping goes from one of the task's inputs or to one "
+                    "of its outputs",
+                    element=mapping.id or definition.id,
+                )
             )
     return {"inputs": tuple(into) if into else None, "outputs": tuple(back) if back else None}
 
@@ -470,6 +517,10 @@ def _replace(item: ItemDefinition, **changes: Any) -> ItemDefinition:
 def _item_base(item, definition) -> dict[str, Any]:
     """Rules of the item's control, else of its definition's default control."""
     rules: dict[str, Any] = {}
+    if getattr(item, "item_control", None) is None and (
+        getattr(definition, "default_control", None) is None
+    ):
+        return rules
     for name, key in (
         ("required_rule", "required"),
         ("repetition_rule", "repetition"),
@@ -506,13 +557,44 @@ def _timer(definition: TimerEventListener) -> TimerSpec | CompiledExpression | N
 
 def due_rule(element: Any) -> DueRule | None:
     """The compiled due date of a work element (its vendor `dueDate`), if it has one."""
-    text = due_text(element)
-    if text is None:
+    written = due_text(element)
+    if written is None:
         return None
     try:
-        return compile_due(text)
+        return compile_due(written)
     except (TimerError, ExpressionError) as exc:
-        raise DefinitionError(f"{element.id}: the due date {text!r}: {exc}") from None
+        raise DefinitionError(
+            text(
+                "{element}: the due date {due!r}: {reason}",
+                element=element.id,
+                due=written,
+                reason=str(exc),
+            )
+        ) from None
+
+
+def _roles(index: CmmnIndex, refs: str | None) -> tuple[str, ...]:
+    """The names of the case roles a space-separated list of references names."""
+    return tuple(_role(index, r) or r for r in (refs or "").split())
+
+
+def _planning_rights(
+    table: PlanningTable,
+    index: CmmnIndex,
+    rules: tuple[CompiledExpression | str, ...] = (),
+    roles: tuple[str, ...] = (),
+) -> dict[str, tuple[tuple[CompiledExpression | str, ...], tuple[str, ...]]]:
+    """(applicability rules, planner roles) each discretionary item of `table` inherits from it
+    and the tables around it: every table's rules apply; the nearest table's roles win."""
+    rules = rules + _applicability(table, index)
+    roles = _roles(index, table.authorized_role_refs) or roles
+    found = {}
+    for entry in table.table_items:
+        if isinstance(entry, PlanningTable):
+            found.update(_planning_rights(entry, index, rules, roles))
+        elif entry.id:
+            found[entry.id] = (rules, roles)
+    return found
 
 
 def _role(index: CmmnIndex, ref: str | None) -> str | None:
@@ -533,11 +615,19 @@ def _decision(
     key = index.called_element(definition)
     found = decisions(key) if key else None
     if found is None:
-        raise DefinitionError(f"decision task {label!r}: no DMN decision {key!r} in the project")
+        raise DefinitionError(
+            text(
+                "decision task {item!r}: no DMN decision {decision!r} in the project",
+                item=label,
+                decision=key,
+            )
+        )
     try:
         table = compile_table(found)
     except DecisionError as exc:
-        raise DefinitionError(f"decision task {label!r}: {exc.message}") from None
+        raise DefinitionError(
+            text("decision task {item!r}: {reason}", item=label, reason=exc.message)
+        ) from None
     writes = [(name, name) for name in table.outputs]
     variable = found.variable.name if found.variable else None
     if len(writes) == 1 and names and writes[0][0] not in names and variable in names:

@@ -10,6 +10,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from studio.messages import text
 from studio.runtime.engine.commands import CaseRun
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.errors import Refused, Runaway
@@ -24,6 +25,7 @@ from studio.runtime.engine.outcome import (
     with_incident,
 )
 from studio.runtime.engine.state import TERMINAL, CaseState, Timer
+from studio.runtime.engine.wording import state_word
 
 __all__ = [
     "CaseEngine", "Command", "Effect", "Outcome", "Publish", "Refused", "Runaway", "StartChild",
@@ -51,8 +53,8 @@ class CaseEngine:
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
         if (state.state in TERMINAL and command.action != "close") or state.state == "closed":
-            raise Refused(f"the case is {state.state}")
-        if state.items and not state.by_item:
+            raise Refused(text("the case is {state}", state=state_word(state.state)))
+        if not state.by_item and state.items:
             self.restore(state)  # loaded from a store: rebuild the derived indexes
         if command.action == "retry" and command.item is None:
             return retry_incidents(state, now, command.user, self.history)
@@ -72,7 +74,10 @@ class CaseEngine:
         return CaseRun(self.definition, state, now, user, self.history)
 
     def restore(self, state: CaseState) -> CaseState:
-        """Rebuild a loaded state's derived indexes."""
+        """Rebuild a loaded state's derived indexes (a state that has them, one the engine made
+        or a store's copy of one, keeps them: rebuilding costs as much as the case is big)."""
+        if state.by_item and state.blocking:
+            return state
         state.reindex()
         run = self._unit(state, datetime.min)
         state.blocking = {}
@@ -88,7 +93,7 @@ class CaseEngine:
         timer = state.next_timer(now)
         if timer is None:
             return None
-        if state.items and not state.by_item:
+        if not state.by_item and state.items:
             self.restore(state)
         work = state.copy()
         run = self._unit(work, timer.due)

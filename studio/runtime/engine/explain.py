@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from studio.expressions.errors import ExpressionError
+from studio.messages import text
 from studio.runtime.engine.definition import TRUE, CaseDefinition, Criterion
 from studio.runtime.engine.state import TERMINAL, CaseState, ItemInstance
+from studio.runtime.engine.wording import joined, state_word
 
 
 def _rule_text(definition: CaseDefinition, rule) -> str:
-    return "(no condition)" if rule == TRUE else f"`{rule.source}`"
+    return text("(no condition)") if rule == TRUE else f"`{rule.source}`"
 
 
 def _holds(rule, state: CaseState, now: datetime) -> bool:
@@ -33,45 +35,79 @@ def _criterion(
 ) -> str:
     seen = instance.memory.get(criterion.id, set())
     missing = [
-        f"'{p.event}' of {definition.items[p.source].label!r}"
+        text("'{event}' of {item!r}", event=p.event, item=definition.items[p.source].label)
         if not p.on_file and p.source in definition.items
-        else f"'{p.event}' of case file item {p.source!r}"
+        else text("'{event}' of case file item {item!r}", event=p.event, item=p.source)
         for p in criterion.sentry.on_parts
         if p.index not in seen
     ]
     parts = []
     if missing:
-        parts.append("waits for " + ", ".join(missing))
+        parts.append(text("waits for {parts}", parts=joined(missing)))
     if criterion.sentry.if_part is not None and not _holds(criterion.sentry.if_part, state, now):
-        parts.append(f"its if-part `{criterion.sentry.if_source}` is false")
-    return f"entry criterion {criterion.id!r} " + (" and ".join(parts) or "is satisfied")
+        parts.append(text("its if-part `{rule}` is false", rule=criterion.sentry.if_source))
+    if not parts:
+        return text("entry criterion {criterion!r} is satisfied", criterion=criterion.id)
+    return text(
+        "entry criterion {criterion!r} {parts}",
+        criterion=criterion.id,
+        parts=joined(parts, text(" and ")),
+    )
 
 
 def explain_item(definition: CaseDefinition, state: CaseState, key: str, now: datetime) -> str:
     item = definition.items.get(key)
     if item is None:
-        return f"no item {key!r}"
+        return text("no item {item!r}", item=key)
     instances = state.instances_of(key)
     if not instances:
         if item.discretionary:
-            return f"{item.label!r} is discretionary and has not been planned"
+            false = [r for r in item.applicability if not _holds(r, state, now)]
+            if not false:
+                return text("{item!r} is discretionary and has not been planned", item=item.label)
+            rules = joined(
+                (
+                    text("its applicability rule {rule} is false", rule=_rule_text(definition, r))
+                    for r in false
+                ),
+                "; ",
+            )
+            return text(
+                "{item!r} is discretionary and has not been planned: {rules}",
+                item=item.label,
+                rules=rules,
+            )
         parent = definition.items.get(item.parent or "")
         stage = parent.label if parent else "?"
-        return f"{item.label!r} does not exist yet: its stage {stage!r} is not active"
+        return text(
+            "{item!r} does not exist yet: its stage {stage!r} is not active",
+            item=item.label,
+            stage=stage,
+        )
     instance = max(instances, key=lambda i: i.seq)
     if instance.state == "available" and item.entry:
-        reasons = "; ".join(_criterion(definition, instance, c, state, now) for c in item.entry)
-        return f"{item.label!r} is available: {reasons}"
-    if instance.state == "active" and item.kind == "stage":
-        waiting = _blocking_children(definition, state, instance)
-        return f"{item.label!r} is active: " + ("; ".join(waiting) or "nothing blocks completion")
-    if instance.state == "enabled":
-        return (
-            f"{item.label!r} is enabled: its manual activation rule "
-            f"{_rule_text(definition, item.manual_activation)} holds, so it waits for a manual "
-            "start"
+        reasons = joined(
+            (_criterion(definition, instance, c, state, now) for c in item.entry), "; "
         )
-    return f"{item.label!r} is {instance.state}"
+        return text("{item!r} is available: {reasons}", item=item.label, reasons=reasons)
+    if instance.state == "active" and item.kind == "stage":
+        return text(
+            "{item!r} is active: {waiting}",
+            item=item.label,
+            waiting=_blocking_text(_blocking_children(definition, state, instance)),
+        )
+    if instance.state == "enabled":
+        return text(
+            "{item!r} is enabled: its manual activation rule {rule} holds, so it waits for a "
+            "manual start",
+            item=item.label,
+            rule=_rule_text(definition, item.manual_activation),
+        )
+    return text("{item!r} is {state}", item=item.label, state=state_word(instance.state))
+
+
+def _blocking_text(waiting: list[str]) -> str:
+    return joined(waiting, "; ") if waiting else text("nothing blocks completion")
 
 
 def _blocking_children(
@@ -84,23 +120,31 @@ def _blocking_children(
             continue
         item = definition.items[child.item]
         if child.state in ("active", "suspended", "failed") or child.required:
+            label, now_in = item.label, state_word(child.state)
             waiting.append(
-                f"{item.label!r} is {child.state}" + (" (required)" if child.required else "")
+                text("{item!r} is {state} (required)", item=label, state=now_in)
+                if child.required
+                else text("{item!r} is {state}", item=label, state=now_in)
             )
-        elif not auto and item.kind not in (
-            "milestone",
-            "user_event",
-            "timer_event",
-            "event_listener",
+        elif (
+            not auto
+            and item.kind not in ("milestone", "user_event", "timer_event", "event_listener")
+            and state.by_item.get(child.item, (child.id,))[0] == child.id  # not a repetition
         ):
-            waiting.append(f"{item.label!r} is {child.state} (the stage does not auto-complete)")
+            waiting.append(
+                text(
+                    "{item!r} is {state} (the stage does not auto-complete)",
+                    item=item.label,
+                    state=state_word(child.state),
+                )
+            )
     return waiting
 
 
 def explain_case(definition: CaseDefinition, state: CaseState, now: datetime) -> str:
     """What keeps the case from completing."""
     if state.state != "active":
-        return f"the case is {state.state}"
+        return text("the case is {state}", state=state_word(state.state))
     plan = state.instances_of(definition.plan)[0]
     waiting = _blocking_children(definition, state, plan)
-    return "the case is active: " + ("; ".join(waiting) or "nothing blocks completion")
+    return text("the case is active: {waiting}", waiting=_blocking_text(waiting))

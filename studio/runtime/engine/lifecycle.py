@@ -7,6 +7,7 @@ from typing import Any
 
 from studio.expressions import to_json_value
 from studio.expressions.errors import ExpressionError
+from studio.messages import text
 from studio.runtime.decisions import DecisionError
 from studio.runtime.engine.definition import CaseDefinition, ItemDefinition
 from studio.runtime.engine.due_dates import due_at
@@ -126,8 +127,12 @@ class Lifecycle(UnitOfWork):
                     )
                 except ExpressionError as exc:
                     raise Refused(
-                        f"the parameter mapping of {label!r} to {mapping.target!r} failed: "
-                        f"{exc.message}"
+                        text(
+                            "the parameter mapping of {item!r} to {target!r} failed: {reason}",
+                            item=label,
+                            target=mapping.target,
+                            reason=exc.message,
+                        )
                     ) from None
             elif mapping.source in source:
                 values[mapping.target] = copy.deepcopy(source[mapping.source])
@@ -144,7 +149,9 @@ class Lifecycle(UnitOfWork):
         try:
             outputs = call.table.evaluate(self.state.data, now=self.now)
         except DecisionError as exc:
-            raise Refused(f"decision task {definition.label!r}: {exc.message}") from None
+            raise Refused(
+                text("decision task {item!r}: {reason}", item=definition.label, reason=exc.message)
+            ) from None
         self.write({key: to_json_value(outputs[name]) for name, key in call.writes}, paths=False)
         self.push(lambda: self.complete(iid))
 

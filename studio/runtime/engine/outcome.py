@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from studio.messages import text
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.state import CaseState, HistoryEvent, Timer
 
@@ -97,7 +98,7 @@ def retry_incidents(
     """An admin's retry: the parked timers back on the schedule (at their own due time, so the
     overdue ones fire at once) and the incidents cleared. Refused when there is none."""
     if not state.incidents and not state.parked:
-        raise Refused(f"case {state.id!r} has no incident to retry")
+        raise Refused(text("case {case!r} has no incident to retry", case=state.id))
     work = state.copy()
     work.timers = sorted([*work.timers, *work.parked], key=lambda t: t.due)
     cleared = "; ".join(work.incidents) or None

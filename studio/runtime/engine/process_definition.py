@@ -20,6 +20,7 @@ from studio.expressions import (
     parse_timer,
 )
 from studio.expressions.errors import ExpressionError, TimerError
+from studio.messages import text
 from studio.notation.bpmn import BpmnIndex, local_ref
 from studio.notation.bpmn_model import (
     BoundaryEvent,
@@ -171,20 +172,26 @@ def compile_process(
         candidates = [p for p in model.processes if p.is_executable is not False and p.id]
         if len(candidates) != 1:
             raise DefinitionError(
-                f"{model.source} holds {len(candidates)} executable processes: name one"
+                text(
+                    "{file} holds {count} executable processes: name one",
+                    file=model.source,
+                    count=len(candidates),
+                )
             )
         process = candidates[0]
     elif process_id in index.processes:
         process = index.processes[process_id]
     else:
-        raise DefinitionError(f"no process {process_id!r} in {model.source}")
+        raise DefinitionError(
+            text("no process {process!r} in {file}", process=process_id, file=model.source)
+        )
     assert process.id is not None
     nodes: dict[str, NodeDefinition] = {}
     _collect(process.id, None, index, nodes, decisions)
     tops = [n for n in nodes.values() if n.kind == "start" and n.parent is None and not n.incoming]
     starts = tuple(n.id for n in tops if n.trigger is None) or tuple(n.id for n in tops[:1])
     if not starts:
-        raise DefinitionError(f"process {process.id!r} has no start event")
+        raise DefinitionError(text("process {process!r} has no start event", process=process.id))
     started_by = {
         (n.trigger, n.event_name): n.id
         for n in tops
@@ -218,7 +225,11 @@ def _link(nodes: dict[str, NodeDefinition]) -> None:
             target = catches.get((node.parent, node.event_name or ""))
             if target is None:
                 raise DefinitionError(
-                    f"{node.id}: no catching link event named {node.event_name!r} in its process"
+                    text(
+                        "{element}: no catching link event named {name!r} in its process",
+                        element=node.id,
+                        name=node.event_name,
+                    )
                 )
             jump = Flow(f"{node.id}->{target}", target, None, False)
             nodes[node.id] = dataclasses.replace(node, kind="throw", trigger=None, outgoing=(jump,))
@@ -233,8 +244,12 @@ def _check_event_gateways(nodes: dict[str, NodeDefinition]) -> None:
             target = nodes.get(flow.target)
             if target is None or target.kind not in ("catch", "receive_task"):
                 raise DefinitionError(
-                    f"{node.id}: an event-based gateway must lead to catch events or receive "
-                    f"tasks, not to {flow.target!r}"
+                    text(
+                        "{element}: an event-based gateway must lead to catch events or receive "
+                        "tasks, not to {target!r}",
+                        element=node.id,
+                        target=flow.target,
+                    )
                 )
 
 
@@ -262,7 +277,9 @@ def _collect(
             starts = tuple(n.id for n in inner if n.id and not index.incoming(n.id))
             kind = "event_subprocess" if node.is_event_sub_process else "subprocess"
             if kind == "event_subprocess" and (node.loop_characteristics or not starts):
-                raise DefinitionError(f"{node.id}: an event sub-process needs one start event")
+                raise DefinitionError(
+                    text("{element}: an event sub-process needs one start event", element=node.id)
+                )
             nodes[node.id] = dataclasses.replace(nodes[node.id], starts=starts, kind=kind)
 
 
@@ -270,7 +287,11 @@ def _event_start(node: StartEvent, index: BpmnIndex, parent: str | None) -> Node
     """The timer, message or signal start event of an event sub-process (kind `event_start`)."""
     if node.trigger not in ("timer", "message", "signal"):
         raise DefinitionError(
-            f"{node.id}: cannot run a {node.trigger} start event of an event sub-process yet"
+            text(
+                "{element}: cannot run a {trigger} start event of an event sub-process yet",
+                element=node.id,
+                trigger=node.trigger,
+            )
         )
     base = _node(dataclasses.replace(node, event_definitions=()), index, parent, None)
     trigger = node.trigger
@@ -390,13 +411,15 @@ def _kind(node: FlowNode) -> tuple[str, str | None]:
         if isinstance(node, cls):
             return kind, "message" if kind == "receive_task" else None
     if isinstance(node, EventBasedGateway) and node.instantiate:
-        raise DefinitionError(f"{node.id}: cannot run an instantiating event-based gateway yet")
+        raise DefinitionError(
+            text("{element}: cannot run an instantiating event-based gateway yet", element=node.id)
+        )
     if type(node) is Task:
         return "task", None
     if type(node) is SubProcess:
         return "subprocess", None
     what = type(node).__name__ + (f" ({trigger})" if trigger else "")
-    raise DefinitionError(f"{node.id}: cannot run a {what} yet")
+    raise DefinitionError(text("{element}: cannot run a {kind} yet", element=node.id, kind=what))
 
 
 THROWN = ("none", "message", "signal", "escalation")
@@ -426,7 +449,10 @@ def _loop(node: FlowNode) -> Loop | None:
     cardinality = found.loop_cardinality.source if found.loop_cardinality else None
     if not cardinality and not collection:
         raise DefinitionError(
-            f"{node.id}: the multi-instance loop has no cardinality or collection"
+            text(
+                "{element}: the multi-instance loop has no cardinality or collection",
+                element=node.id,
+            )
         )
     completion = found.completion_condition.source if found.completion_condition else None
     return Loop(
@@ -463,7 +489,13 @@ def _event_name(node: FlowNode, trigger: str | None, index: BpmnIndex) -> str | 
     if not ref and isinstance(node, thrown) and trigger == "message":
         return None  # a message thrown nowhere in particular: nothing is sent yet
     if not ref:
-        raise DefinitionError(f"{node.id}: the {trigger} event names no {trigger}")
+        raise DefinitionError(
+            text(
+                "{element}: the {trigger} event names no {trigger}",
+                element=node.id,
+                trigger=trigger,
+            )
+        )
     found = table.get(local_ref(ref))
     return (found.name or found.id) if found is not None else local_ref(ref)
 
@@ -495,7 +527,9 @@ def _timer(node: FlowNode) -> TimerSpec | CompiledExpression:
     definition = node.definition(TimerEventDefinition)  # type: ignore[attr-defined]
     timer = definition.timer if definition is not None else None
     if timer is None or not timer[1].strip():
-        raise DefinitionError(f"{node.id}: the timer has no date, duration or cycle")
+        raise DefinitionError(
+            text("{element}: the timer has no date, duration or cycle", element=node.id)
+        )
     try:
         return parse_timer(timer[1])
     except TimerError:
@@ -506,14 +540,26 @@ def _compile(source: str, element: str | None) -> CompiledExpression:
     try:
         return default_engine().compile(source)
     except ExpressionError as exc:
-        raise DefinitionError(f"{element}: {exc.message}") from None
+        raise DefinitionError(
+            text("{element}: {reason}", element=element, reason=exc.message)
+        ) from None
 
 
 def _script(node: ScriptTask) -> Script:
     if node.script_format not in (None, "", "python"):
-        raise DefinitionError(f"{node.id}: cannot run scripts in {node.script_format!r}")
+        raise DefinitionError(
+            text(
+                "{element}: cannot run scripts in {language!r}",
+                element=node.id,
+                language=node.script_format,
+            )
+        )
     try:
         return compile_script(node.script_source)
     except ExpressionError as exc:
-        line = f" line {exc.line}" if getattr(exc, "line", None) else ""
-        raise DefinitionError(f"{node.id}:{line} {exc.message}") from None
+        line = getattr(exc, "line", None)
+        raise DefinitionError(
+            text("{element}: line {line} {reason}", element=node.id, line=line, reason=exc.message)
+            if line
+            else text("{element}: {reason}", element=node.id, reason=exc.message)
+        ) from None

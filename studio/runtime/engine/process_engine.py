@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from studio.messages import text
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Command, Outcome, retry_incidents, with_incident
 from studio.runtime.engine.process_definition import ProcessDefinition
@@ -24,6 +25,7 @@ from studio.runtime.engine.process_events import waiting
 from studio.runtime.engine.process_run import ProcessRun
 from studio.runtime.engine.process_tokens import count_tokens
 from studio.runtime.engine.state import TERMINAL, CaseState, Timer
+from studio.runtime.engine.wording import state_word
 from studio.runtime.services import ServiceRegistry
 
 
@@ -78,8 +80,8 @@ class ProcessEngine:
     def execute(self, state: CaseState, command: Command, now: datetime) -> Outcome:
         """The state after `command`, computed on a copy; raises Refused or Runaway."""
         if state.state in TERMINAL or state.state == "failed":
-            raise Refused(f"the process is {state.state}")
-        if state.items and not state.by_item:
+            raise Refused(text("the process is {state}", state=state_word(state.state)))
+        if not state.by_item and state.items:
             self.restore(state)
         if command.action == "retry" and command.item is None and (state.parked or state.incidents):
             return retry_incidents(state, now, command.user, self.history)
@@ -94,7 +96,7 @@ class ProcessEngine:
         timer = state.next_timer(now)
         if state.state != "active" or timer is None:
             return None
-        if state.items and not state.by_item:
+        if not state.by_item and state.items:
             self.restore(state)
         work = state.copy()
         run = self._run(work, timer.due)
@@ -119,7 +121,7 @@ class ProcessEngine:
         found = waiting(self.definition, state, trigger, name)
         if correlation is None or not found:
             return bool(found)
-        if state.items and not state.by_item:
+        if not state.by_item and state.items:
             self.restore(state)
         probe = self._run(state, now)
         return any(probe.correlates(iid, correlation) for iid in found)
@@ -132,7 +134,10 @@ class ProcessEngine:
         return with_incident(state, message, now, timer, self.history)
 
     def restore(self, state: CaseState) -> CaseState:
-        """Rebuild a loaded state's indexes and its token counts."""
+        """Rebuild a loaded state's indexes and its token counts (kept when it has them, as
+        `CaseEngine.restore`)."""
+        if state.by_item and state.blocking:
+            return state
         state.reindex()
         state.blocking = count_tokens(self.definition, state)
         return state

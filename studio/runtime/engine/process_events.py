@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.expressions import CompiledExpression, TimerSpec, next_due, timer_from_value
+from studio.expressions import (
+    CompiledExpression,
+    TimerSpec,
+    next_due,
+    parse_timer,
+    timer_from_value,
+)
 from studio.expressions.errors import ExpressionError, TimerError
+from studio.messages import text
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.outcome import Publish
 from studio.runtime.engine.process_definition import ProcessDefinition
@@ -123,10 +130,20 @@ class Events(Tokens):
             if isinstance(spec, CompiledExpression):
                 spec = timer_from_value(spec.evaluate(self.state.data, now=self.now))
         except (ExpressionError, TimerError) as exc:
-            raise Refused(f"the timer of {node.label!r} ({node.id}) failed: {exc}") from None
+            raise Refused(
+                text(
+                    "the timer of {item!r} ({element}) failed: {reason}",
+                    item=node.label,
+                    element=node.id,
+                    reason=str(exc),
+                )
+            ) from None
         due = next_due(spec, self.now, 1) if isinstance(spec, TimerSpec) else None
+        cycle = None
+        if isinstance(spec, TimerSpec) and spec.kind == "cycle" and spec is not node.timer:
+            cycle = spec.text  # an expression gave it: kept for the following occurrences
         if due is not None:
-            self.state.timers = [*self.state.timers, Timer(iid, due, 1, self.now)]
+            self.state.timers = [*self.state.timers, Timer(iid, due, 1, self.now, cycle)]
 
     def fire_timer(self, timer: Timer) -> None:
         iid = timer.instance
@@ -136,11 +153,14 @@ class Events(Tokens):
         if node.kind not in ARMED:
             self.trigger(iid)
             return
-        following, spec = None, node.timer
+        following = None
+        spec = parse_timer(timer.cycle) if timer.cycle else node.timer
         if not node.interrupting and isinstance(spec, TimerSpec) and spec.kind == "cycle":
-            following = next_due(node.timer, timer.started, timer.occurrence + 1)
+            following = next_due(spec, timer.started, timer.occurrence + 1)
         if self.trigger(iid, again=following is not None) and following is not None:
-            following_timer = Timer(iid, following, timer.occurrence + 1, timer.started)
+            following_timer = Timer(
+                iid, following, timer.occurrence + 1, timer.started, timer.cycle
+            )
             self.state.timers = [*self.state.timers, following_timer]
 
     # -- triggers -------------------------------------------------------------------------------
@@ -244,7 +264,12 @@ class Events(Tokens):
                 key = node.correlation.evaluate(self.state.data, now=self.now)
             except ExpressionError as exc:
                 raise Refused(
-                    f"the correlation key of {node.label!r} ({node.id}) failed: {exc.message}"
+                    text(
+                        "the correlation key of {item!r} ({element}) failed: {reason}",
+                        item=node.label,
+                        element=node.id,
+                        reason=exc.message,
+                    )
                 ) from None
         self.effects.append(Publish("message", name, self.state.id, key))
         self.log(thrower, node.id, "send", None, f"message {name!r} leaves the process")
@@ -258,7 +283,13 @@ class Events(Tokens):
                 self.write(data, paths=False)
             self.trigger(iid, again=not self.node(iid).interrupting)
             return
-        raise Refused(f"no token of process {self.definition.id!r} waits for message {name!r}")
+        raise Refused(
+            text(
+                "no token of process {process!r} waits for message {message!r}",
+                process=self.definition.id,
+                message=name,
+            )
+        )
 
     def correlates(self, iid: str, key: Any) -> bool:
         correlation = self.node(iid).correlation

@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.expressions import CompiledExpression
 from studio.expressions.errors import ExpressionError
+from studio.messages import text
 from studio.runtime.engine.errors import Refused
 from studio.runtime.engine.process_events import Events
 from studio.runtime.engine.state import ItemInstance
@@ -53,7 +54,14 @@ class Loops(Events):
             assert node.loop.collection is not None
             return len(self.collection(body))
         except (ExpressionError, TypeError, ValueError) as exc:
-            raise Refused(f"the loop of {node.label!r} ({node.id}) failed: {exc}") from None
+            raise Refused(
+                text(
+                    "the loop of {item!r} ({element}) failed: {reason}",
+                    item=node.label,
+                    element=node.id,
+                    reason=str(exc),
+                )
+            ) from None
 
     def collection(self, body: str) -> list[Any]:
         loop = self.node(body).loop
@@ -114,4 +122,11 @@ class Loops(Events):
         except ExpressionError as exc:
             if exc.code == "expr.unknown-name":
                 return False
-            raise Refused(f"the loop of {node.label!r} ({node.id}) failed: {exc}") from None
+            raise Refused(
+                text(
+                    "the loop of {item!r} ({element}) failed: {reason}",
+                    item=node.label,
+                    element=node.id,
+                    reason=str(exc),
+                )
+            ) from None

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from studio.expressions.errors import ExpressionError
+from studio.messages import text
 from studio.runtime.engine.casefile import apply_writes
 from studio.runtime.engine.due_dates import due_at
 from studio.runtime.engine.errors import Refused
@@ -20,6 +21,7 @@ from studio.runtime.engine.process_tokens import TOKEN_STATES, is_token
 from studio.runtime.engine.process_work import Work
 from studio.runtime.engine.state import TERMINAL
 from studio.runtime.engine.team import may_act
+from studio.runtime.engine.wording import cannot, state_word, state_words, verb
 
 CHILD_ENDS = frozenset({"child_completed", "child_terminated", "child_failed"})
 RETRIED = frozenset({"script_task", "rule_task", "service_task"})
@@ -227,8 +229,12 @@ class ProcessRun(Work):
         if taken or default:
             return taken or default
         raise Refused(
-            f"no outgoing flow of {node.label!r} ({node.id}) can be taken: no condition holds "
-            "and there is no default flow"
+            text(
+                "no outgoing flow of {item!r} ({element}) can be taken: no condition holds and "
+                "there is no default flow",
+                item=node.label,
+                element=node.id,
+            )
         )
 
     def holds(self, flow: Flow) -> bool:
@@ -240,7 +246,11 @@ class ProcessRun(Work):
             if exc.code == "expr.unknown-name":
                 return False  # a variable not set yet: the condition is false
             raise Refused(
-                f"the condition of sequence flow {flow.id!r} failed: {exc.message}"
+                text(
+                    "the condition of sequence flow {flow!r} failed: {reason}",
+                    flow=flow.id,
+                    reason=exc.message,
+                )
             ) from None
 
     def run_script(self, iid: str) -> None:
@@ -300,11 +310,11 @@ class ProcessRun(Work):
             self.write(command.data or {}, paths=True)
         elif action == "terminate":
             if command.item is not None:
-                raise Refused("only the whole process can be terminated (aim at @case)")
+                raise Refused(text("only the whole process can be terminated (aim at @case)"))
             self.terminate_all("by a user")
         elif action == "complete":
             if command.item is None:
-                raise Refused("a process completes by itself once no token is left")
+                raise Refused(text("a process completes by itself once no token is left"))
             iid = self.target(command.item)
             self.authorize(self.node(iid), command)
             if command.data:
@@ -316,35 +326,42 @@ class ProcessRun(Work):
             body = command.data or {}
             name = body.get("name")
             if not isinstance(name, str) or not name:
-                raise Refused("a message needs a name")
+                raise Refused(text("a message needs a name"))
             self.deliver(name, body.get("data") or {}, body.get("correlation"))
         elif action == "signal":
             name = (command.data or {}).get("name")
             if not isinstance(name, str) or not name:
-                raise Refused("a signal needs a name")
+                raise Refused(text("a signal needs a name"))
             if not waiting(self.definition, self.state, "signal", name):
                 raise Refused(
-                    f"no token of process {self.definition.id!r} waits for signal {name!r}"
+                    text(
+                        "no token of process {process!r} waits for signal {signal!r}",
+                        process=self.definition.id,
+                        signal=name,
+                    )
                 )
             self.broadcast(name)
         elif action == "retry":
             if command.item is None:
                 raise Refused(
-                    f"process {self.state.id!r} has no incident to retry (a task's incident: "
-                    "retry names the task)"
+                    text(
+                        "process {process!r} has no incident to retry (a task's incident: retry "
+                        "names the task)",
+                        process=self.state.id,
+                    )
                 )
             self.retry(self.incident_of(command.item))
         elif action in CHILD_ENDS and command.item is not None:
             self.child_ended(action, command.item, command.data or {})
         else:
-            raise Refused(f"a BPMN process does not take {action!r}")
+            raise Refused(text("a BPMN process does not take {action!r}", action=action))
 
     def bind(self, data: dict[str, Any]) -> None:
         """Bind a performer role (a lane's name) to users and groups, as a case does:
         {"role": name, "members": [...]}."""
         role, members = data.get("role"), data.get("members")
         if not isinstance(role, str) or not isinstance(members, list):
-            raise Refused('bind takes {"role": name, "members": [users or groups]}')
+            raise Refused(text('bind takes {{"role": name, "members": [users or groups]}}'))
         self.state.team = {**self.state.team, role: tuple(str(m) for m in members)}
 
     def authorize(self, node: NodeDefinition, command: Command) -> None:
@@ -355,7 +372,13 @@ class ProcessRun(Work):
         if may_act(self.state.team, (node.lane,), command.user, command.groups):
             return
         raise Refused(
-            f"{command.user} may not complete {node.label!r}: only the case team's {node.lane} may"
+            text(
+                "{user} may not {action} {item!r}: only the case team's {roles} may",
+                user=command.user,
+                action=verb("complete"),
+                item=node.label,
+                roles=node.lane,
+            )
         )
 
     def child_ended(self, action: str, iid: str, data: dict[str, Any]) -> None:
@@ -363,7 +386,7 @@ class ProcessRun(Work):
         go on; a terminated child terminates the activity, a failed one records an incident."""
         instance = self.state.items.get(iid)
         if instance is None or instance.state != "active":
-            raise Refused(f"no active call activity {iid!r}")
+            raise Refused(text("no active call activity {instance!r}", instance=iid))
         if action == "child_completed":
             if data:
                 self.write(data, paths=False)
@@ -390,7 +413,12 @@ class ProcessRun(Work):
                 and self.node(instance.id).kind in RETRIED
             ):
                 return instance.id
-        raise Refused(f"no script, service or business-rule task {item!r} waits with an incident")
+        raise Refused(
+            text(
+                "no script, service or business-rule task {item!r} waits with an incident",
+                item=item,
+            )
+        )
 
     def retry(self, iid: str) -> None:
         """Run the task again: its incidents are cleared when it succeeds; a new failure records
@@ -418,21 +446,27 @@ class ProcessRun(Work):
         if exact is not None and item not in self.definition.nodes:
             node = self.definition.nodes[exact.item]
             if node.kind not in WAITING and node.id not in self.held:
-                raise Refused(f"{node.label!r} is not a user or manual task")
+                raise Refused(text("{item!r} is not a user or manual task", item=node.label))
             if exact.state != "active" or is_body(exact):
-                raise Refused(f"cannot complete {node.label!r}: it is {exact.state}")
+                raise Refused(cannot("complete", node.label, state_word(exact.state)))
             return item
         node = self.definition.nodes.get(item)
         if node is None:
-            raise Refused(f"no element {item!r} in process {self.definition.id!r}")
+            raise Refused(
+                text(
+                    "no element {item!r} in process {process!r}",
+                    item=item,
+                    process=self.definition.id,
+                )
+            )
         if node.kind not in WAITING and node.id not in self.held:
-            raise Refused(f"{node.label!r} is not a user or manual task")
+            raise Refused(text("{item!r} is not a user or manual task", item=node.label))
         instances = self.state.instances_of(item)
         for instance in instances:
             if instance.state == "active" and not is_body(instance):
                 return instance.id
         states = sorted({i.state for i in instances}) or ["absent"]
-        raise Refused(f"cannot complete {node.label!r}: it is {' / '.join(states)}")
+        raise Refused(cannot("complete", node.label, state_words(states)))
 
     def write(self, writes: dict[str, Any], *, paths: bool) -> None:
         """Write the process variables; each variable written is recorded."""

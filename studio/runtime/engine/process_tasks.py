@@ -10,6 +10,7 @@ Conventions (both readable and kept by bpmn-js, which round-trips the standard a
 
 from __future__ import annotations
 
+from studio.messages import text
 from studio.notation.bpmn_model import BusinessRuleTask, FlowNode, ServiceTask
 from studio.runtime.decisions import DecisionError, compile_table
 from studio.runtime.engine.definition import DecisionCall, DecisionLoader, DefinitionError
@@ -45,15 +46,32 @@ def compile_decision(node: BusinessRuleTask, decisions: DecisionLoader | None) -
     label = repr(node.name or node.id)
     if key is None:
         raise DefinitionError(
-            f"{node.id}: business-rule task {label} names no decision (implementation=...)"
+            text(
+                "{element}: business-rule task {item} names no decision (implementation=...)",
+                element=node.id,
+                item=label,
+            )
         )
     found = decisions(key) if decisions is not None else None
     if found is None:
-        raise DefinitionError(f"{node.id}: no DMN decision {key!r} in the project")
+        raise DefinitionError(
+            text(
+                "{element}: no DMN decision {decision!r} in the project",
+                element=node.id,
+                decision=key,
+            )
+        )
     try:
         table = compile_table(found)
     except DecisionError as exc:
-        raise DefinitionError(f"{node.id}: decision {key!r}: {exc.message}") from None
+        raise DefinitionError(
+            text(
+                "{element}: decision {decision!r}: {reason}",
+                element=node.id,
+                decision=key,
+                reason=exc.message,
+            )
+        ) from None
     return DecisionCall(table, tuple((name, name) for name in table.outputs))
 
 
@@ -67,10 +85,19 @@ def compile_service(node: ServiceTask) -> str:
     delegate = _vendor(node, VENDOR_DELEGATES)
     if delegate is not None:
         raise DefinitionError(
-            f"{node.id}: a vendor {delegate[0]} ({delegate[1]!r}) cannot run here; name a "
-            "studio.services handler in implementation=..."
+            text(
+                "{element}: a vendor {kind} ({name!r}) cannot run here; name a studio.services "
+                "handler in implementation=...",
+                element=node.id,
+                kind=delegate[0],
+                name=delegate[1],
+            )
         )
     name = service_name(node)
     if name is None:
-        raise DefinitionError(f"{node.id}: the service task names no handler (implementation=...)")
+        raise DefinitionError(
+            text(
+                "{element}: the service task names no handler (implementation=...)", element=node.id
+            )
+        )
     return name

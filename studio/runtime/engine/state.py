@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from studio.runtime.engine.layered_map import LayeredMap
+
 TERMINAL = frozenset({"completed", "terminated", "closed"})
 """States an item or case never leaves (a failed item can be reactivated)."""
 
@@ -24,12 +26,13 @@ class ItemInstance:
     memory: dict[str, set[int]] = field(default_factory=dict)  # criterion -> on-parts occurred
     occurrences: int = 0  # timer occurrences so far
     due: datetime | None = None  # when a person's task is due (its model's due date)
+    suspended_by_parent: bool = False  # suspended with parentSuspend: resumes with parentResume
 
     def clone(self) -> ItemInstance:
         return ItemInstance(
             self.id, self.item, self.stage, self.state, self.seq, self.required, self.resume_to,
             {k: set(v) for k, v in self.memory.items()} if self.memory else {},
-            self.occurrences, self.due,
+            self.occurrences, self.due, self.suspended_by_parent,
         )  # fmt: skip
 
 
@@ -39,6 +42,9 @@ class Timer:
     due: datetime
     occurrence: int
     started: datetime  # when the timer started: occurrences are counted from here
+    cycle: str | None = None
+    """The repeating interval an expression gave when the timer started (read once, like the
+    timer's first due time); None when the model writes the timer itself."""
 
 
 @dataclass(slots=True)
@@ -53,11 +59,24 @@ class HistoryEvent:
     user: str | None = None
 
 
-_CONTAINERS = ("items", "timers", "incidents", "by_item", "by_stage", "blocking")
+CONTAINERS = ("items", "timers", "incidents", "by_item", "by_stage", "blocking")
+"""The fields holding lists and dicts, shared between copies until one changes them."""
+
+
+LAYERED_FROM = 256
+"""From this many entries on, the item instances and the index by plan item are kept in a
+`LayeredMap` (copied in time independent of size) instead of a plain dict (copied entry by
+entry, which is faster for a small case)."""
 
 
 def copy_container(value: Any) -> Any:
-    return value.copy()  # a list or a dict: a shallow copy
+    """A shallow copy of a list or dict; a big dict becomes a `LayeredMap`."""
+    kind = type(value)  # not isinstance: a check against an abstract base class is slow
+    if kind is LayeredMap:
+        return value.copy()
+    if kind is dict and len(value) >= LAYERED_FROM:
+        return LayeredMap(dict(value))  # the last full copy: later ones share it
+    return value.copy()
 
 
 DERIVED = {"derived": True}
@@ -78,6 +97,7 @@ class CaseState:
     state: str = "active"
     data: dict[str, Any] = field(default_factory=dict)
     items: dict[str, ItemInstance] = field(default_factory=dict)
+    """Item instances by id: a dict, or a `LayeredMap` once the case is big (`copy_container`)."""
     timers: list[Timer] = field(default_factory=list)
     seq: int = 0
     incidents: list[str] = field(default_factory=list)
@@ -91,7 +111,7 @@ class CaseState:
     by_stage: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=DERIVED)
     blocking: dict[str, int] = field(default_factory=dict, metadata=DERIVED)
     """Per stage instance: how many children keep it from completing automatically."""
-    owned: set[str] = field(default_factory=lambda: set(_CONTAINERS), metadata=DERIVED)
+    owned: set[str] = field(default_factory=lambda: set(CONTAINERS), metadata=DERIVED)
     """The containers this state may change in place; the others are shared with the state it
     was copied from and are copied on their first change (`own`)."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from studio.expressions import CompiledExpression
 from studio.expressions.errors import ExpressionError
+from studio.messages import text
 from studio.runtime.engine.definition import TRUE
 from studio.runtime.engine.errors import Runaway
 from studio.runtime.engine.outcome import Effect, Outcome, Transition
@@ -59,8 +60,11 @@ class UnitOfWork:
                 budget -= 1
                 if budget < 0:
                     raise Runaway(
-                        f"more than {LOOP_BUDGET} operations in one command: a repetition rule or "
-                        "sentries that keep triggering each other"
+                        text(
+                            "more than {budget} operations in one command: a repetition rule or "
+                            "sentries that keep triggering each other",
+                            budget=LOOP_BUDGET,
+                        )
                     )
                 popleft()()
             self.budget = budget

@@ -8,17 +8,27 @@ which upgrades old formats.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
-from studio.runtime.engine.state import CaseState, HistoryEvent
+from studio.runtime.engine.layered_map import LayeredMap, changed_keys
+from studio.runtime.engine.state import (
+    CONTAINERS,
+    CaseState,
+    HistoryEvent,
+    ItemInstance,
+    copy_container,
+)
 from studio.runtime.store.serialize import (
     FORMAT_VERSION,
     Document,
     FormatError,
+    copy_json,
     dump,
     format_datetime,
     load,
@@ -53,25 +63,30 @@ class CaseRows:
     """The rows of one case (without case ids): what `save` diffs against what it loaded."""
 
     case: Row  # id, state, data (the case file), extra
-    items: dict[str, Row]
+    items: Mapping[str, Row]  # by instance id; never changed once made (rows of a version)
     timers: list[Row]
     format_version: int = FORMAT_VERSION
 
     @classmethod
     def of(cls, case: CaseState) -> CaseRows:
-        items = {}
-        for key, instance in case.items.items():
-            if key != instance.id:
-                raise ValueError(f"item instance {instance.id!r} is filed under {key!r}")
-            items[key] = to_row(instance, ITEM_COLUMNS)
-        timers = [
-            {"position": n, **to_row(timer, TIMER_COLUMNS)} for n, timer in enumerate(case.timers)
-        ]
-        try:
-            row = to_row(case, CASE_COLUMNS, skip=_TABLES)
-        except FormatError as exc:
-            raise FormatError(f"case {case.id!r}: {exc}") from None
-        return cls(row, items, timers)
+        items = {key: _item_row(key, instance) for key, instance in case.items.items()}
+        return cls(_case_row(case), items, _timer_rows(case))
+
+    @classmethod
+    def since(cls, before: Snapshot, case: CaseState) -> tuple[CaseRows, list[str] | None]:
+        """The rows of `case`, a state the engine made from `before.state`, and the ids of the
+        item instances whose rows may differ (None: some were removed, diff every row). Only
+        the instances the engine replaced are serialised again: it clones an instance before it
+        changes one (and a store hands out a clone of each instance a command reads)."""
+        keys = changed_keys(before.state.items, case.items)
+        if keys is None:
+            return cls.of(case), None
+        items = before.rows.items
+        if keys:
+            items = _layered(items)
+            for key in keys:
+                items[key] = _item_row(key, case.items[key])
+        return cls(_case_row(case), items, _timer_rows(case)), keys
 
     def document(self) -> Document:
         """The versioned case document these rows hold."""
@@ -82,6 +97,73 @@ class CaseRows:
 
     def to_state(self) -> CaseState:
         return load_state(self.document())
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A version of a case as a store holds it: its state, never handed out itself (callers get
+    a `handed_out` copy) nor changed, and its rows."""
+
+    state: CaseState
+    rows: CaseRows
+
+
+def handed_out(kept: CaseState) -> CaseState:
+    """A copy of a state a store keeps, for a caller: nothing in it reaches the kept state (item
+    instances are cloned when first read), and a command on it costs what it touches."""
+    copy = _own_containers(kept)
+    copy.items = LayeredMap(kept.items, ItemInstance.clone)
+    return copy
+
+
+def kept_copy(
+    case: CaseState, before: Snapshot | None = None, keys: list[str] | None = None
+) -> CaseState:
+    """A copy of `case` for a store to keep, sharing nothing with it. Given the version it was
+    made from and the instances that differ (`CaseRows.since`), only those are cloned; the
+    others are the kept instances of that version."""
+    copy = _own_containers(case)
+    if before is None or keys is None:
+        copy.items = {key: instance.clone() for key, instance in case.items.items()}
+    else:
+        copy.items = items = copy_container(before.state.items)
+        for key in keys:
+            items[key] = case.items[key].clone()
+    return copy
+
+
+def _own_containers(case: CaseState) -> CaseState:
+    """A copy of `case` with its own lists, dicts, timers and case file (items: see callers)."""
+    copy = case.copy()
+    for name in CONTAINERS:
+        if name != "items":
+            setattr(copy, name, copy_container(getattr(case, name)))
+    copy.data = copy_json(case.data)
+    copy.timers = [dataclasses.replace(timer) for timer in case.timers]
+    copy.parked = [dataclasses.replace(timer) for timer in case.parked]
+    copy.team = dict(case.team)
+    return copy
+
+
+def _layered(rows: Mapping[str, Row]) -> LayeredMap[str, Row]:
+    return rows.copy() if isinstance(rows, LayeredMap) else LayeredMap(dict(rows))
+
+
+def _item_row(key: str, instance: ItemInstance) -> Row:
+    if key != instance.id:
+        raise ValueError(f"item instance {instance.id!r} is filed under {key!r}")
+    return to_row(instance, ITEM_COLUMNS)
+
+
+def _timer_rows(case: CaseState) -> list[Row]:
+    return [{"position": n, **to_row(t, TIMER_COLUMNS)} for n, t in enumerate(case.timers)]
+
+
+def _case_row(case: CaseState) -> Row:
+    try:
+        return to_row(case, CASE_COLUMNS, skip=_TABLES)
+    except FormatError as exc:
+        raise FormatError(f"case {case.id!r}: {exc}") from None
 
 
 def to_row(obj: Any, columns: dict[str, str], skip: frozenset[str] = frozenset()) -> Row:

@@ -9,7 +9,7 @@ Every table's `extra` JSON holds the fields of the stored object that have no co
   case document the rows hold; `data` is the case file, written only when it changed; `extra` has
   the engine's definition id, seq, incidents, case team.
 - `case_items`: one row per item instance, so a command reads and writes only what it touches;
-  `extra` holds required, resume_to, on-part memory, occurrences.
+  `extra` holds required, resume_to, on-part memory, occurrences, suspended_by_parent.
 - `case_timers`: the case's pending timers in list order, indexed on `due` for the clock driver.
 - `case_history`: the audit trail, append-only, ordered by `seq` within a case.
 """

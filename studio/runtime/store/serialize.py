@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from studio.runtime.engine.state import CaseState
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 5
 """The version of the documents `dump_state` writes."""
 
 Document = dict[str, Any]
@@ -95,6 +95,11 @@ def _json_decode(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_decode(item) for item in value]
     return value
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists and scalars)."""
+    return _json_decode(value)
 
 
 def _decode_datetime(value: Any) -> datetime:
@@ -308,10 +313,38 @@ def _add_due_dates_and_parked_timers(document: Document) -> Document:
     return document
 
 
+@upgrader(from_version=3)
+def _mark_items_suspended_by_their_parent(document: Document) -> Document:
+    """Version 4 tells an item suspended with its stage (parentSuspend, undone by parentResume)
+    from one suspended on its own. Before, resuming a stage resumed every suspended child: a
+    suspended child of a suspended stage counts as suspended by its parent."""
+    items = document["case"].get("items", {})
+    for item in items.values():
+        stage = items.get(item.get("stage") or "")
+        item["suspended_by_parent"] = (
+            item.get("state") == "suspended"
+            and item.get("resume_to") is not None
+            and stage is not None
+            and stage.get("state") == "suspended"
+        )
+    return document
+
+
+@upgrader(from_version=4)
+def _add_timer_cycles(document: Document) -> Document:
+    """Version 5 keeps with a timer the repeating interval its expression gave (none before:
+    such a timer fired once)."""
+    case = document["case"]
+    for timer in [*case.get("timers", []), *case.get("parked", [])]:
+        timer.setdefault("cycle", None)
+    return document
+
+
 __all__ = [
     "FORMAT_VERSION",
     "UPGRADERS",
     "FormatError",
+    "copy_json",
     "dump",
     "dump_state",
     "format_datetime",

@@ -134,3 +134,20 @@ task_assignments = sa.Table(
 )
 """Who works a task (migration 0004): claimed by a user or delegated to one; gone when the
 task is no longer active."""
+
+simulation_runs = sa.Table(
+    "simulation_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(NAME), nullable=False, index=True),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("finished_at", UtcDateTime),
+    sa.Column("file", sa.String(ID * 2), nullable=False),
+    sa.Column("spec", sa.Text, nullable=False),
+    sa.Column("origin", JSON),
+    sa.Column("result", JSON),
+)
+"""A simulation run (migration 0006): who ran which `*.sim.json` (its text as run, an edited one
+included) of which project version or deployment (`origin`), when, and its result. The row is
+inserted when the run starts, so that its number is unique across server processes; `result`
+stays empty until it finishes (a run whose server died never gets one)."""

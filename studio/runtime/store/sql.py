@@ -3,16 +3,20 @@
 One transaction per call. `save` bumps the version with
 ``UPDATE cases SET version = version + 1 WHERE id = :id AND version = :expected`` and treats a row
 count of 0 as a conflict, then writes only the item and timer rows that differ from what that
-version held. What a version held comes from an identity map of the rows last loaded or saved
-(rows of a version never change: every write makes a new version); on a miss, the rows are read
-inside the transaction, after the version check has locked the case.
+version held. What a version held comes from an identity map of the state and rows last loaded
+or saved (a version never changes: every write makes a new version); on a miss, the rows are read
+inside the transaction, after the version check has locked the case. `load` reads the case row,
+and the item and timer rows only when the map does not hold that version already; then it hands
+out a copy of the version's state that clones an item instance when it is first read. Saving a
+state the engine made from that copy serialises only the instances it read or replaced
+(`CaseRows.since`), so the CPU a command costs follows what it touched, not the case's size.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -33,9 +37,12 @@ from studio.runtime.store.migrate import ensure_migrated
 from studio.runtime.store.rows import (
     CaseRows,
     Row,
+    Snapshot,
+    handed_out,
     history_event,
     history_row,
     item_row,
+    kept_copy,
     same,
     timer_row,
 )
@@ -107,7 +114,7 @@ class SqlStore:
             self._insert(connection, case_items, case.id, list(rows.items.values()))
             self._insert(connection, case_timers, case.id, rows.timers)
             self._insert(connection, case_history, case.id, events)
-        self._snapshots.put(case.id, 1, rows)
+        self._snapshots.put(case.id, 1, Snapshot(kept_copy(case), rows))
         return 1
 
     def load(self, case_id: str) -> StoredCase:
@@ -115,11 +122,15 @@ class SqlStore:
             found = connection.execute(sql.LOAD_CASE, {"case_id": case_id}).one_or_none()
             if found is None:
                 raise CaseNotFound(f"no case {case_id!r}")
-            items, timers = self._read_rows(connection, case_id)
-        rows = CaseRows(_case_row(found), items, timers, found.format_version)
-        state = rows.to_state()
-        if found.format_version == FORMAT_VERSION:
-            self._snapshots.put(case_id, found.version, rows)
+            seen = self._snapshots.get(case_id, found.version)
+            if seen is None or found.format_version != FORMAT_VERSION:
+                items, timers = self._read_rows(connection, case_id)
+        if seen is None or found.format_version != FORMAT_VERSION:
+            rows = CaseRows(_case_row(found), items, timers, found.format_version)
+            seen = Snapshot(rows.to_state(), rows)
+            if found.format_version == FORMAT_VERSION:
+                self._snapshots.put(case_id, found.version, seen)
+        state = handed_out(seen.state)
         return StoredCase(state, found.version, found.definition_key, found.definition_version)
 
     def save(
@@ -131,9 +142,10 @@ class SqlStore:
     ) -> int:
         if new_state.id != case_id:
             raise ValueError(f"saving case {new_state.id!r} as {case_id!r}")
-        new = CaseRows.of(new_state)
         events = [history_row(e) for e in history]
-        old = self._snapshots.get(case_id, expected_version)
+        before = self._snapshots.get(case_id, expected_version)
+        new, keys = CaseRows.since(before, new_state) if before else (CaseRows.of(new_state), None)
+        old = before.rows if before else None
         values = {"new_state": new.case["state"], "new_updated_at": self._clock()}
         for column in ("data", "extra"):  # the case file is written only when it changed
             if old is None or not same(old.case[column], new.case[column]):
@@ -148,7 +160,7 @@ class SqlStore:
                     self._refuse(connection, case_id, expected_version)
                 if old is None:
                     old = self._stored_rows(connection, case_id)
-                self._write_items(connection, case_id, old.items, new.items)
+                self._write_items(connection, case_id, old.items, new.items, keys)
                 if not same(old.timers, new.timers):
                     connection.execute(sql.DELETE_TIMERS, {"case_id": case_id})
                     self._insert(connection, case_timers, case_id, new.timers)
@@ -156,7 +168,8 @@ class SqlStore:
         except BaseException:
             self._snapshots.drop(case_id)
             raise
-        self._snapshots.put(case_id, expected_version + 1, new)
+        kept = kept_copy(new_state, before, keys)
+        self._snapshots.put(case_id, expected_version + 1, Snapshot(kept, new))
         return expected_version + 1
 
     def history(self, case_id: str) -> list[HistoryEvent]:
@@ -234,11 +247,17 @@ class SqlStore:
 
     @staticmethod
     def _write_items(
-        connection: Connection, case_id: str, old: dict[str, Row], new: dict[str, Row]
+        connection: Connection,
+        case_id: str,
+        old: Mapping[str, Row],
+        new: Mapping[str, Row],
+        keys: Iterable[str] | None,
     ) -> None:
-        changed = [row for key, row in new.items() if key in old and not same(old[key], row)]
-        added = [row for key, row in new.items() if key not in old]
-        removed = [key for key in old if key not in new]
+        """Write the rows that differ; `keys`: the only ones that may (None: any may)."""
+        pairs = new.items() if keys is None else [(key, new[key]) for key in keys]
+        changed = [row for key, row in pairs if key in old and not same(old[key], row)]
+        added = [row for key, row in pairs if key not in old]
+        removed = [key for key in old if key not in new] if keys is None else []
         if changed:
             connection.execute(
                 sql.UPDATE_ITEM,
@@ -269,14 +288,14 @@ class SqlStore:
 
 
 class _Snapshots:
-    """An LRU map case id -> (version, rows as that version stored them); thread-safe."""
+    """An LRU map case id -> (version, `Snapshot` of that version); thread-safe."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[int, CaseRows]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[int, Snapshot]] = OrderedDict()
 
-    def get(self, case_id: str, version: int) -> CaseRows | None:
+    def get(self, case_id: str, version: int) -> Snapshot | None:
         with self._lock:
             entry = self._entries.get(case_id)
             if entry is None or entry[0] != version:
@@ -284,11 +303,11 @@ class _Snapshots:
             self._entries.move_to_end(case_id)
             return entry[1]
 
-    def put(self, case_id: str, version: int, rows: CaseRows) -> None:
+    def put(self, case_id: str, version: int, snapshot: Snapshot) -> None:
         if self.size <= 0:
             return
         with self._lock:
-            self._entries[case_id] = (version, rows)
+            self._entries[case_id] = (version, snapshot)
             self._entries.move_to_end(case_id)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)

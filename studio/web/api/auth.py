@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from studio.runtime.users import LoginRefused
 from studio.web.api import api
-from studio.web.auth import csrf, runtime
+from studio.web.auth import csrf, log_in, runtime
 from studio.web.errors import ApiError
 
 
@@ -19,7 +19,7 @@ def issue_token():
     ):
         raise ApiError(400, "bad-request", 'send {"username": ..., "password": ...}')
     try:
-        user = runtime().users.authenticate(body["username"], body["password"])
+        user = log_in(body["username"], body["password"])
     except LoginRefused as exc:
         details = {"retry_after": exc.retry_after} if exc.retry_after else None
         raise ApiError(401, "login-refused", exc.reason, details) from None

@@ -9,10 +9,11 @@ from typing import Any
 from flask import g, jsonify, request
 
 from studio.host.cases import ActionError, Actor, CaseHost
+from studio.runtime.engine.team import may_act
 from studio.runtime.store.base import ConflictError
 from studio.runtime.users import User
 from studio.web.api import api
-from studio.web.api.visibility import may_see
+from studio.web.api.visibility import case_roles, may_see
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
 
@@ -127,6 +128,8 @@ def act(case_id: str):
     assert user is not None
     if action.get("retry") == "@case" and not user.has("admin"):
         raise ApiError(403, "forbidden", "retrying a case's incidents needs the role admin")
+    if "bind" in action and not user.has("admin"):
+        _check_may_bind(case_id, action, user)
     try:
         case_host().act(case_id, action, actor(user))
     except ActionError as exc:
@@ -134,6 +137,21 @@ def act(case_id: str):
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
     return jsonify(case_host().view(case_id))
+
+
+def _check_may_bind(case_id: str, action: dict[str, Any], user: User) -> None:
+    """Only an admin or a member of the case team (someone who may act in one of the case's
+    roles) binds members to a role: a case worker who merely sees the case, through work open
+    to everyone, may not bind themselves into the team."""
+    family = case_host().family(case_id)
+    state = next(state for ident, _, state in family if ident == case_id)
+    roles = set(state.team) | case_roles(family)
+    if not may_act(state.team, roles, user.username, user.groups):
+        raise ApiError(
+            403, "forbidden",
+            f"{user.username} may not bind case roles of {case_id!r}: only an admin or a member "
+            "of the case team may",
+        )  # fmt: skip
 
 
 @api.get("/cases/<case_id>/history")

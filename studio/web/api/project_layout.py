@@ -26,6 +26,17 @@ LAYOUT_TIMEOUT = 20.0
 @api.post("/projects/<int:project_id>/layout")
 @requires("analyst", "admin")
 def layout_project_model(project_id: int) -> Any:
+    path, model = read_posted_model(project_id)
+    try:
+        laid_out = layout_model(model, timeout=LAYOUT_TIMEOUT)
+    except LayoutError as exc:
+        raise ApiError(422, "layout-failed", f"the diagram could not be laid out: {exc}") from None
+    return jsonify({"path": path, "xml": write_model(laid_out).decode("utf-8")})
+
+
+def read_posted_model(project_id: int) -> tuple[str, Any]:
+    """The request's `{"path", "xml"}`, for an existing project: the path and the model read
+    through the hardened reader (ApiError 400, 404 or 422 otherwise)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "bad-request", 'send a JSON object: {"path": ..., "xml": ...}')
@@ -50,8 +61,4 @@ def layout_project_model(project_id: int) -> Any:
         raise ApiError(
             422, "invalid-model", f"{path}: the file holds a {type(model).notation.upper()} model"
         )
-    try:
-        laid_out = layout_model(model, timeout=LAYOUT_TIMEOUT)
-    except LayoutError as exc:
-        raise ApiError(422, "layout-failed", f"the diagram could not be laid out: {exc}") from None
-    return jsonify({"path": path, "xml": write_model(laid_out).decode("utf-8")})
+    return path, model

@@ -8,18 +8,25 @@ simulation per user); progress goes to the user's Socket.IO room as `simulation`
 `POST /api/v1/projects/{id}/versions/{n}/simulations {"file": "path.sim.json", "spec": {...}}`
 simulates a file of a project version instead (copied to a temporary folder the job removes when
 it ends); `spec`, when given, replaces the file's content (an edited simulation).
+
+A finished run is stored in the database (`SimulationRunStore`) with its sim file as run, who,
+when and where from, under its job's id: `GET /api/v1/simulation-runs` lists the user's,
+`GET /api/v1/simulation-runs/{id}` gives one (result and sim file), also after a restart.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import isodate
 from flask import current_app, jsonify, request
 
-from studio.simulation.jobs import AlreadyRunning, SimulationJobs
+from studio.runtime.store.simulation_runs import SimulationRunStore, StoredRun
+from studio.simulation.jobs import AlreadyRunning, Job, SimulationJobs
 from studio.web.api import api
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
@@ -34,9 +41,75 @@ def jobs() -> SimulationJobs:
         from studio.web.live import simulation_events
 
         live = current_app.extensions.get("studio_live")
-        found = SimulationJobs(simulation_events(current_app) if live is not None else None)
+        events = simulation_events(current_app) if live is not None else None
+        stored = runs()
+        found = SimulationJobs(events, store_finished(stored), name=reserve_in(stored))
         current_app.extensions["studio_simulations"] = found
     return found
+
+
+def runs() -> SimulationRunStore:
+    """The server's store of finished runs."""
+    found = current_app.extensions.get("studio_simulation_runs")
+    if found is None:
+        found = SimulationRunStore(runtime().engine)
+        current_app.extensions["studio_simulation_runs"] = found
+    return found
+
+
+def store_finished(store: SimulationRunStore):
+    """The jobs' `on_finished`: store the run with its sim file as run (read before the job's
+    temporary folder goes); called from the job's listener thread, outside any request."""
+
+    def finished(job: Job) -> str:
+        origin = job.origin or {}
+        return store.save(
+            job.id,
+            user=job.user,
+            file=origin.get("file") or job.file.name,
+            spec=job.file.read_text(encoding="utf-8", errors="replace"),
+            result=job.result or {},
+            started=datetime.fromtimestamp(job.started, UTC),
+            finished=datetime.now(UTC),
+            origin=job.origin,
+        )
+
+    return finished
+
+
+def reserve_in(store: SimulationRunStore):
+    """The jobs' `name`: a run id from a row of the store, unique across server processes."""
+
+    def name(user: str, file: Path) -> str:
+        return store.reserve(user, file.name, datetime.now(UTC))
+
+    return name
+
+
+def stored_job(run: StoredRun) -> Job:
+    """A stored run as a finished job, for the pages and answers that show jobs."""
+    cases = (run.result.get("cases") or {}).get("arrived", 0)
+    return Job(
+        run.id, run.user, Path(run.file), state="done", done=cases, total=cases,
+        result=run.result, origin=run.origin, started=run.started.timestamp(), saved_as=run.id,
+    )  # fmt: skip
+
+
+def runs_of(user: str) -> list[Job]:
+    """The user's runs, newest first: those of this server process still running or not stored
+    (failed, cancelled), and every stored run, also of earlier server processes."""
+    live = [job for job in jobs().of(user) if job.saved_as is None]
+    stored = [stored_job(run) for run in runs().of(user)]
+    return sorted([*live, *stored], key=lambda job: job.started, reverse=True)
+
+
+def run_of(user: str, run_id: str) -> Job | None:
+    """The user's run `run_id` (a job of this process or a stored run), or None."""
+    job = jobs().get(run_id)
+    if job is None:
+        stored = runs().get(run_id)
+        job = stored_job(stored) if stored is not None else None
+    return job if job is not None and job.user == user else None
 
 
 @api.post("/simulations")
@@ -59,12 +132,53 @@ def start_simulation():
     path = Path(folder) / name
     if not path.is_file():
         raise ApiError(404, "not-found", f"the deployment has no {name}")
-    return _started(path)
+    return _started(path, {"deployment": body["deployment"], "file": name})
+
+
+MAX_CASES = 1_000_000
+"""The most cases one run from the studio simulates (over all replications)."""
+MAX_REPLICATIONS = 100
+MAX_HORIZON = timedelta(days=366 * 5)
+
+
+def too_big(spec: Any) -> str | None:
+    """Why a simulation is too big to run on the shared server, or None. The command line
+    (`studio simulate`) has no such limits: it runs on the tester's own machine."""
+    if not isinstance(spec, dict):
+        return None
+    cases, replications = spec.get("cases"), spec.get("replications", 1)
+    if isinstance(replications, int) and replications > MAX_REPLICATIONS:
+        return f"at most {MAX_REPLICATIONS} replications run in the studio, not {replications}"
+    runs = replications if isinstance(replications, int) and replications > 0 else 1
+    if isinstance(cases, int) and cases * runs > MAX_CASES:
+        return (
+            f"at most {MAX_CASES:,} cases (over all replications) run in the studio, "
+            f"not {cases * runs:,}: run bigger simulations with `studio simulate`"
+        )
+    horizon = spec.get("horizon")
+    if isinstance(horizon, str):
+        try:
+            length = isodate.parse_duration(horizon)
+        except (isodate.ISO8601Error, ValueError):
+            return None  # the loader says what is wrong with it
+        if isinstance(length, isodate.Duration):
+            length = length.totimedelta(start=datetime(2026, 1, 1, tzinfo=UTC))
+        if length > MAX_HORIZON:
+            return f"a horizon of at most five years runs in the studio, not {horizon}"
+    return None
 
 
 def _started(path: Path, origin: dict | None = None, workdir: Any = None):
     user = current_user()
     assert user is not None
+    try:
+        reason = too_big(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        reason = None  # unreadable: the run says why
+    if reason is not None:
+        if workdir is not None:
+            workdir.cleanup()
+        raise ApiError(422, "invalid-simulation", f"{path.name}: {reason}")
     try:
         job = jobs().start(user.username, path, origin, workdir)
     except AlreadyRunning as exc:
@@ -179,3 +293,34 @@ def _own(job_id: str):
     if job is None or job.user != user.username:
         raise ApiError(404, "not-found", f"no simulation {job_id!r}")
     return job
+
+
+@api.get("/simulation-runs")
+@requires(*ROLES)
+def list_simulation_runs():
+    user = current_user()
+    assert user is not None
+    return jsonify({"runs": [_listed(job) for job in runs_of(user.username)]})
+
+
+@api.get("/simulation-runs/<run_id>")
+@requires(*ROLES)
+def get_simulation_run(run_id: str):
+    user = current_user()
+    assert user is not None
+    stored = runs().get(run_id)
+    if stored is None or stored.user != user.username:
+        raise ApiError(404, "not-found", f"no stored simulation run {run_id!r}")
+    return jsonify({**_listed(stored_job(stored)), "result": stored.result, "spec": stored.spec,
+                    "finished": _iso(stored.finished)})  # fmt: skip
+
+
+def _listed(job: Job) -> dict[str, Any]:
+    shown = {key: value for key, value in job.as_json().items() if key != "result"}
+    shown["started"] = _iso(datetime.fromtimestamp(job.started, UTC))
+    shown["stored"] = job.saved_as
+    return shown
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

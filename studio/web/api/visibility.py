@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from studio.host.work import work_item
+from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.state import CaseState
 from studio.runtime.engine.team import may_act
 from studio.runtime.users import User
@@ -37,3 +38,16 @@ def tasks_of(user: User, state: CaseState, definition: Any):
         allowed = role is None or may_act(state.team, (role,), user.username, user.groups)
         if allowed or sees_everything(user):
             yield instance, label, role
+
+
+def case_roles(family: list[tuple[str, Any, CaseState]]) -> set[str]:
+    """The case roles a case and what it started name (performers, authorized and planning
+    roles, lanes)."""
+    found: set[str] = set()
+    for _, definition, _ in family:
+        if isinstance(definition, CaseDefinition):
+            for item in definition.items.values():
+                found |= {r for r in (item.performer, *item.authorized_roles, *item.planners) if r}
+        else:
+            found |= {n.lane for n in definition.nodes.values() if getattr(n, "lane", None)}
+    return found

@@ -8,6 +8,7 @@ which send the page's CSRF token.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from flask_babel import gettext, lazy_gettext
 
 from studio.host.cases import ActionError
 from studio.host.executor import JobExecutor
+from studio.host.worker import in_process_executor
 from studio.runtime import audit
 from studio.runtime.users import MIN_PASSWORD, ROLES
+from studio.web.areas.admin_incidents import cases_with_incidents
 from studio.web.auth import current_user, runtime
 from studio.web.studio_pages import page
 
@@ -51,6 +54,12 @@ CHANGE_LABELS = {
     "user.deactivate": lazy_gettext("deactivated"),
     "user.revoke-tokens": lazy_gettext("revoked the API tokens of"),
     "login.locked": lazy_gettext("locked after failed logins:"),
+}
+INCIDENT_KINDS = {
+    "timer": lazy_gettext("A timer failed"),
+    "loop": lazy_gettext("Loop budget exceeded"),
+    "task": lazy_gettext("A task failed"),
+    "other": lazy_gettext("A step failed"),
 }
 RECENT = 8
 CASE_PAGE = "casework.case"
@@ -99,7 +108,10 @@ def users() -> Any:
 @blueprint.get("/admin/incidents")
 @page("admin")
 def incidents() -> Any:
-    return render_template("admin/incidents.html", incidents=open_incidents(), strings=_strings())
+    found = cases_with_incidents(runtime().store, runtime().host.unit(), _executor().jobs("failed"))
+    return render_template(
+        "admin/incidents.html", cases=found, kinds=INCIDENT_KINDS, strings=_strings()
+    )
 
 
 @blueprint.get("/admin/jobs")
@@ -121,6 +133,7 @@ def jobs() -> Any:
         jobs=listed,
         state=state,
         executor_running=runtime().executor is not None and status["running"],
+        workers_elsewhere=not in_process_executor(os.environ),
         strings=_strings(),
     )
 
@@ -182,6 +195,8 @@ def _strings() -> dict[str, Any]:
         "revoked": gettext("API tokens of {user} revoked: {count}."),
         "retried": gettext("The incidents of case {case} were cleared; its timers run again."),
         "retrying": gettext("Retrying case {case}…"),
+        "dismissed": gettext("The incidents of case {case} were dismissed."),
+        "task_retried": gettext("Task {task} of case {case} ran again."),
         "need_username": gettext("Enter a username."),
         "need_password": gettext("Enter a password of at least {min} characters."),
         "need_role": gettext("Choose at least one role."),

@@ -15,8 +15,8 @@ from flask import Blueprint, render_template
 from flask_babel import gettext
 
 from studio.deploy.deployments import UnknownDeployment
-from studio.runtime.engine.definition import CaseDefinition
 from studio.web.api.cases import case_host, visible_case
+from studio.web.api.visibility import case_roles
 from studio.web.auth import runtime
 from studio.web.errors import ApiError
 from studio.web.studio_pages import BUILT, DIAGRAMS, WORKERS, error_page, page
@@ -52,23 +52,11 @@ def case(case_id: str) -> Any:
         case=view,
         name=family[0][1].name or view["definition"],
         plan=getattr(family[0][1], "plan", ""),
-        roles=_roles(family),
+        roles=sorted(case_roles(family)),
         diagram=diagram,
         built=BUILT.is_file(),
         strings=_common() | _worklist_strings() | _case_strings(),
     )
-
-
-def _roles(family: list[tuple[str, Any, Any]]) -> list[str]:
-    """The case roles the case and what it started name (performers, authorized roles, lanes)."""
-    found: set[str] = set()
-    for _, definition, _ in family:
-        if isinstance(definition, CaseDefinition):
-            for item in definition.items.values():
-                found |= {r for r in (item.performer, *item.authorized_roles) if r}
-        else:
-            found |= {n.lane for n in definition.nodes.values() if getattr(n, "lane", None)}
-    return sorted(found)
 
 
 def _definitions() -> list[dict[str, str]]:

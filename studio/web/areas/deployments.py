@@ -147,4 +147,6 @@ def _strings() -> dict[str, str]:
         "migrated": gettext("Cases moved to version {version}: {count}."),
         "migrate_button": gettext("Migrate the cases that map ({count})"),
         "unmapped": gettext("{item} ({state}): {reason}"),
+        "none_started": gettext("none"),
+        "started_what": gettext("({definition})"),
     }  # fmt: skip

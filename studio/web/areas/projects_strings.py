@@ -38,6 +38,21 @@ def editor_strings() -> dict[str, str]:
         "layingOut": gettext("Laying the diagram out…"),
         "laidOut": gettext("Laid out again: save to keep it, or undo by reloading."),
         "layoutFailed": gettext("Not laid out: {reason}"),
+        "hiddenOne": gettext(
+            "This file holds a process the diagram does not show: {names}. It is kept when you "
+            "save, but you cannot see or edit it here."
+        ),
+        "hiddenMany": gettext(
+            "This file holds {count} processes the diagram does not show: {names}. They are kept "
+            "when you save, but you cannot see or edit them here."
+        ),
+        "pooling": gettext("Putting every process in a pool…"),
+        "pooled": gettext(
+            "Every process is now a pool, laid out again: save to keep it, or put it back as it "
+            "was."
+        ),
+        "poolsFailed": gettext("The processes were not put in pools: {reason}"),
+        "unpooled": gettext("Put back as it was before the pools."),
         "leave": gettext("Your changes are not saved. Leave anyway?"),
         "network": gettext("the server could not be reached"),
         "downloaded": gettext("Downloaded {file}."),

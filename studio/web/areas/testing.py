@@ -13,6 +13,7 @@ The pages call the REST API (`project_tests.py`, `simulations.py`); their script
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -146,8 +147,9 @@ def simulation_report(job_id: str) -> Any:
     if job.state != "done" or job.result is None:
         return render_template("testing/report.html", job=job, run=_run_summary(job), report=None,
                                strings=simulation_strings(), built=BUILT.is_file(),
-                               notation=None)  # fmt: skip
+                               notation=None, spec=None)  # fmt: skip
     report = report_view(job.result)
+    spec = _stored_spec(job)
     origin = job.origin or {}
     model = origin.get("model")
     notation = DIAGRAMS.get(PurePosixPath(model).suffix.lower()) if model else None
@@ -157,6 +159,7 @@ def simulation_report(job_id: str) -> Any:
         run=_run_summary(job),
         report=report,
         heat=heat_levels(job.result),
+        spec=spec,
         notation=notation,
         built=BUILT.is_file(),
         strings=simulation_strings(),
@@ -189,18 +192,31 @@ def simulation_compare() -> Any:
 
 
 def _jobs_of_user() -> list[Job]:
-    from studio.web.api.simulations import jobs
+    """The user's runs: stored ones (also of earlier server processes) and this process's."""
+    from studio.web.api.simulations import runs_of
 
     user = current_user()
-    return jobs().of(user.username) if user is not None else []
+    return runs_of(user.username) if user is not None else []
+
+
+def _stored_spec(job: Job) -> str | None:
+    """The sim file a stored run ran, pretty-printed when it is JSON."""
+    from studio.web.api.simulations import runs
+
+    stored = runs().get(job.saved_as) if job.saved_as else None
+    if stored is None:
+        return None
+    try:
+        return json.dumps(json.loads(stored.spec), indent=2, ensure_ascii=False)
+    except ValueError:
+        return stored.spec
 
 
 def _own_job(job_id: str) -> Job | None:
-    from studio.web.api.simulations import jobs
+    from studio.web.api.simulations import run_of
 
     user = current_user()
-    job = jobs().get(job_id) if job_id else None
-    return job if job is not None and user is not None and job.user == user.username else None
+    return run_of(user.username, job_id) if job_id and user is not None else None
 
 
 def state_names() -> dict[str, str]:
@@ -214,10 +230,17 @@ def state_names() -> dict[str, str]:
 
 def _run_summary(job: Job) -> dict[str, Any]:
     origin = job.origin or {}
-    where = f"{origin['key']} v{origin['version']}" if "key" in origin else gettext("deployment")
+    if "key" in origin:
+        where = f"{origin['key']} v{origin['version']}"
+    elif "deployment" in origin:
+        where = gettext("deployment %(id)s", id=origin["deployment"])
+    else:
+        where = gettext("deployment")
     cases = origin.get("cases")
     return {
         "id": job.id,
+        "when": datetime.fromtimestamp(job.started, UTC),
+        "stored": job.saved_as is not None,
         "file": origin.get("file") or job.file.name,
         "where": where,
         "edited": bool(origin.get("edited")),

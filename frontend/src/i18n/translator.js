@@ -1,0 +1,18 @@
+// A diagram-js `translate` function for one dictionary: the template's translation (the
+// template itself when the dictionary has none), with its {placeholders} filled in.
+
+/**
+ * @param {Object<string, string>} dictionary  English template -> translation
+ * @return {(template: string, replacements?: Object<string, *>) => string}
+ */
+export function translator(dictionary) {
+  return (template, replacements = {}) =>
+    (dictionary[template] ?? template).replace(/\{([^}]+)\}/g, (whole, key) =>
+      key in replacements ? String(replacements[key]) : whole,
+    );
+}
+
+/** Whether the page is in French (its <html lang>). */
+export function pageIsFrench() {
+  return (document.documentElement.lang || '').toLowerCase().startsWith('fr');
+}

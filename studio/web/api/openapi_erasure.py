@@ -1,0 +1,89 @@
+"""The OpenAPI description of the erasure route (studio/web/api/erasure.py), merged into the
+document of studio/web/api/openapi.py (`with_areas`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio.ops.erasure import MAX_PATHS, PATH
+
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+ERASURE = {
+    "type": "object",
+    "required": ["case", "paths", "cases", "values", "history_events"],
+    "properties": {
+        "case": {"type": "string"},
+        "paths": {"type": "array", "items": {"type": "string"}},
+        "cases": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the cases of the family whose case file held a value at a path",
+        },
+        "values": {"type": "integer", "description": "values replaced by the marker"},
+        "history_events": {
+            "type": "integer",
+            "description": "history events whose text repeated an erased value",
+        },
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+PATHS = {
+    "/cases/{case_id}/erasure": {
+        "post": {
+            "summary": "Erase one person's data in a case file; admin",
+            "description": (
+                'The values at the dotted paths become "[erased]" in the case, the processes and '
+                "sub-cases of its family, the data they started with and history texts that "
+                "repeat them. Not a command: nothing in the case moves. The case's history gains "
+                "an `erase` event and the audit trail a `case.erasure` entry (who, when, which "
+                "paths; never the values)."
+            ),
+            "parameters": [CASE_ID],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["paths"],
+                            "properties": {
+                                "paths": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "maxItems": MAX_PATHS,
+                                    "items": {
+                                        "type": "string",
+                                        "pattern": PATH.pattern,
+                                        "examples": ["applicant.email"],
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "what was erased",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Erasure"}}
+                    },
+                },
+                "400": _error("malformed request or path"),
+                "401": _error("not logged in"),
+                "403": _error("the role admin is missing"),
+                "404": _error("no such case"),
+                "422": _error("the case file has no value at any of the paths"),
+            },
+        }
+    }
+}
+SCHEMAS = {"Erasure": ERASURE}

@@ -1,0 +1,102 @@
+"""/admin/incidents lists every kind of incident: a timer that failed (Retry puts it back on the
+schedule) and a user's action that ran past the loop budget (rolled back: nothing to retry, the
+page says why and offers Dismiss)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+from tests.runtime.engine_helpers import case_xml, on, task
+from tests.web.conftest import ADMIN_PASSWORD, admin
+from tests.web.test_pages import csrf_token
+
+HOURS = timedelta(hours=2)  # the reminder timer (PT1H) is due: its failure parks it
+REPEAT = "<itemControl><repetitionRule/></itemControl>"
+LOOPING = (
+    task("go", name="Approve") + f'<planItem id="m1" name="Loop A" definitionRef="ms1">{REPEAT}'
+    '<entryCriterion id="e1" sentryRef="s1"/><entryCriterion id="e1b" sentryRef="s_go"/></planItem>'
+    f'<planItem id="m2" name="Loop B" definitionRef="ms2">{REPEAT}'
+    '<entryCriterion id="e2" sentryRef="s2"/></planItem>'
+    '<milestone id="ms1" name="A"/><milestone id="ms2" name="B"/>'
+    '<planItem id="t" name="Reminder" definitionRef="tl"/>'
+    '<timerEventListener id="tl"><timerExpression>PT1H</timerExpression></timerEventListener>'
+    + on("m2", "occur", "s1")
+    + on("m1", "occur", "s2")
+    + on("go", "complete", "s_go")
+)
+
+
+def looping_project() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("loop.cmmn", case_xml(LOOPING, auto_complete=False))
+    return buffer.getvalue()
+
+
+def start_cases(client) -> tuple[str, str]:
+    """Two cases of the looping model: one whose user action ran past the loop budget, one whose
+    timer failed for good (the way the job executor records it)."""
+    headers = admin(client)
+    deployed = client.post("/api/v1/deployments", headers=headers,
+                           data={"file": (io.BytesIO(looping_project()), "loop.zip")})  # fmt: skip
+    assert deployed.status_code == 201, deployed.get_json()
+    looped = client.post("/api/v1/cases", json={"case": "C"}, headers=headers).get_json()["id"]
+    refused = client.post(f"/api/v1/cases/{looped}/actions", json={"complete": "Approve"},
+                          headers=headers)  # fmt: skip
+    assert refused.status_code == 422
+    timed = client.post("/api/v1/cases", json={"case": "C"}, headers=headers).get_json()["id"]
+    client.application.extensions["studio"].host.record_incident(
+        timed, "timer failed 3 times: ConnectionError: mail server down", datetime.now(UTC) + HOURS
+    )
+    return looped, timed
+
+
+def login_admin(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    done = client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD,
+                                       "csrf_token": csrf_token(page)})  # fmt: skip
+    assert done.status_code == 302
+
+
+def row_of(page: str, case_id: str) -> str:
+    found = re.search(rf'<tr data-case="{case_id}">(.*?)</tr>', page, re.S)
+    assert found, f"case {case_id} is not listed"
+    return found.group(1)
+
+
+def test_every_kind_of_incident_is_listed_with_what_a_retry_does(client) -> None:
+    looped, timed = start_cases(client)
+    login_admin(client)
+    page = client.get("/admin/incidents").get_data(as_text=True)
+
+    loop_row = row_of(page, looped)
+    assert "Loop budget exceeded" in loop_row and "operations in one command" in loop_row
+    assert "Not retried: the action was rolled back" in loop_row
+    assert "data-dismiss" in loop_row and f'data-retry="{looped}"' not in loop_row
+    assert re.search(r"<time datetime=\"\d{4}-\d\d-\d\dT", loop_row)
+
+    timer_row = row_of(page, timed)
+    assert "A timer failed" in timer_row and "mail server down" in timer_row
+    assert f'data-retry="{timed}"' in timer_row and "data-dismiss" not in timer_row
+
+
+def test_dismissing_a_rolled_back_command_clears_it_and_the_case_kept_its_state(client) -> None:
+    looped, timed = start_cases(client)
+    headers = admin(client)
+    case = client.get(f"/api/v1/cases/{looped}", headers=headers).get_json()
+    assert {i["name"]: i["state"] for i in case["items"]}["Approve"] == "active"
+    done = client.post(f"/api/v1/cases/{looped}/actions", json={"retry": "@case"}, headers=headers)
+    assert done.status_code == 200
+    login_admin(client)
+    page = client.get("/admin/incidents").get_data(as_text=True)
+    assert f'data-case="{looped}"' not in page and f'data-case="{timed}"' in page
+
+
+def test_the_page_is_in_french_for_a_french_admin(client) -> None:
+    start_cases(client)
+    login_admin(client)
+    page = client.get("/admin/incidents", headers={"Accept-Language": "fr"}).get_data(True)
+    assert "Budget de boucles dépassé" in page and "Une minuterie a échoué" in page
