@@ -23,7 +23,13 @@ class CaseNotFound(StoreError, LookupError):
 
 
 class ConflictError(StoreError):
-    """Another writer changed the case first (stale version); nothing was written."""
+    """Another writer changed the case first (stale version); nothing was written.
+
+    `case_id`: the case that changed (None when the raiser did not say)."""
+
+    def __init__(self, message: str, case_id: str | None = None) -> None:
+        super().__init__(message)
+        self.case_id = case_id
 
 
 class CaseExists(ConflictError):
@@ -45,6 +51,29 @@ class StoredCase:
     """The case or process definition it runs (as given to `create`)."""
     definition_version: str | None = None
     """The version of the definition it runs on (the deployment, in the runtime)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Save:
+    """One case of `Store.save_all`: its new state, the version it was read at, the history to
+    append and, when not None, the definition version it moves to (a migration)."""
+
+    case_id: str
+    state: CaseState
+    expected_version: int
+    history: Sequence[HistoryEvent] = ()
+    definition_version: str | None = None
+
+
+def check_saves(saves: Sequence[Save]) -> None:
+    """Refuse (ValueError) a save of a state under another case's id, or of one case twice."""
+    seen: set[str] = set()
+    for save in saves:
+        if save.state.id != save.case_id:
+            raise ValueError(f"saving case {save.state.id!r} as {save.case_id!r}")
+        if save.case_id in seen:
+            raise ValueError(f"case {save.case_id!r} saved twice in one transaction")
+        seen.add(save.case_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +120,15 @@ class Store(Protocol):
         """Replace the state and append history atomically; returns the new version.
 
         Raises ConflictError when the case is no longer at `expected_version`.
+        """
+        ...
+
+    def save_all(self, saves: Sequence[Save]) -> list[int]:
+        """Save several cases in one transaction, in the order given: every case moves or none
+        does. Returns their new versions.
+
+        Raises ConflictError (its `case_id` the first case no longer at its expected version)
+        or CaseNotFound, and then nothing is written.
         """
         ...
 

@@ -18,7 +18,9 @@ from studio.runtime.store.base import (
     CaseNotFound,
     CaseSummary,
     ConflictError,
+    Save,
     StoredCase,
+    check_saves,
 )
 from studio.runtime.store.serialize import dump, dump_state, load, load_state, to_utc
 
@@ -88,23 +90,33 @@ class MemoryStore:
         expected_version: int,
         history: Sequence[HistoryEvent],
     ) -> int:
-        if new_state.id != case_id:
-            raise ValueError(f"saving case {new_state.id!r} as {case_id!r}")
-        document, events = dump_state(new_state), [dump(e) for e in history]
+        return self.save_all([Save(case_id, new_state, expected_version, history)])[0]
+
+    def save_all(self, saves: Sequence[Save]) -> list[int]:
+        check_saves(saves)
+        written = [
+            (save, dump_state(save.state), [dump(e) for e in save.history]) for save in saves
+        ]
         now = to_utc(self._clock())
         with self._lock:
-            record = self._record(case_id)
-            if record.version != expected_version:
-                raise ConflictError(
-                    f"case {case_id!r} is at version {record.version}, not {expected_version}"
-                )
-            record.document = document
-            record.version += 1
-            record.updated_at = now
-            record.state = new_state.state
-            record.next_due = _next_due(new_state)
-            record.history.extend(events)
-            return record.version
+            records = [self._record(save.case_id) for save in saves]
+            for save, record in zip(saves, records, strict=True):
+                if record.version != save.expected_version:
+                    raise ConflictError(
+                        f"case {save.case_id!r} is at version {record.version}, "
+                        f"not {save.expected_version}",
+                        save.case_id,
+                    )
+            for (save, document, events), record in zip(written, records, strict=True):
+                record.document = document
+                record.version += 1
+                record.updated_at = now
+                record.state = save.state.state
+                record.next_due = _next_due(save.state)
+                record.history.extend(events)
+                if save.definition_version is not None:
+                    record.definition_version = save.definition_version
+            return [record.version for record in records]
 
     def history(self, case_id: str) -> list[HistoryEvent]:
         with self._lock:

@@ -1,6 +1,6 @@
 """`SqlStore`: cases in a relational database through SQLAlchemy Core (SQLite, PostgreSQL).
 
-One transaction per call. `save` bumps the version with
+One transaction per call (`save_all`: one for all its cases). `save` bumps the version with
 ``UPDATE cases SET version = version + 1 WHERE id = :id AND version = :expected`` and treats a row
 count of 0 as a conflict, then writes only the item and timer rows that differ from what that
 version held. What a version held comes from an identity map of the state and rows last loaded
@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -30,7 +31,9 @@ from studio.runtime.store.base import (
     CaseNotFound,
     CaseSummary,
     ConflictError,
+    Save,
     StoredCase,
+    check_saves,
 )
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.migrate import ensure_migrated
@@ -140,37 +143,31 @@ class SqlStore:
         expected_version: int,
         history: Sequence[HistoryEvent],
     ) -> int:
-        if new_state.id != case_id:
-            raise ValueError(f"saving case {new_state.id!r} as {case_id!r}")
-        events = [history_row(e) for e in history]
-        before = self._snapshots.get(case_id, expected_version)
-        new, keys = CaseRows.since(before, new_state) if before else (CaseRows.of(new_state), None)
-        old = before.rows if before else None
-        values = {"new_state": new.case["state"], "new_updated_at": self._clock()}
-        for column in ("data", "extra"):  # the case file is written only when it changed
-            if old is None or not same(old.case[column], new.case[column]):
-                values[f"new_{column}"] = new.case[column]
-        bump = sql.bump(tuple(sorted(name[4:] for name in values)))
+        return self.save_all([Save(case_id, new_state, expected_version, history)])[0]
+
+    def save_all(
+        self, saves: Sequence[Save], *, also: Callable[[Connection], None] | None = None
+    ) -> list[int]:
+        """`Store.save_all`; `also` runs last inside the same transaction (an audit entry that
+        must commit with the saves, or not at all)."""
+        check_saves(saves)
+        pending = [self._pending(save) for save in saves]
         try:
             with self.engine.begin() as connection:
-                updated = connection.execute(
-                    bump, {"case_id": case_id, "expected": expected_version, **values}
-                )
-                if updated.rowcount != 1:
-                    self._refuse(connection, case_id, expected_version)
-                if old is None:
-                    old = self._stored_rows(connection, case_id)
-                self._write_items(connection, case_id, old.items, new.items, keys)
-                if not same(old.timers, new.timers):
-                    connection.execute(sql.DELETE_TIMERS, {"case_id": case_id})
-                    self._insert(connection, case_timers, case_id, new.timers)
-                self._insert(connection, case_history, case_id, events)
+                for one in pending:
+                    self._write(connection, one)
+                if also is not None:
+                    also(connection)
         except BaseException:
-            self._snapshots.drop(case_id)
+            for save in saves:
+                self._snapshots.drop(save.case_id)
             raise
-        kept = kept_copy(new_state, before, keys)
-        self._snapshots.put(case_id, expected_version + 1, Snapshot(kept, new))
-        return expected_version + 1
+        for one in pending:
+            kept = kept_copy(one.save.state, one.before, one.keys)
+            self._snapshots.put(
+                one.save.case_id, one.save.expected_version + 1, Snapshot(kept, one.new)
+            )
+        return [save.expected_version + 1 for save in saves]
 
     def history(self, case_id: str) -> list[HistoryEvent]:
         with self._read() as connection:
@@ -212,6 +209,36 @@ class SqlStore:
             return [CaseSummary(*row) for row in connection.execute(query)]
 
     # -- helpers --------------------------------------------------------------------------------
+
+    def _pending(self, save: Save) -> _Pending:
+        """The rows `save` writes, worked out before the transaction from the cached version."""
+        before = self._snapshots.get(save.case_id, save.expected_version)
+        new, keys = (
+            CaseRows.since(before, save.state) if before else (CaseRows.of(save.state), None)
+        )
+        old = before.rows if before else None
+        values = {"new_state": new.case["state"], "new_updated_at": self._clock()}
+        for column in ("data", "extra"):  # the case file is written only when it changed
+            if old is None or not same(old.case[column], new.case[column]):
+                values[f"new_{column}"] = new.case[column]
+        if save.definition_version is not None:
+            values["new_definition_version"] = save.definition_version
+        events = [history_row(e) for e in save.history]
+        return _Pending(save, before, new, keys, values, events)
+
+    def _write(self, connection: Connection, one: _Pending) -> None:
+        """One case's part of a transaction: the version check, then the rows that differ."""
+        case_id, expected = one.save.case_id, one.save.expected_version
+        bump = sql.bump(tuple(sorted(name[4:] for name in one.values)))
+        updated = connection.execute(bump, {"case_id": case_id, "expected": expected, **one.values})
+        if updated.rowcount != 1:
+            self._refuse(connection, case_id, expected)
+        old = one.before.rows if one.before else self._stored_rows(connection, case_id)
+        self._write_items(connection, case_id, old.items, one.new.items, one.keys)
+        if not same(old.timers, one.new.timers):
+            connection.execute(sql.DELETE_TIMERS, {"case_id": case_id})
+            self._insert(connection, case_timers, case_id, one.new.timers)
+        self._insert(connection, case_history, case_id, one.events)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -284,7 +311,21 @@ class SqlStore:
         version = connection.execute(sql.CASE_VERSION, {"case_id": case_id}).scalar()
         if version is None:
             raise CaseNotFound(f"no case {case_id!r}")
-        raise ConflictError(f"case {case_id!r} is at version {version}, not {expected}")
+        raise ConflictError(f"case {case_id!r} is at version {version}, not {expected}", case_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A save with what it writes: the cached version it starts from (None: read the rows in the
+    transaction), its rows, the item keys that may differ, the case row's new values, its
+    history rows."""
+
+    save: Save
+    before: Snapshot | None
+    new: CaseRows
+    keys: Iterable[str] | None
+    values: dict[str, object]
+    events: list[Row]
 
 
 class _Snapshots:
