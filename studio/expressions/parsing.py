@@ -1,10 +1,17 @@
 """Parsing an expression's text: bracket-depth pre-check, syntax errors with their column, and
-character positions of syntax-tree nodes."""
+character positions of syntax-tree nodes.
+
+Python's parser only warns about some mistakes (`1and 2` reads as `1 and 2`, `"\\d"` as a
+backslash and a d) and prints the warning on stderr; here every warning the parser raises is a
+syntax error instead, so a model says what it means and nothing leaks to the server's log.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
+import threading
+import warnings
 from dataclasses import dataclass
 
 from studio.expressions.errors import ExpressionError
@@ -71,20 +78,69 @@ def parse(source: str, limits: Limits, base_offset: int = 0) -> tuple[ast.expr, 
         )
     positions = Positions(tuple(source.split("\n")), base_offset)
     try:
-        tree = ast.parse(source, mode="eval")
+        tree = _parse_strictly(source)
     except SyntaxError as exc:
         if "\n" not in source:
             raise _syntax_error(source, exc, base_offset) from None
         try:
-            tree = ast.parse("(\n" + source + "\n)", mode="eval")
-        except SyntaxError:
-            raise _syntax_error(source, exc, base_offset) from None
+            tree = _parse_strictly("(\n" + source + "\n)")
+        except SyntaxError as wrapped:
+            raise _syntax_error(source, _inside(wrapped, source) or exc, base_offset) from None
         positions = Positions(positions.lines, base_offset, line_shift=1)
     except (RecursionError, MemoryError):
         raise ExpressionError("expr.too-complex", text("the expression nests too deeply")) from None
     except ValueError as exc:  # e.g. null characters
         raise ExpressionError("expr.syntax", str(exc), base_offset) from None
     return tree.body, positions
+
+
+# `warnings.catch_warnings` swaps the process-wide filters: one parse at a time holds them.
+_WARNINGS_LOCK = threading.Lock()
+
+
+def _parse_strictly(source: str) -> ast.Expression:
+    """`ast.parse` in eval mode, the parser's warnings raised as `SyntaxError` (with position).
+
+    Python 3.11 reports an invalid escape in text as a DeprecationWarning, later versions as a
+    SyntaxWarning: both are errors here, so every version accepts the same expressions.
+    """
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("error", SyntaxWarning)
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            return ast.parse(source, mode="eval")
+        except (SyntaxWarning, DeprecationWarning) as warning:  # a warning raised as such
+            raise SyntaxError(str(warning)) from None
+
+
+def _inside(wrapped: SyntaxError, source: str) -> SyntaxError | None:
+    """The error of `source` parsed in parentheses, on the source's own lines; None when it
+    is about the added parentheses (then the unwrapped error says more)."""
+    if wrapped.lineno is None or not 2 <= wrapped.lineno <= source.count("\n") + 2:
+        return None
+    moved = SyntaxError(wrapped.msg)
+    moved.lineno, moved.offset = wrapped.lineno - 1, wrapped.offset
+    return moved
+
+
+_NUMBER_RUNS_ON = re.compile(r"invalid (decimal|hexadecimal|octal|binary|imaginary) literal")
+_BAD_ESCAPE = re.compile(r"invalid (?:octal )?escape sequence '(.+)'")
+
+
+def _reason(exc: SyntaxError) -> str:
+    """The parser's reason, in words a modeller can act on where Python's are cryptic."""
+    reason = exc.msg or "invalid syntax"
+    if reason == "invalid syntax":  # Python's most common words, said in the reader's language
+        return text("invalid syntax")
+    if _NUMBER_RUNS_ON.fullmatch(reason):
+        return text("a number runs into the word after it; put a space between them")
+    escape = _BAD_ESCAPE.fullmatch(reason)
+    if escape:
+        return text(
+            "{sequence} is not an escape sequence in text; write \\\\ for a backslash",
+            sequence=escape.group(1),
+        )
+    return reason
 
 
 def _syntax_error(source: str, exc: SyntaxError, base_offset: int) -> ExpressionError:
@@ -94,9 +150,7 @@ def _syntax_error(source: str, exc: SyntaxError, base_offset: int) -> Expression
         line = min(max(exc.lineno, 1), len(lines))
         offset = sum(len(part) + 1 for part in lines[: line - 1]) + max(exc.offset - 1, 0)
         offset = min(offset, len(source)) + base_offset
-    reason = exc.msg or "invalid syntax"
-    if reason == "invalid syntax":  # Python's most common words, said in the reader's language
-        reason = text("invalid syntax")
+    reason = _reason(exc)
     if "&&" in source or "||" in source:
         message = text(
             "{reason} (write 'and' / 'or' instead of '&&' / '||', or wrap JUEL in ${{...}})",
