@@ -9,11 +9,11 @@ from typing import Any
 from flask import g, jsonify, request
 
 from studio.host.cases import ActionError, Actor, CaseHost
-from studio.runtime.engine.team import may_act
 from studio.runtime.store.base import ConflictError
 from studio.runtime.users import User
 from studio.web.api import api
-from studio.web.api.visibility import case_roles, may_see
+from studio.web.api.team_rights import bindable_roles, check_may_bind
+from studio.web.api.visibility import may_see
 from studio.web.auth import current_user, requires, runtime
 from studio.web.errors import ApiError
 
@@ -112,7 +112,15 @@ def list_cases():
 @api.get("/cases/<case_id>")
 @requires(*CASE_ROLES)
 def get_case(case_id: str):
-    return jsonify(visible_case(case_id))
+    return jsonify(_with_rights(case_id, visible_case(case_id)))
+
+
+def _with_rights(case_id: str, view: dict[str, Any]) -> dict[str, Any]:
+    """The case view with what the caller may do to its team: `may_bind`, the case roles whose
+    members they may change."""
+    user = current_user()
+    assert user is not None
+    return {**view, "may_bind": sorted(bindable_roles(user, case_host().family(case_id)))}
 
 
 @api.post("/cases/<case_id>/actions")
@@ -128,30 +136,15 @@ def act(case_id: str):
     assert user is not None
     if action.get("retry") == "@case" and not user.has("admin"):
         raise ApiError(403, "forbidden", "retrying a case's incidents needs the role admin")
-    if "bind" in action and not user.has("admin"):
-        _check_may_bind(case_id, action, user)
+    if "bind" in action:
+        check_may_bind(user, case_host().family(case_id), action)
     try:
         case_host().act(case_id, action, actor(user))
     except ActionError as exc:
         raise host_error(exc) from None
     except ConflictError:
         raise ApiError(409, "conflict", "the case was changed by another request first") from None
-    return jsonify(case_host().view(case_id))
-
-
-def _check_may_bind(case_id: str, action: dict[str, Any], user: User) -> None:
-    """Only an admin or a member of the case team (someone who may act in one of the case's
-    roles) binds members to a role: a case worker who merely sees the case, through work open
-    to everyone, may not bind themselves into the team."""
-    family = case_host().family(case_id)
-    state = next(state for ident, _, state in family if ident == case_id)
-    roles = set(state.team) | case_roles(family)
-    if not may_act(state.team, roles, user.username, user.groups):
-        raise ApiError(
-            403, "forbidden",
-            f"{user.username} may not bind case roles of {case_id!r}: only an admin or a member "
-            "of the case team may",
-        )  # fmt: skip
+    return jsonify(_with_rights(case_id, case_host().view(case_id)))
 
 
 @api.get("/cases/<case_id>/history")
@@ -218,7 +211,7 @@ def write_case_file(case_id: str):
 def migrate(case_id: str):
     """Move a running case to another deployment: `{"deployment": id, "dry_run": true}` lists
     what maps and what does not; without dry_run it migrates (refused when anything does
-    not map)."""
+    not map; 409 naming the case when another request changed one of the family first)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("deployment"), int):
         raise ApiError(400, "bad-request", 'send {"deployment": <id>, "dry_run": true|false}')
@@ -230,8 +223,8 @@ def migrate(case_id: str):
         )
     except ActionError as exc:
         raise host_error(exc) from None
-    except ConflictError:
-        raise ApiError(409, "conflict", "the case was changed by another request first") from None
+    except ConflictError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
     return jsonify(report)
 
 

@@ -54,6 +54,11 @@ CASE = {
         "data": {"type": "object"},
         "incidents": {"type": "array", "items": {"type": "string"}},
         "team": {"type": "object"},
+        "may_bind": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the case roles whose members the caller may change (bind)",
+        },
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
     },
 }
@@ -64,7 +69,10 @@ ACTION = {
         "reenable, terminate, suspend, resume, plan, retry, reactivate (naming an item, or "
         '"@case"), set (dotted paths), message, signal, bind, close; optional data and '
         'correlation. {"retry": "@case"} (admins) puts the timers an incident parked back on '
-        "the schedule and clears the case's incidents."
+        "the schedule and clears the case's incidents. "
+        '{"bind": ROLE, "data": {"role": ROLE, "members": [users or groups]}} sets who holds a '
+        "case role: an admin binds any role, anyone else only a role they hold in the case (403 "
+        "naming the role otherwise)."
     ),
     "minProperties": 1,
     "properties": {
@@ -380,7 +388,9 @@ def document() -> dict[str, Any]:
                         "200": _json({"type": "object"}, "the migration plan (and whether done)"),
                         "400": _error("malformed request"),
                         "404": _error("no such case or deployment"),
-                        "409": _error("another request changed the case first"),
+                        "409": _error(
+                            "another request changed a case of the family first: nothing moved"
+                        ),
                         "422": _error("something does not map"),
                         **COMMON,
                     },
