@@ -141,10 +141,21 @@ TEAM = b"""<?xml version="1.0" encoding="UTF-8"?>
     </casePlanModel>
     <caseRoles id="roles_claim"><role id="r_approvers" name="approvers"/></caseRoles>
   </case>
+  <case id="Appeal" name="Appeal">
+    <casePlanModel id="plan_appeal" name="Appeal" autoComplete="true">
+      <planItem id="pi_check" name="Check" definitionRef="ht_check"/>
+      <planItem id="pi_grant" name="Grant" definitionRef="ht_grant"/>
+      <humanTask id="ht_check" name="Check" performerRef="r_appeal_reviewers"/>
+      <humanTask id="ht_grant" name="Grant" performerRef="r_appeal_approvers"/>
+    </casePlanModel>
+    <caseRoles id="roles_appeal"><role id="r_appeal_reviewers" name="reviewers"/>
+      <role id="r_appeal_approvers" name="approvers"/></caseRoles>
+  </case>
 </definitions>
 """
 """Review is for the reviewers group only (cora); Claim has open intake work and an approval for
-the approvers group (nobody of our users)."""
+the approvers group (nobody of our users); Appeal has a check for the reviewers (cora) and a
+grant for the approvers."""
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def test_a_case_worker_cannot_bind_themselves_into_a_case_role(client, deployed)
     bind = {"bind": "approvers", "data": {"role": "approvers", "members": ["carl"]}}
     refused = client.post(f"/api/v1/cases/{case}/actions", headers=carl, json=bind)
     assert refused.status_code == 403, refused.get_json()
-    assert "case team" in refused.get_json()["error"]["message"]
+    assert "'approvers'" in refused.get_json()["error"]["message"]
     after = client.post(f"/api/v1/cases/{case}/actions", headers=carl, json={"complete": "Approve"})
     assert after.status_code in (403, 422)
     assert items(client, case)["Approve"] == "active"
@@ -92,6 +92,37 @@ def test_a_case_worker_cannot_bind_themselves_into_a_case_role(client, deployed)
     assert bound.status_code == 200, bound.get_json()
     done = client.post(f"/api/v1/cases/{case}/actions", headers=carl, json={"complete": "Approve"})
     assert done.status_code == 200, done.get_json()
+
+
+def test_a_team_member_cannot_bind_anyone_into_another_role_of_the_case(client, deployed) -> None:
+    case = start(client, "cora", "Appeal")
+    cora = token(client, "cora")
+    history_before = client.get(f"/api/v1/cases/{case}/history", headers=admin(client)).get_json()
+    attempts = [
+        {"bind": "approvers", "data": {"role": "approvers", "members": ["cora"]}},
+        {"bind": "approvers", "data": {"role": "approvers", "members": ["reviewers"]}},
+        {"bind": "approvers", "data": {"role": "approvers", "members": ["carl"]}},
+        {"bind": "reviewers", "data": {"role": "approvers", "members": ["cora"]}},
+    ]
+    for attempt in attempts:
+        refused = client.post(f"/api/v1/cases/{case}/actions", headers=cora, json=attempt)
+        assert refused.status_code == 403, (attempt, refused.get_json())
+        assert refused.get_json()["error"]["details"] == {"role": "approvers"}
+    grant = client.post(f"/api/v1/cases/{case}/actions", headers=cora, json={"complete": "Grant"})
+    assert grant.status_code in (403, 422)
+    view = client.get(f"/api/v1/cases/{case}", headers=admin(client)).get_json()
+    assert view["team"] == {}
+    history_after = client.get(f"/api/v1/cases/{case}/history", headers=admin(client)).get_json()
+    assert history_after == history_before
+    # Her own role she may hand on; that gives her nothing more.
+    handed = {"bind": "reviewers", "data": {"role": "reviewers", "members": ["cora", "carl"]}}
+    assert (
+        client.post(f"/api/v1/cases/{case}/actions", headers=cora, json=handed).status_code == 200
+    )
+    carl = token(client, "carl")
+    again = {"bind": "approvers", "data": {"role": "approvers", "members": ["carl"]}}
+    assert client.post(f"/api/v1/cases/{case}/actions", headers=carl, json=again).status_code == 403
+    assert items(client, case)["Grant"] == "active"
 
 
 ADMIN_ONLY = [("POST", "/api/v1/deployments", None), ("GET", "/api/v1/users", None),
