@@ -13,6 +13,7 @@ from typing import Any
 from studio.editor.layout.cmmn_scene import kind_of
 from studio.editor.layout.geometry import Rect
 from studio.editor.layout.text import wrap
+from studio.editor.preview_artifacts import draw_annotation
 from studio.notation.cmmn import CmmnIndex
 from studio.notation.cmmn_di import CmmnDiagram, CmmnEdge, CmmnShape
 from studio.notation.cmmn_model import (
@@ -24,6 +25,7 @@ from studio.notation.cmmn_model import (
     PlanFragment,
     PlanItemControl,
     Stage,
+    TextAnnotation,
 )
 
 FONT = "Helvetica, Arial, sans-serif"
@@ -49,6 +51,8 @@ def render_svg(model: Any, diagram: str | int = 0) -> str:
 
 class Svg:
     """A tiny SVG writer: shapes in pixels, every text and attribute value escaped."""
+
+    line_height = LINE  # between the baselines of the lines of one text
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -86,7 +90,7 @@ class Svg:
     ) -> None:
         """Lines of text, the first baseline at `y`."""
         spans = "".join(
-            f'<tspan x="{_fmt(x)}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+            f'<tspan x="{_fmt(x)}" dy="{0 if i == 0 else self.line_height}">{escape(line)}</tspan>'
             for i, line in enumerate(lines)
         )
         if spans:
@@ -168,12 +172,15 @@ class _CmmnPicture:
         return self.out.document(width, height, self.diagram.name or self.diagram.id or "CMMN")
 
     def extent(self) -> tuple[float, float]:
-        if self.diagram.size is not None:
-            return self.diagram.size.width, self.diagram.size.height
-        right, bottom = 100.0, 100.0
+        """The diagram's size, grown to what it draws (a tool's Size may fall short of it)."""
+        size = self.diagram.size
+        right, bottom = (size.width, size.height) if size is not None else (100.0, 100.0)
         for shape in self.diagram.shapes:
             r = _bounds(shape)
             right, bottom = max(right, r.right + 20), max(bottom, r.bottom + 20)
+        for edge in self.diagram.edges:
+            for p in edge.waypoints:
+                right, bottom = max(right, p.x + 20), max(bottom, p.y + 20)
         return right, bottom
 
     def kind(self, shape: CmmnShape) -> tuple[str, Any]:
@@ -191,6 +198,8 @@ class _CmmnPicture:
             return "criterion", element
         if ref in self.index.case_file_items:
             return "caseFileItem", self.index.case_file_items[ref]
+        if isinstance(element, TextAnnotation):
+            return "textAnnotation", element
         return "unknown", element
 
     # -- containers -------------------------------------------------------------------------
@@ -252,6 +261,9 @@ class _CmmnPicture:
             out.polygon(page, fill="#fff", **OUTLINE)
             out.polyline([corner, (corner[0], r.y + fold), (r.right, r.y + fold)], stroke=STROKE)
             self.label_below(shape, r, element.name or "")
+            return
+        if kind == "textAnnotation":
+            draw_annotation(out, r, element.text or "", FONT_SIZE)
             return
         if kind == "unknown":
             out.rect(r, fill="#f4f4f4", stroke="#999", stroke_dasharray="4 3")

@@ -1,7 +1,7 @@
 """SVG pictures of BPMN diagrams (BPMNDI): pools, lanes, activities, events, gateways, data.
 
-Drawn back to front: pools and lanes, expanded sub-processes (outer first), flows, then the
-other shapes and the labels. Every model text is escaped by `Svg`.
+Drawn back to front: pools and lanes, expanded sub-processes (outer first), flows, the other
+shapes, groups, then the labels. Every model text is escaped by `Svg`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from studio.editor.layout.bpmn_sizes import (
 from studio.editor.layout.geometry import Point, Rect
 from studio.editor.layout.text import wrap
 from studio.editor.preview import STROKE, PreviewError, Svg
+from studio.editor.preview_artifacts import draw_annotation, draw_group
 from studio.editor.preview_bpmn_glyphs import bottom_markers, task_marker, trigger_glyph
 from studio.notation.bpmn import BpmnIndex, local_ref
 from studio.notation.bpmn_di import BpmnDiagram, BpmnEdge, BpmnShape
@@ -31,6 +32,7 @@ from studio.notation.bpmn_model import (
     BoundaryEvent,
     BpmnDefinitions,
     DataObjectReference,
+    Group,
     MultiInstanceLoopCharacteristics,
     SequenceFlow,
     StandardLoopCharacteristics,
@@ -100,7 +102,8 @@ class _Picture:
             self.activity(shape, element, kind_of(element))
         for edge in self.edges:
             self.edge(edge)
-        done = {id(s) for s, _ in frames} | {id(s) for s, _ in expanded}
+        groups = [(s, e) for s, e in kinds if isinstance(e, Group)]
+        done = {id(s) for s, _ in frames + expanded + groups}
         later = []
         for shape, element in kinds:
             if id(shape) in done:
@@ -111,6 +114,8 @@ class _Picture:
             self.leaf(shape, element)
         for shape, element in later:
             self.leaf(shape, element)
+        for shape, element in groups:  # frames over everything: a filled shape hides none
+            self.group(shape, element)
         for edge in self.edges:
             element = self.element(edge.bpmn_element)
             text = getattr(element, "name", None) or ""
@@ -180,7 +185,7 @@ class _Picture:
         elif kind == "dataStoreReference":
             self.data_store(r)
         elif kind == "textAnnotation" and isinstance(element, TextAnnotation):
-            self.annotation(r, element.content)
+            draw_annotation(self.out, r, element.content, FONT_SIZE)
             return
         else:
             self.out.rect(r, fill="#f4f4f4", stroke="#999", stroke_dasharray="4 3")
@@ -322,11 +327,12 @@ class _Picture:
                 stroke=STROKE,
             )
 
-    def annotation(self, r: Rect, text: str) -> None:
-        bracket = [(r.x + 10, r.y), (r.x, r.y), (r.x, r.bottom), (r.x + 10, r.bottom)]
-        self.out.polyline(bracket, stroke=STROKE, stroke_width=1.3)
-        lines = wrap(text, max(r.width - 10, 20), FONT_SIZE)
-        self.out.text(r.x + 5, r.y + 4 + FONT_SIZE, lines, "start", size=FONT_SIZE)
+    def group(self, shape: BpmnShape, element: Any) -> None:
+        """A group's frame and the value of the category value it names."""
+        value = self.element(getattr(element, "category_value_ref", None))
+        name = getattr(value, "value", None) or ""
+        label = _rect(shape.label) if shape.label and shape.label.bounds else None
+        draw_group(self.out, _rect(shape), name, label, FONT_SIZE)
 
     # -- flows and text -------------------------------------------------------------------------
 
