@@ -116,7 +116,7 @@ def _no_placeholder_boxes(root: ET.Element) -> bool:
 
 
 def test_cmmn_annotation_is_a_bracket_with_its_wrapped_text() -> None:
-    svg, root = _render(_CMMN)
+    _, root = _render(_CMMN)
     assert _bracket_at(root, 320, 60, 150)
     note = next(t for t in _texts(root) if "Within" in "".join(t.itertext()))
     lines = [span.text for span in note]
