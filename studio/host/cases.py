@@ -43,7 +43,7 @@ from studio.runtime.engine.process_explain import explain_process
 from studio.runtime.engine.state import CaseState, HistoryEvent
 from studio.runtime.engine.wording import joined
 from studio.runtime.services import ServiceRegistry
-from studio.runtime.store.base import CaseNotFound, Store
+from studio.runtime.store.base import CaseNotFound, ConflictError, Save, Store
 from studio.runtime.store.schema import cases
 from studio.testing.driver import ItemView, UnusableScenario
 from studio.testing.naming import resolve
@@ -447,7 +447,9 @@ class CaseHost:
         """Move a running case to another deployment of its definition (plan items mapped by
         id), with the running processes and sub-cases it started on the same deployment
         (`started`: one report each). A dry run only says what would happen; a refused
-        migration (anything in the family that does not map) changes nothing."""
+        migration (anything in the family that does not map) changes nothing. The family is
+        saved in one transaction: when another request changed one of its cases since it was
+        read, ConflictError names that case and nothing moves."""
         from studio.deploy.case_migration import MigrationError, apply_migration
         from studio.runtime import audit
 
@@ -470,22 +472,27 @@ class CaseHost:
             moved = [(step, apply_migration(step.loaded.state, step.plan)) for step in family]
         except MigrationError as exc:
             raise ActionError(str(exc)) from None
-        for step, migrated in moved:
-            try:
-                self.store.save(step.loaded.id, migrated, step.loaded.version, [])
-            finally:
-                self._unread(step.loaded.id)
-        with self.db.begin() as connection:
-            connection.execute(
-                sa.update(cases)
-                .where(cases.c.id.in_([step.loaded.id for step in family]))
-                .values(definition_version=str(deployment))
+        saves = [
+            Save(step.loaded.id, migrated, step.loaded.version, (), str(deployment))
+            for step, migrated in moved
+        ]
+        details = {"from": top.loaded.deployment, "to": deployment,
+                   "started": [step.loaded.id for step in family[1:]]}  # fmt: skip
+        try:
+            self.store.save_all(  # a SqlStore: the audit entry commits with the family
+                saves,
+                also=lambda db: audit.record(db, actor.user, "case.migrate", case_id, details),
             )
-            audit.record(
-                connection, actor.user, "case.migrate", case_id,
-                {"from": top.loaded.deployment, "to": deployment,
-                 "started": [step.loaded.id for step in family[1:]]},
-            )  # fmt: skip
+        except ConflictError as exc:
+            changed = exc.case_id or case_id
+            raise ConflictError(
+                f"case {changed} was changed by another request first, so nothing moved: "
+                "run the dry run again",
+                changed,
+            ) from None
+        finally:
+            for step in family:
+                self._unread(step.loaded.id)
         for step, migrated in moved:
             self._changed(step.loaded.id, migrated, (), step.definition)
         return {**report, "migrated": True}

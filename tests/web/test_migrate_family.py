@@ -1,15 +1,50 @@
 """Migrating a case moves the processes and sub-cases it started on the same deployment with it:
-the dry run lists them, a migration that one of them cannot make is refused and moves nothing."""
+the dry run lists them, a migration that one of them cannot make is refused and moves nothing, and
+the family is saved in one transaction, so a conflict on any member moves none. On SQLite and on
+PostgreSQL (skipped when the test server is unreachable)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
+import sqlalchemy as sa
+
+from studio.deploy import case_migration
+from studio.runtime import audit
+from studio.runtime.config import load_settings
+from studio.runtime.store.migrate import upgrade
+from studio.runtime.store.serialize import dump
+from studio.web import create_app
 from tests.conftest import shared_path
-from tests.web.conftest import admin, token
+from tests.runtime.test_store import POSTGRES_URL, postgres_engine
+from tests.web.conftest import ADMIN_PASSWORD, PASSWORD, admin, token
+
+__all__ = ["postgres_engine"]  # a fixture, shared with test_store
 
 MISMATCH = {"invoice": {"amount": 150, "po_amount": 120, "received": True}, "approved": False}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The server app on the embedded SQLite file or on a fresh PostgreSQL schema."""
+    environ = {"STUDIO_INSTANCE_PATH": str(tmp_path / "instance"),
+               "STUDIO_ADMIN_PASSWORD": ADMIN_PASSWORD}  # fmt: skip
+    if request.param == "postgresql":
+        engine: sa.Engine = request.getfixturevalue("postgres_engine")
+        upgrade(engine)
+        with engine.connect() as connection:
+            schema = connection.execute(sa.text("SELECT current_schema()")).scalar()
+        environ["STUDIO_DATABASE_URL"] = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    made = create_app(load_settings(environ))
+    made.config["TESTING"] = True
+    made.extensions["studio"].users.add("carl", PASSWORD, ["caseworker"])
+    yield made
+    made.extensions["studio"].engine.dispose()
 
 
 def project(bpmn_edit: tuple[str, str] = ("", "")) -> bytes:
@@ -85,3 +120,58 @@ def test_a_started_process_that_cannot_map_refuses_the_whole_migration(client) -
     assert refused.status_code == 422
     assert process_id in refused.get_json()["error"]["message"]
     assert deployment_of(client, case_id) == first and deployment_of(client, process_id) == first
+
+
+def as_stored(app, case_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The case as the store holds it now (view, with its version and deployment) and its
+    history."""
+    runtime = app.extensions["studio"]
+    history = [dump(event) for event in runtime.store.history(case_id)]
+    return runtime.host.unit().view(case_id), history
+
+
+def changed_meanwhile(app, monkeypatch, case_id: str) -> dict[str, Any]:
+    """Make another request write to `case_id` after the migration planned it and before it
+    saves; returns the family member's view and history right after that write (once done)."""
+    seen: dict[str, Any] = {}
+    apply = case_migration.apply_migration
+
+    def applying(state, plan):
+        if state.id == case_id and not seen:
+            app.extensions["studio"].host.unit().act(case_id, {"set": {"note": "meanwhile"}})
+            seen["then"] = as_stored(app, case_id)
+        return apply(state, plan)
+
+    monkeypatch.setattr(case_migration, "apply_migration", applying)
+    return seen
+
+
+def test_a_conflict_on_the_started_process_moves_no_member_of_the_family(
+    app, client, monkeypatch
+) -> None:
+    first = deploy(client, project())
+    case_id, process_id = started_case(client)
+    second = deploy(client, project(('name="Check mismatch"', 'name="Review the mismatch"')))
+    case_before = as_stored(app, case_id)
+    seen = changed_meanwhile(app, monkeypatch, process_id)
+
+    url = f"/api/v1/cases/{case_id}/migrate"
+    refused = client.post(url, json={"deployment": second, "dry_run": False},
+                          headers=admin(client))  # fmt: skip
+    assert refused.status_code == 409, refused.get_json()
+    message = refused.get_json()["error"]["message"]
+    assert process_id in message and "nothing moved" in message
+    assert as_stored(app, case_id) == case_before  # the case was saved first, then rolled back
+    process_view, process_history = seen["then"]
+    assert process_view["data"]["note"] == "meanwhile"  # the other request's write stands
+    assert as_stored(app, process_id) == (process_view, process_history)
+    assert deployment_of(client, case_id) == first and deployment_of(client, process_id) == first
+    engine = app.extensions["studio"].engine
+    assert audit.entries(engine, action="case.migrate") == []  # no entry for what did not happen
+
+    monkeypatch.undo()  # planned again, the family moves
+    done = client.post(url, json={"deployment": second, "dry_run": False}, headers=admin(client))
+    assert done.status_code == 200, done.get_json()
+    assert deployment_of(client, case_id) == second and deployment_of(client, process_id) == second
+    (entry,) = audit.entries(engine, action="case.migrate")
+    assert entry["target"] == case_id and entry["details"]["started"] == [process_id]
