@@ -96,7 +96,7 @@ def run_worker(
     except ModuleNotFoundError as exc:
         click.echo(
             f"studio worker: the database driver is missing ({exc.name}); for PostgreSQL "
-            "install psycopg: pip install 'psycopg[binary]'",
+            "install the postgres extra: pip install 'case-studio[postgres]'",
             err=True,
         )
         return EXIT_UNUSABLE

@@ -125,7 +125,7 @@ def unreachable_database(url: str, exc: Exception) -> str | None:
 
     shown = sa.make_url(url).render_as_string(hide_password=True)
     if isinstance(exc, ModuleNotFoundError):
-        hint = " (PostgreSQL: pip install 'psycopg[binary]')" if "postgres" in shown else ""
+        hint = " (PostgreSQL: pip install 'case-studio[postgres]')" if "postgres" in shown else ""
         return f"the driver of the database {shown} is missing: {exc.name}{hint}"
     if isinstance(exc, sa.exc.NoSuchModuleError):  # a dialect or driver SQLAlchemy does not know
         return f"the driver of the database {shown} is missing: {exc}"
