@@ -70,7 +70,11 @@ async function modeler(container, propertiesParent, services = []) {
     modules.push(BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ExecutionPropertiesModule);
   }
   if (pageIsFrench()) {
-    modules.push((await import('./i18n/bpmn-fr.js')).default);
+    const [french, tokenSimulationLabels] = await Promise.all([
+      import('./i18n/bpmn-fr.js'),
+      import('./i18n/token-simulation-labels.js'),
+    ]);
+    modules.push(french.default, tokenSimulationLabels.default);
   }
   const modeler = new Modeler({
     container,

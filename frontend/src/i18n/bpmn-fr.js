@@ -1,6 +1,7 @@
 // bpmn-js in French: a `translate` service for the palette, the context pad, the properties
 // panel (the groups and entries of bpmn-js-properties-panel people see most, and our Execution
-// group) and bpmnlint's buttons. Loaded by the BPMN editor only on a French page.
+// group), bpmnlint's button and popups, and token simulation's controls. Loaded by the BPMN
+// editor only on a French page.
 
 import { translator } from './translator.js';
 
@@ -119,9 +120,50 @@ const PANEL = {
   'Sequence Flow': 'Flux de séquence',
   'Message Flow': 'Flux de message',
   'Text Annotation': 'Annotation',
-  // bpmnlint
+};
+
+/** bpmnlint's button and issue popups; its rules' messages stay in English. */
+const LINTING = {
   'Toggle linting overlays': 'Afficher ou masquer les marques de vérification',
   'Issues for child elements': 'Problèmes des éléments enfants',
+  'No Issues': 'Aucun problème',
+  '{errors} Errors, {warnings} Warnings': ({ errors, warnings }) =>
+    `${count(errors, 'erreur')}, ${count(warnings, 'avertissement')}`,
+};
+
+/** "0 erreur", "1 erreur", "2 erreurs": French puts 0 and 1 in the singular. */
+function count(number, noun) {
+  return `${number} ${Number(number) > 1 ? `${noun}s` : noun}`;
+}
+
+/** Token simulation's labels (re-labelled by ./token-simulation-labels.js). */
+const TOKEN_SIMULATION = {
+  'Token Simulation': 'Simulation de jetons',
+  'Toggle token simulation': 'Activer ou désactiver la simulation de jetons',
+  'Play/Pause Simulation': 'Lancer ou suspendre la simulation',
+  'Play Simulation': 'Simulation lancée',
+  'Pause Simulation': 'Simulation suspendue',
+  'Reset Simulation': 'Réinitialiser la simulation',
+  'Toggle Simulation Log': 'Afficher ou masquer le journal de simulation',
+  'Simulation Log': 'Journal de simulation',
+  Close: 'Fermer',
+  'No Entries': 'Aucune entrée',
+  'Set animation speed = Slow': 'Vitesse d’animation : lente',
+  'Set animation speed = Normal': 'Vitesse d’animation : normale',
+  'Set animation speed = Fast': 'Vitesse d’animation : rapide',
+  'Found unsupported elements': 'Des éléments ne sont pas pris en charge',
+  'Not supported': 'Non pris en charge',
+  Finished: 'Terminé',
+  'Set Sequence Flow': 'Choisir ce flux de séquence',
+  'Add pause point': 'Ajouter un point de pause',
+  'Remove pause point': 'Retirer le point de pause',
+  'Trigger Event': 'Déclencher l’événement',
+  SubProcess: 'Sous-processus',
+  'Intermediate Event': 'Événement intermédiaire',
+  '{scope} started': 'Début : {scope}',
+  '{scope} finished': 'Fin : {scope}',
+  '{scope} canceled': 'Annulation : {scope}',
+  'Focus process instance {id}': 'Isoler l’instance de processus {id}',
 };
 
 const EXECUTION = {
@@ -151,6 +193,13 @@ const EXECUTION = {
     'Le message que cette tâche envoie (les destinataires attendent le même nom).',
 };
 
-export const FRENCH = { ...PALETTE, ...CONTEXT_PAD, ...PANEL, ...EXECUTION };
+export const FRENCH = {
+  ...PALETTE,
+  ...CONTEXT_PAD,
+  ...PANEL,
+  ...EXECUTION,
+  ...LINTING,
+  ...TOKEN_SIMULATION,
+};
 
 export default { translate: ['value', translator(FRENCH)] };
