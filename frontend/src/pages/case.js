@@ -271,27 +271,45 @@ function team(view) {
     box.replaceChildren(h('p', { class: 'muted' }, say('team.empty')));
     return;
   }
-  box.replaceChildren(...names.map((role, index) => {
-    const id = `role-${index}`;
-    const bound = view.team[role];
-    const field = h('input', { id, type: 'text', value: bound ? bound.join(', ') : '', placeholder: say('nobody') });
-    const form = h('form', { class: 'team-row', novalidate: true },
-      h('label', { for: id }, role),
-      field,
-      h('button', { type: 'submit', class: 'small' }, say('bind')));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const members = field.value.split(',').map((m) => m.trim()).filter(Boolean);
-      try {
-        await api(`${path}/actions`, { method: 'POST', body: { bind: role, data: { role, members } } });
-        announce(message, say('team.saved', { role, members: members.join(', ') || say('nobody') }), 'ok');
-      } catch (problem) {
-        announce(message, problem.message, 'error');
-      }
-      await refresh();
-    });
-    return form;
-  }));
+  const mine = new Set(view.may_bind || []);
+  const locked = names.some((role) => !mine.has(role));
+  box.replaceChildren(
+    locked ? h('p', { id: 'team-locked', class: 'hint' }, say(mine.size ? 'team.some' : 'team.none')) : null,
+    ...names.map((role, index) => (mine.has(role) ? teamForm(view, role, index) : teamRow(view, role, index))),
+  );
+}
+
+/** A role the person may change: its members in a field, and a button to bind them. */
+function teamForm(view, role, index) {
+  const id = `role-${index}`;
+  const bound = view.team[role];
+  const field = h('input', { id, type: 'text', value: bound ? bound.join(', ') : '', placeholder: say('nobody') });
+  const form = h('form', { class: 'team-row', novalidate: true },
+    h('label', { for: id }, role),
+    field,
+    h('button', { type: 'submit', class: 'small' }, say('bind')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const members = field.value.split(',').map((m) => m.trim()).filter(Boolean);
+    try {
+      await api(`${path}/actions`, { method: 'POST', body: { bind: role, data: { role, members } } });
+      announce(message, say('team.saved', { role, members: members.join(', ') || say('nobody') }), 'ok');
+    } catch (problem) {
+      announce(message, problem.message, 'error');
+    }
+    await refresh();
+  });
+  return form;
+}
+
+/** A role the person does not hold: its members, read-only, said why. */
+function teamRow(view, role, index) {
+  const id = `role-${index}`;
+  const bound = view.team[role];
+  return h('div', { class: 'team-row locked' },
+    h('label', { for: id }, role),
+    h('input', { id, type: 'text', readonly: true, 'aria-describedby': 'team-locked',
+      value: bound ? bound.join(', ') : '', placeholder: say('nobody') }));
 }
 
 // -- refreshing ----------------------------------------------------------------------------------

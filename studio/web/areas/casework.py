@@ -213,6 +213,13 @@ def _case_strings() -> dict[str, str]:
         "team.saved": gettext("The role “{role}” is now bound to {members}."),
         "bind": gettext("Bind"),
         "team.empty": gettext("This case has no case roles bound yet."),
+        "team.some": gettext(
+            "You may change only the roles you hold in this case; the others are shown read-only."
+        ),
+        "team.none": gettext(
+            "You hold none of this case's roles: only their members or an admin may change who "
+            "holds them."
+        ),
         "by": gettext("by {user}"),
         "system": gettext("automatic"),
         "case.gone": gettext(
