@@ -11,7 +11,8 @@ conflict, retried next round.
 Job states: `running` (claimed), `retry` (failed, backing off until `due`), `waiting` (listed as
 due but nothing could fire: the timers of suspended items wait for their resume; checked again
 later) and `failed` (retried `max_attempts` times: an incident is on the case and the timer that
-failed is parked). A job that succeeds is deleted.
+failed is parked). A job that succeeds is deleted. /metrics counts how jobs end (succeeded,
+retried, incident) and the running executors (`studio.ops.metrics`).
 
 On PostgreSQL a round claims batches of due cases with `FOR UPDATE SKIP LOCKED`
 (`studio.host.claims`), so several worker processes (`studio worker`) share the due timers
@@ -43,6 +44,7 @@ from studio.host.claims import (
     skip_locked,
 )
 from studio.host.timer_starts import TimerStarts
+from studio.ops.metrics import JOB_EXECUTORS, observe_timer_job
 from studio.ops.retention import scheduled_operations
 from studio.runtime.clock import Clock
 from studio.runtime.store.base import ConflictError
@@ -188,6 +190,8 @@ class JobExecutor:
             logger.warning("timers of case %s failed: %s", case_id, exc, exc_info=True)
             self._failed(case_id, claim, now, f"{type(exc).__name__}: {exc}")
             return 0
+        if fired:
+            observe_timer_job("succeeded")
         if fired and done is not None:
             done.append(claim)
         elif fired:
@@ -207,8 +211,10 @@ class JobExecutor:
                 logger.warning("no incident recorded on case %s: %s", case_id, exc)
             else:
                 self._settle(claim, {**values, "state": FAILED, "due": now})
+                observe_timer_job("incident")
                 return
         delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
+        observe_timer_job("retried")
         self._settle(claim, {**values, "state": RETRY, "due": now + delay})
 
     def _incident(self, case_id: str, message: str, now: datetime) -> None:
@@ -324,16 +330,17 @@ class JobExecutor:
         return self._thread is not None and self._thread.is_alive()
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._run(None, self._stop)
-                for operation in self.periodic:
-                    operation(self.clock.now())
-                self.last_error = None
-            except Exception as exc:  # a broken round (the database away): try again later
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                logger.exception("job executor round failed")
-            self._stop.wait(self.interval)
+        with JOB_EXECUTORS.track_inprogress():
+            while not self._stop.is_set():
+                try:
+                    self._run(None, self._stop)
+                    for operation in self.periodic:
+                        operation(self.clock.now())
+                    self.last_error = None
+                except Exception as exc:  # a broken round (the database away): try again later
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    logger.exception("job executor round failed")
+                self._stop.wait(self.interval)
 
     # -- reading --------------------------------------------------------------------------------
 

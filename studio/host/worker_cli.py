@@ -2,7 +2,9 @@
 
 It works on the database of `STUDIO_DATABASE_URL` (migrated with `studio db upgrade`; the
 embedded SQLite file is migrated here, as by `studio serve`). Case changes reach the browsers of
-the servers through Socket.IO's message queue when `STUDIO_REDIS_URL` is set.
+the servers through Socket.IO's message queue when `STUDIO_REDIS_URL` is set; its figures (timer
+lag, job outcomes, running executors) reach the /metrics of the servers of its host through the
+folder of `PROMETHEUS_MULTIPROC_DIR` (`studio.ops.metrics_folder`).
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def run_worker(
     """Build the runtime as a server does, then run the worker until stopped; the exit code."""
     import sqlalchemy as sa
 
-    from studio.host.worker import Worker
+    from studio.ops import metrics_folder
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
 
@@ -82,6 +84,18 @@ def run_worker(
     except ConfigError as exc:
         click.echo(f"studio worker: {exc}", err=True)
         return EXIT_UNUSABLE
+    problem = metrics_folder.problem()  # checked before any metric opens its file there
+    if problem is not None:
+        click.echo(f"studio worker: {problem}", err=True)
+        return EXIT_UNUSABLE
+    if metrics_folder.configured() is None:
+        click.echo(
+            f"studio worker: {metrics_folder.SETTING} is not set, so /metrics does not show the "
+            "timers this worker fires (set it to the folder of the servers of this host)",
+            err=True,
+        )
+    from studio.host.worker import Worker
+
     try:
         from studio.web import create_app
 
@@ -112,7 +126,10 @@ def run_worker(
     runner.stop_on_signals()
     database = runtime.engine.url.render_as_string(hide_password=True)
     click.echo(f"studio worker: {concurrency} executor(s) on {database}", err=True)
-    runner.run()
+    try:
+        runner.run()
+    finally:
+        metrics_folder.leave()
     click.echo(f"studio worker: stopped ({runner.fired} timers fired)", err=True)
     runtime.engine.dispose()
     return 0

@@ -2,7 +2,8 @@
 
 Two kinds of figures:
 - measured in this process (`PROCESS`): command latency per action kind, HTTP request latency per
-  route, the lag of the timers the job executor fired, Socket.IO connections, CPU and memory;
+  route, the lag of the timers its job executors fired and how their timer jobs ended, running
+  job executors, Socket.IO connections, CPU and memory;
 - read from the database at each scrape (`DatabaseFigures`): open cases per definition and state,
   open incidents, jobs per state, due timers not fired yet and how late the oldest one is. Every
   process answers the same database-wide figures.
@@ -10,12 +11,12 @@ Two kinds of figures:
 Several server processes: by default each process answers for itself and Prometheus scrapes each
 one (its `instance` label tells them apart). With `PROMETHEUS_MULTIPROC_DIR` set to an empty folder
 shared by the processes of one host (before they start), `prometheus_client`'s multiprocess mode
-aggregates their process figures, so scraping any one of them is enough.
+aggregates their process figures, so scraping any one of them is enough; `studio worker` processes
+given the same folder are counted too (`studio.ops.metrics_folder`).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from prometheus_client import (
     CONTENT_TYPE_PLAIN_0_0_4,
     CollectorRegistry,
+    Counter,
     Gauge,
     Histogram,
     ProcessCollector,
@@ -34,6 +36,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from studio.ops import metrics_folder
 from studio.runtime.engine.state import TERMINAL
 from studio.runtime.store.schema import case_timers, cases
 from studio.runtime.store.service_tables import jobs
@@ -66,6 +69,23 @@ TIMER_LAG_SECONDS = Histogram(
     buckets=LAG,
     registry=PROCESS,
 )
+TIMER_JOBS = Counter(
+    "studio_timer_jobs",
+    "Timer jobs the job executors ended, by outcome: succeeded (timers fired), retried (an "
+    "attempt failed, backing off), incident (the last attempt failed)",
+    ["outcome"],
+    registry=PROCESS,
+)
+TIMER_JOB_OUTCOMES = ("succeeded", "retried", "incident")
+for _outcome in TIMER_JOB_OUTCOMES:  # every series shown from the start (0), so rates work
+    TIMER_JOBS.labels(outcome=_outcome)
+JOB_EXECUTORS = Gauge(
+    "studio_job_executors",
+    "Job executors running (in servers and workers; summed over live processes in "
+    "multiprocess mode)",
+    multiprocess_mode="livesum",
+    registry=PROCESS,
+)
 SOCKETIO_CONNECTIONS = Gauge(
     "studio_socketio_connections",
     "Open Socket.IO connections (summed over live processes in multiprocess mode)",
@@ -76,7 +96,7 @@ SOCKETIO_CONNECTIONS = Gauge(
 
 def multiprocess_mode() -> bool:
     """Whether `prometheus_client` keeps the figures in files shared by a host's processes."""
-    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    return metrics_folder.configured() is not None
 
 
 if not multiprocess_mode():  # CPU and memory of this process (per-process scrapes only)
@@ -91,6 +111,11 @@ def observe_request(method: str, endpoint: str, status: int, seconds: float) -> 
     HTTP_SECONDS.labels(method=method, endpoint=endpoint, status=f"{status // 100}xx").observe(
         seconds
     )
+
+
+def observe_timer_job(outcome: str) -> None:
+    """Count a timer job that ended (one of TIMER_JOB_OUTCOMES)."""
+    TIMER_JOBS.labels(outcome=outcome).inc()
 
 
 def timer_lag_listener(clock: Callable[[], datetime] | None = None) -> Callable[[Any], None]:
@@ -200,8 +225,10 @@ def exposition(engine: sa.Engine, connections: Callable[[], int] | None = None) 
     if connections is not None:
         SOCKETIO_CONNECTIONS.set(connections())
     registry = CollectorRegistry(auto_describe=False)
-    if multiprocess_mode():
-        multiprocess.MultiProcessCollector(registry)
+    folder = metrics_folder.configured()
+    if folder is not None:
+        metrics_folder.sweep(folder)  # the live gauges of processes killed outright
+        multiprocess.MultiProcessCollector(registry, str(folder))
     else:
         registry.register(_Forward(PROCESS))
     registry.register(DatabaseFigures(engine))

@@ -49,6 +49,7 @@ def run_server(host: str, port: int) -> int:
         print(f"studio serve: STUDIO_SERVER_WORKER is gevent or gthread, not {worker!r}",
               file=sys.stderr)  # fmt: skip
         return 2
+    from studio.ops import metrics_folder
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.web.runtime import open_runtime
@@ -57,6 +58,10 @@ def run_server(host: str, port: int) -> int:
         settings = load_settings()
     except ConfigError as exc:
         print(f"studio serve: {exc}", file=sys.stderr)
+        return 2
+    problem = metrics_folder.problem()  # checked before any metric opens its file there
+    if problem is not None:
+        print(f"studio serve: {problem}", file=sys.stderr)
         return 2
     try:
         prepared = open_runtime(settings, examples=wants_examples(os.environ))
