@@ -10,6 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from studio.deploy import case_migration
 from studio.editor.projects.deploying import deploy_version
 from tests.browser.a11y import scan
 from tests.browser.conftest import login, login_admin, screenshot
@@ -132,6 +133,53 @@ def test_the_process_a_case_started_moves_with_it(page, studio, project) -> None
     expect(page.locator("#admin-status")).to_have_text("Cases moved to version 2: 1.")
     assert rt.host.view(case)["deployment"] == second.id
     assert rt.host.view(process)["deployment"] == second.id
+
+
+def test_a_case_changed_meanwhile_stays_and_the_others_still_move(
+    page, studio, project, console, monkeypatch
+) -> None:
+    console.allow("status of 409")  # the case changed meanwhile, said in its row
+    pid, _ = project
+    rt = studio.extensions["studio"]
+    first = deploy_version(rt.projects, rt.deployments, pid, 1, "admin").deployment
+    matched, disputed = (rt.host.start("InvoiceCase", data) for data in (MATCHED, DISPUTED))
+    (process,) = [
+        i["case"] for i in rt.host.view(disputed)["items"] if i["name"] == "Check mismatch"
+    ]
+    files = project_files()
+    bpmn = files["invoice_check.bpmn"].decode().replace("Check mismatch", "Review the mismatch")
+    fixed = {"invoice_check.bpmn": bpmn.encode(), "invoice_case.cmmn": files["invoice_case.cmmn"]}
+    rt.projects.save(pid, 2, fixed, [], "the check renamed", "ann")
+    second = deploy_version(rt.projects, rt.deployments, pid, 3, "admin").deployment
+    apply, written = case_migration.apply_migration, []
+
+    def applying(state, plan):  # another request writes to the process once it was planned
+        if state.id == process and not written:
+            written.append(rt.host.unit().act(process, {"set": {"note": "meanwhile"}}))
+        return apply(state, plan)
+
+    monkeypatch.setattr(case_migration, "apply_migration", applying)
+    login_admin(page)
+    page.goto(f"/deployments/{first.id}/migrate")
+    page.get_by_label("Move them to").select_option(str(second.id))
+    page.get_by_role("button", name="Dry run").click()
+    expect(page.locator("#verdict")).to_have_text("All 2 cases can be migrated.")
+    page.get_by_role("button", name="Migrate the cases that map (2)").click()
+    expect(page.locator("#admin-status")).to_have_text(
+        "1 of 2 cases moved to version 2; 1 did not (see below)."
+    )
+    expect(page.locator(f"#plan-rows tr[data-case='{matched}']")).to_contain_text(
+        "Moved to version 2"
+    )
+    stayed = page.locator(f"#plan-rows tr[data-case='{disputed}']")
+    expect(stayed).to_contain_text("Not moved")
+    expect(stayed).to_contain_text(f"case {process} was changed by another request first")
+    screenshot(page, "deployments-migration-conflict")
+    scan(page)
+    assert rt.host.view(matched)["deployment"] == second.id
+    assert rt.host.view(disputed)["deployment"] == first.id
+    assert rt.host.view(process)["deployment"] == first.id
+    expect(page.get_by_role("button", name="Dry run")).to_be_enabled()
 
 
 def test_case_workers_see_deployments_without_the_admin_forms(page, deployment) -> None:

@@ -1,6 +1,7 @@
 // The deployments pages (studio/web/templates/deployments.html, admin/migrate.html): deploy a
 // saved project version (a refusal lists the models' problems), and migrate the running cases of
-// a version to another with a dry run of every case first.
+// a version to another with a dry run of every case first. Each case moves with its family in a
+// request of its own: when one is refused, the others still move and its row says why.
 
 import { call } from '../admin/api.js';
 import { announce, announceKept, ready, reason, reloadWith, say } from '../admin/notify.js';
@@ -87,6 +88,22 @@ function planRow(id, report, error) {
   return row;
 }
 
+/** After a migration, a case's row says whether it moved, and why not when it did not. */
+function markOutcome(row, verdictText, why) {
+  if (!row) return;
+  const [, verdict, , details] = row.cells;
+  verdict.textContent = verdictText;
+  verdict.className = why ? 'status-unmapped' : 'status-mapped';
+  if (why) {
+    const list = document.createElement('ul');
+    list.className = 'messages';
+    const entry = document.createElement('li');
+    entry.textContent = why;
+    list.append(entry);
+    details.replaceChildren(list);
+  }
+}
+
 /** The processes and sub-cases that move with a case: their ids and definitions. */
 function startedCell(started) {
   const cell = document.createElement('td');
@@ -153,20 +170,29 @@ function wireMigrating(form) {
   migrate.addEventListener('click', async () => {
     migrate.disabled = true;
     dryRun.disabled = true;
-    let moved = 0;
+    let stayed = 0;
     for (const [index, id] of movable.entries()) {
       announce(say('migrating', { done: index + 1, total: movable.length }));
+      const row = rows.querySelector(`tr[data-case="${CSS.escape(id)}"]`);
       try {
         const url = `/api/v1/cases/${encodeURIComponent(id)}/migrate`;
         await call('POST', url, { deployment: target(), dry_run: false });
-        moved += 1;
+        markOutcome(row, say('moved', { version: version() }), null);
       } catch (error) {
-        announce(reason(error), { error: true });
-        dryRun.disabled = false;
-        return;
+        stayed += 1;
+        markOutcome(row, say('not_moved'), reason(error));
       }
     }
-    reloadWith(say('migrated', { count: moved, version: version() }));
+    const moved = movable.length - stayed;
+    if (!stayed) {
+      reloadWith(say('migrated', { count: moved, version: version() }));
+      return;
+    }
+    // Each case moves with its family or not at all: say which did, and plan the rest again.
+    const counts = { moved, stayed, total: movable.length, version: version() };
+    announce(say('some_stayed', counts), { error: true });
+    movable = [];
+    dryRun.disabled = false;
   });
 }
 

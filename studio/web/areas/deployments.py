@@ -145,6 +145,11 @@ def _strings() -> dict[str, str]:
         "cannot": gettext("Cannot be migrated"),
         "migrating": gettext("Migrating case {done} of {total}…"),
         "migrated": gettext("Cases moved to version {version}: {count}."),
+        "moved": gettext("Moved to version {version}"),
+        "not_moved": gettext("Not moved"),
+        "some_stayed": gettext(
+            "{moved} of {total} cases moved to version {version}; {stayed} did not (see below)."
+        ),
         "migrate_button": gettext("Migrate the cases that map ({count})"),
         "unmapped": gettext("{item} ({state}): {reason}"),
         "none_started": gettext("none"),
