@@ -36,6 +36,7 @@ from studio.runtime.engine.casefile import check_nesting
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
 from studio.runtime.engine.explain import explain_case, explain_item
+from studio.runtime.engine.incidents import LOOP_BUDGET, TIMER_FAILED, Incident
 from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_engine import ProcessEngine
@@ -382,17 +383,21 @@ class CaseHost:
         except ExpressionError as exc:  # an expression failed on this data: nothing changes
             raise ActionError(f"the {command.action} could not be carried out: {exc}") from None
         except Runaway as exc:
-            incident = engine.record_incident(state, str(exc), self.clock.now())
+            incident = engine.record_incident(state, LOOP_BUDGET, str(exc), self.clock.now())
             self._save(loaded, incident)
             raise ActionError(text("incident: {reason}", reason=str(exc))) from None
         self._save(loaded, outcome)
         self._follow(case_id, loaded.deployment, outcome, budget)
 
-    def record_incident(self, case_id: str, message: str, now: datetime) -> None:
-        """Record an incident on the case, parking its next due timer (the one that fails)."""
+    def record_incident(
+        self, case_id: str, message: str, now: datetime, code: str = TIMER_FAILED
+    ) -> None:
+        """Record an incident on the case, parking its next due timer (the one that fails);
+        `code` names its kind (see `studio.runtime.engine.incidents`)."""
         loaded = self.load(case_id)
         timer = loaded.state.next_timer(now)
-        self._save(loaded, loaded.engine.record_incident(loaded.state, message, now, timer))
+        outcome = loaded.engine.record_incident(loaded.state, code, message, now, timer)
+        self._save(loaded, outcome)
 
     def _save(self, loaded: Loaded, outcome: Outcome) -> None:
         """Store an outcome on the version `loaded` was read at (ConflictError when the case
@@ -416,7 +421,7 @@ class CaseHost:
             try:
                 outcome = engine.fire_due_timer(state, moment)
             except Runaway as exc:
-                outcome = engine.record_incident(state, str(exc), moment, timer)
+                outcome = engine.record_incident(state, LOOP_BUDGET, str(exc), moment, timer)
             if outcome is None:
                 return fired
             self._save(loaded, outcome)
@@ -674,8 +679,9 @@ class CaseHost:
     # -- reading --------------------------------------------------------------------------------
 
     def view(self, case_id: str) -> dict[str, Any]:
-        """`{"id", "state", "definition", "data", "items": [...]}`: items of the processes and
-        sub-cases it started included."""
+        """`{"id", "state", "definition", "data", "incidents", "incident_details", "items"}`:
+        items of the processes and sub-cases it started included; `incidents` are the incidents'
+        messages, `incident_details` the same incidents with their code, time and element."""
         loaded = self.load(case_id)
         state = loaded.state
         return {
@@ -685,7 +691,8 @@ class CaseHost:
             "state": state.state,
             "version": loaded.version,
             "data": state.data,
-            "incidents": list(state.incidents),
+            "incidents": [incident.message for incident in state.incidents],
+            "incident_details": [_incident_json(incident) for incident in state.incidents],
             "team": {role: list(m) for role, m in state.team.items()},
             "items": [self._item_json(case_id, view) for view in self.items(case_id)],
         }
@@ -816,6 +823,18 @@ def _verb(action: dict[str, Any]) -> tuple[str, Any]:
             'an action names exactly one verb, e.g. {"complete": "Check invoice", "data": {...}}'
         )
     return verbs[0], action[verbs[0]]
+
+
+def _incident_json(incident: Incident) -> dict[str, Any]:
+    """`{"code", "message", "at", "element"}`: an incident as a case view shows it (`at` is
+    ISO-8601 UTC text, None for an incident stored before times were kept)."""
+    at = None if incident.at is None else incident.at.isoformat().replace("+00:00", "Z")
+    return {
+        "code": incident.code,
+        "message": incident.message,
+        "at": at,
+        "element": incident.element,
+    }
 
 
 def _names(definition: Definition, item: str) -> tuple[str, str | None, str | None, str | None]:

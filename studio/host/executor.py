@@ -47,6 +47,7 @@ from studio.host.timer_starts import TimerStarts
 from studio.ops.metrics import JOB_EXECUTORS, observe_timer_job
 from studio.ops.retention import scheduled_operations
 from studio.runtime.clock import Clock
+from studio.runtime.engine.incidents import TIMER_FAILED
 from studio.runtime.store.base import ConflictError
 from studio.runtime.store.schema import case_timers, cases
 from studio.runtime.store.service_tables import jobs
@@ -219,7 +220,7 @@ class JobExecutor:
 
     def _incident(self, case_id: str, message: str, now: datetime) -> None:
         """Record an incident on the case, parking its next due timer (the one that fails)."""
-        self.host.record_incident(case_id, message, now)
+        self.host.record_incident(case_id, message, now, TIMER_FAILED)
 
     # -- claims ---------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from studio.ops import metrics_folder
+from studio.runtime.engine.incidents import CODES, legacy_incident
 from studio.runtime.engine.state import TERMINAL
 from studio.runtime.store.schema import case_timers, cases
 from studio.runtime.store.service_tables import jobs
@@ -156,18 +157,21 @@ class DatabaseFigures(Collector):
                 open_cases.add_metric([definition, state], count)
             for kind, state, count in connection.execute(_jobs_by_state()):
                 job_counts.add_metric([kind, state], count)
-            incidents = sum(
-                len(extra.get("incidents") or ())
-                for (extra,) in connection.execute(_with_incidents())
-                if isinstance(extra, dict)
+            incidents = _incidents_per_code(
+                extra for (extra,) in connection.execute(_with_incidents())
             )
             due_count, oldest = connection.execute(_due_timers(now)).one()
             connection.rollback()
         yield open_cases
         yield job_counts
-        yield GaugeMetricFamily(
-            "studio_incidents_open", "Incidents recorded on cases not ended", value=incidents
+        open_incidents = GaugeMetricFamily(
+            "studio_incidents_open",
+            "Incidents recorded on cases not ended, per kind (the incident's code)",
+            labels=["kind"],
         )
+        for code in CODES:  # every kind shown, 0 included
+            open_incidents.add_metric([code], incidents.get(code, 0))
+        yield open_incidents
         yield GaugeMetricFamily(
             "studio_timers_due", "Timers due now that have not fired yet", value=due_count or 0
         )
@@ -193,11 +197,29 @@ def _jobs_by_state() -> sa.Select:
 
 def _with_incidents() -> sa.Select:
     """The `extra` of cases not ended with incidents (counted in Python: few rows). Both
-    dialects write JSON with ": " after a key (json.dumps), so one text test serves."""
+    dialects write JSON with ": " after a key (json.dumps), so one text test serves: an
+    incident is an object, or its message in a case stored before format version 6."""
     text = sa.cast(cases.c.extra, sa.Text)
     return sa.select(cases.c.extra).where(
-        cases.c.state.not_in(sorted(TERMINAL)), text.contains('"incidents": ["')
+        cases.c.state.not_in(sorted(TERMINAL)),
+        sa.or_(text.contains('"incidents": [{'), text.contains('"incidents": ["')),
     )
+
+
+def _incidents_per_code(extras: Iterator[Any]) -> dict[str, int]:
+    """How many incidents of each code the cases' `extra` hold (a case stored before format
+    version 6 keeps messages: their code is read from them, as its upgrade would)."""
+    found: dict[str, int] = {}
+    for extra in extras:
+        if not isinstance(extra, dict):
+            continue
+        for incident in extra.get("incidents") or ():
+            if isinstance(incident, dict):
+                code = str(incident.get("code"))
+            else:
+                code = legacy_incident(str(incident)).code
+            found[code] = found.get(code, 0) + 1
+    return found
 
 
 def _due_timers(now: datetime) -> sa.Select:

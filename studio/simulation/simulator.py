@@ -24,6 +24,7 @@ from typing import Any
 
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
+from studio.runtime.engine.incidents import LOOP_BUDGET
 from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.state import CaseState
@@ -265,7 +266,9 @@ class Simulation:
         except Refused:
             return False
         except Runaway as exc:
-            incident = instance.engine.record_incident(instance.state, str(exc), self.clock())
+            incident = instance.engine.record_incident(
+                instance.state, LOOP_BUDGET, str(exc), self.clock()
+            )
             self.apply(instance, incident)
             return False
         self.apply(instance, outcome)
@@ -315,7 +318,9 @@ class Simulation:
                 timer = instance.state.next_timer(self.clock())
                 self.apply(
                     instance,
-                    instance.engine.record_incident(instance.state, str(exc), self.clock(), timer),
+                    instance.engine.record_incident(
+                        instance.state, LOOP_BUDGET, str(exc), self.clock(), timer
+                    ),
                 )
                 continue
             if fired is None:

@@ -261,6 +261,8 @@ def test_a_failing_case_backs_off_then_becomes_an_incident(
     assert (row.state, row.attempts) == (FAILED, 3)
     [incident] = host.view(bad)["incidents"]
     assert "3 times" in incident and "RuntimeError: the service is down" in incident
+    [details] = host.view(bad)["incident_details"]
+    assert (details["code"], details["message"]) == ("timer.failed", incident)
     assert host.store.load(bad).state.timers == []  # the timer is parked
     assert work.run_once(due + timedelta(hours=1)) == 0 and len(calls) == 3
     assert [occurrences(host, c) for c in good] == [1, 1] and occurrences(host, bad) == 0

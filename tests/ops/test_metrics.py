@@ -74,7 +74,7 @@ def test_the_figures_follow_what_happens(app, client, mail) -> None:
     assert value(before, "studio_open_cases", definition="MailItem", state="active") == 1
     assert value(before, "studio_timers_due") == 1
     assert value(before, "studio_timer_oldest_due_seconds") > 30 * 86_400
-    assert value(before, "studio_incidents_open") == 0
+    assert value(before, "studio_incidents_open", kind="timer.failed") == 0
 
     runtime.users.add("mo", "a-long-password", ["caseworker"], groups=["mail room"])
     clerk = token(client, "mo")
@@ -113,7 +113,8 @@ def test_the_figures_follow_what_happens(app, client, mail) -> None:
     assert grew("studio_http_request_seconds_count", endpoint="api.act", method="POST",
                 status="2xx") == 1  # fmt: skip
     assert value(after, "studio_open_cases", definition="MailItem", state="active") == 2
-    assert value(after, "studio_incidents_open") == 1
+    assert value(after, "studio_incidents_open", kind="timer.failed") == 1
+    assert value(after, "studio_incidents_open", kind="loop.budget") == 0
     assert grew("studio_timer_fire_lag_seconds_count") == 1
     assert grew("studio_timer_fire_lag_seconds_sum") > 30 * 86_400, "fired months late"
     assert value(after, "studio_timers_due") == 0

@@ -156,7 +156,9 @@ def test_a_failing_script_records_an_incident_and_its_token_waits():
     )  # fmt: skip
     process = Process(body, {"zero": 0}).do("complete", "t")
     assert process.states("t") == ["completed"] and process.states("x") == ["active"]
-    assert len(process.state.incidents) == 1 and "'Divide' (x)" in process.state.incidents[0]
+    [incident] = process.state.incidents
+    assert (incident.code, incident.element) == ("task.failed", "x")
+    assert "'Divide' (x)" in incident.message
     assert ("P", "incident") in process.events
     assert process.state.state == "active" and "r" not in process.state.data
 
@@ -298,7 +300,8 @@ def test_a_process_whose_script_fails_at_once_waits_with_an_incident(tmp_path):
     driver.start({"price": 0}, T0)
     assert _states(driver) == {"pi": "active", "pi#4/s": "completed", "pi#4/calc": "active"}
     (child, _, _) = next(iter(driver.children.values()))
-    assert "'Calc' (calc)" in child.state.incidents[0]
+    [incident] = child.state.incidents
+    assert incident.code == "task.failed" and "'Calc' (calc)" in incident.message
 
 
 def test_a_link_event_jumps_to_the_catching_link_of_the_same_name():

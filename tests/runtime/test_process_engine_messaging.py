@@ -122,7 +122,9 @@ def test_a_called_process_that_failed_without_an_error_is_an_incident_on_the_act
     (start,) = process.effects
     process.do("child_failed", start.instance, {"reason": "x failed"})
     assert process.state.state == "active" and process.states("call") == ["active"]
-    assert any("x failed" in incident for incident in process.state.incidents)
+    [incident] = process.state.incidents
+    assert (incident.code, incident.element) == ("child.failed", "call")
+    assert "x failed" in incident.message
 
 
 def test_a_signal_command_with_no_name_is_refused():

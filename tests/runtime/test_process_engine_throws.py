@@ -190,6 +190,25 @@ def test_retry_reruns_a_failed_script_and_clears_its_incident():
         process.do("retry", "x")
 
 
+def test_a_retried_task_clears_its_own_incidents_only():
+    """Each task's incident names its element: retrying one task leaves the other's."""
+    body = (
+        '<startEvent id="s"/>' + flow("f1", "s", "split") + '<parallelGateway id="split"/>'
+        + flow("f2", "split", "x") + flow("f3", "split", "y")
+        + '<scriptTask id="x" name="Divide"><script>r = 1 / a</script></scriptTask>'
+        + '<scriptTask id="y" name="Divide"><script>q = 1 / b</script></scriptTask>'
+    )  # fmt: skip
+    process = Process(body, {"a": 0, "b": 0})
+    assert sorted((i.code, i.element) for i in process.state.incidents) == [
+        ("task.failed", "x"),
+        ("task.failed", "y"),
+    ]
+    process.do("set", None, {"a": 2})
+    process.do("retry", "x")
+    assert [(i.code, i.element) for i in process.state.incidents] == [("task.failed", "y")]
+    assert process.states("x") == ["completed"] and process.states("y") == ["active"]
+
+
 def test_retry_calls_a_service_again_and_is_refused_without_an_incident():
     up = {"ok": False}
 

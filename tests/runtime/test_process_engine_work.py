@@ -75,7 +75,9 @@ def test_a_failing_decision_is_an_incident_and_the_token_waits():
     body = around('<businessRuleTask id="t" implementation="risk"/>')
     _, outcome = run(body, {"amount": 5}, decisions=broken)
     assert [i.state for i in outcome.state.instances_of("t")] == ["active"]
-    assert "business-rule task 't' (t) failed" in outcome.state.incidents[0]
+    [incident] = outcome.state.incidents
+    assert (incident.code, incident.element) == ("task.failed", "t")
+    assert "business-rule task 't' (t) failed" in incident.message
     assert any(e.event == "incident" for e in outcome.history)
 
 
@@ -130,27 +132,28 @@ def test_exhausted_retries_and_timeouts_are_incidents():
 
     _, outcome = run(SERVICE, {}, ServiceRegistry({"pay": down}, retries=2))
     assert [i.state for i in outcome.state.instances_of("t")] == ["active"]
-    assert outcome.state.incidents == [
-        "service task 'Pay' (t) failed after 2 attempts: ConnectionError: down"
-    ]
+    assert [(i.code, i.message, i.element, i.at) for i in outcome.state.incidents] == [
+        ("task.failed", "service task 'Pay' (t) failed after 2 attempts: ConnectionError: down",
+         "t", T0)
+    ]  # fmt: skip
 
     def slow(variables: dict, context: ServiceContext) -> None:
         time.sleep(0.5)
 
     _, late = run(SERVICE, {}, ServiceRegistry({"pay": slow}, timeout=0.05, retries=1))
-    assert "failed after 1 attempt: timed out after 0.05 s" in late.state.incidents[0]
+    assert "failed after 1 attempt: timed out after 0.05 s" in late.state.incidents[0].message
 
 
 def test_a_handler_must_return_a_dict_or_none():
     registry = ServiceRegistry({"pay": lambda variables, context: 42}, retries=1)
     _, outcome = run(SERVICE, {}, registry)
-    assert "returned a int, not a dict or None" in outcome.state.incidents[0]
+    assert "returned a int, not a dict or None" in outcome.state.incidents[0].message
 
 
 def test_the_default_registry_is_empty_and_an_unknown_handler_is_an_incident():
     engine, outcome = run(SERVICE, {})
     assert engine.services.names() == []
-    assert "no service handler 'pay' is installed" in outcome.state.incidents[0]
+    assert "no service handler 'pay' is installed" in outcome.state.incidents[0].message
     with pytest.raises(Refused, match="is not a user or manual task"):
         engine.execute(outcome.state, Command("complete", "t"), T0)
 

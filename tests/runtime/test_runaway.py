@@ -69,7 +69,8 @@ def test_a_runaway_is_an_incident_and_the_case_keeps_its_state(tmp_path, kind):
         case.perform(ACTION[kind], TRIGGER[kind])
     state = case._state()
     assert snapshot(case) == before and state.state == "active"
-    assert len(state.incidents) == 1 and "keep triggering each other" in state.incidents[0]
+    [incident] = state.incidents
+    assert incident.code == "loop.budget" and "keep triggering each other" in incident.message
     assert [e.event for _, e in case.history()[events:]] == ["incident"]
     case.perform("complete", "keep")  # the case still works
     assert dict(snapshot(case))["keep"] == "completed"
@@ -108,7 +109,7 @@ def test_the_incident_is_stored_with_the_case(tmp_path):
     with pytest.raises(ActionRefused):
         case.perform("start", "st")
     stored = SqlStore(url, cache_size=0).load(case._state().id)
-    assert len(stored.state.incidents) == 1
+    assert [i.code for i in stored.state.incidents] == ["loop.budget"]
     assert {i.item: i.state for i in stored.state.items.values()}["st"] == "enabled"
     history = store.history(case._state().id)
     assert history[-1].event == "incident"

@@ -18,6 +18,14 @@ import pytest
 from studio.notation import read_model
 from studio.runtime.engine.definition import compile_case
 from studio.runtime.engine.engine import CaseEngine, Command
+from studio.runtime.engine.incidents import (
+    CHILD_FAILED,
+    LOOP_BUDGET,
+    TASK_FAILED,
+    TIMER_FAILED,
+    UNKNOWN,
+    Incident,
+)
 from studio.runtime.engine.state import CaseState, HistoryEvent, ItemInstance, Timer
 from studio.runtime.store import serialize
 from studio.runtime.store.serialize import (
@@ -59,7 +67,8 @@ def fixture_engine() -> CaseEngine:
 
 
 def fixture_case() -> CaseState:
-    """A case with something in every field: on-part memory, a timer, a suspended task, a team."""
+    """A case with something in every field: on-part memory, a timer, a suspended task, a team,
+    an incident."""
     engine = fixture_engine()
     data = {"claim": {"amount": 1200.5, "tags": ["vip", "car"], "paid": False}, "note": None}
     state = engine.start("case-7", data, T0).state
@@ -69,7 +78,7 @@ def fixture_case() -> CaseState:
         Command("bind", None, {"role": "clerk", "members": ["ann", "group:claims"]}),
     ):
         state = engine.execute(state, command, T0 + timedelta(minutes=5)).state
-    return state
+    return engine.record_incident(state, LOOP_BUDGET, "a loop", T0 + timedelta(minutes=6)).state
 
 
 def fixture_files() -> list[Path]:
@@ -244,6 +253,53 @@ def test_version_3_children_of_a_suspended_stage_resume_with_it() -> None:
     engine = fixture_engine()
     resumed = engine.execute(engine.restore(state), Command("resume", None), T0).state
     assert resumed.items["pi_b#6"].state == "active"
+
+
+def test_version_5_incidents_get_the_code_their_message_meant() -> None:
+    """Format 5 kept an incident as its English message: the upgrade reads its code (and the
+    BPMN element it names) from the wording of the time, once."""
+    document = json.loads((FIXTURES / "case_state_v5.json").read_text(encoding="utf-8"))
+    messages = [
+        "timer failed 3 times: the mail server is away",
+        "more than 10000 operations in one command: a repetition rule or sentries that keep "
+        "triggering each other",
+        "script task 'Divide (by zero)' (divide) failed at line 1: division by zero",
+        "business-rule task 'Grade' (grade) failed: no rule matches",
+        "service task 'Pay' (pay) failed after 3 attempts: timed out",
+        "call activity 'Check' (check#7): Looper could not start: more than 10000 operations "
+        "in one command: a repetition rule or sentries that keep triggering each other",
+        "the disk is full",
+    ]
+    document["case"]["incidents"] = list(messages)
+    state = load_state(document)
+    assert [(i.code, i.element) for i in state.incidents] == [
+        (TIMER_FAILED, None),
+        (LOOP_BUDGET, None),
+        (TASK_FAILED, "divide"),
+        (TASK_FAILED, "grade"),
+        (TASK_FAILED, "pay"),
+        (CHILD_FAILED, "check"),
+        (UNKNOWN, None),
+    ]
+    assert [i.message for i in state.incidents] == messages
+    assert all(i.at is None for i in state.incidents)  # the time was not kept then
+
+
+def test_incidents_keep_code_message_time_and_element() -> None:
+    incident = Incident(TASK_FAILED, "script task 'S' (s) failed", T0, "s")
+    assert dump(incident) == {
+        "code": "task.failed",
+        "message": "script task 'S' (s) failed",
+        "at": "2026-01-05T09:00:00Z",
+        "element": "s",
+    }
+    assert load(Incident, dump(incident)) == incident
+    [stored] = load_state(dump_state(fixture_case())).incidents
+    assert (stored.code, stored.message, stored.at) == (
+        LOOP_BUDGET,
+        "a loop",
+        T0 + timedelta(minutes=6),
+    )
 
 
 @pytest.fixture

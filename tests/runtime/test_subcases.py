@@ -113,7 +113,8 @@ def test_a_timer_that_sets_off_a_runaway_becomes_an_incident_and_is_parked(tmp_p
     case.start({}, T0)
     case.advance(timedelta(hours=2))
     state = case._state()
-    assert len(state.incidents) == 1 and "operations" in state.incidents[0]
+    [incident] = state.incidents
+    assert incident.code == "loop.budget" and "operations" in incident.message
     assert state.timers == []  # parked
     assert state_of(case, "Keep") == "active"
     assert {i.state for i in case.items() if i.plan_item_id in ("m1", "m2")} == {"available"}

@@ -65,10 +65,16 @@ class CaseEngine:
         return run.outcome()
 
     def record_incident(
-        self, state: CaseState, message: str, now: datetime, timer: Timer | None = None
+        self,
+        state: CaseState,
+        code: str,
+        message: str,
+        now: datetime,
+        timer: Timer | None = None,
     ) -> Outcome:
-        """The case as it was, with an incident recorded (and the timer that caused it parked)."""
-        return with_incident(state, message, now, timer, self.history)
+        """The case as it was, with an incident of `code` recorded (and the timer that caused
+        it parked)."""
+        return with_incident(state, code, message, now, timer, self.history)
 
     def _unit(self, state: CaseState, now: datetime, user: str | None = None) -> CaseRun:
         return CaseRun(self.definition, state, now, user, self.history)

@@ -8,6 +8,7 @@ from typing import Any
 
 from studio.messages import text
 from studio.runtime.engine.errors import Refused
+from studio.runtime.engine.incidents import Incident
 from studio.runtime.engine.state import CaseState, HistoryEvent, Timer
 
 
@@ -79,12 +80,18 @@ class Outcome:
 
 
 def with_incident(
-    state: CaseState, message: str, now: datetime, timer: Timer | None, record: bool | str
+    state: CaseState,
+    code: str,
+    message: str,
+    now: datetime,
+    timer: Timer | None,
+    record: bool | str,
 ) -> Outcome:
-    """The state as it was, with an incident recorded and the timer that caused it (if any)
-    parked: taken off the schedule until an admin retries it."""
+    """The state as it was, with an incident (`code`, see `incidents`) recorded and the timer
+    that caused it (if any) parked: taken off the schedule until an admin retries it."""
     work = state.copy()
-    work.incidents = [*work.incidents, message]  # a new list: the old one stays shared
+    incident = Incident(code, message, now)
+    work.incidents = [*work.incidents, incident]  # a new list: the old one stays shared
     if timer is not None:
         work.timers = [t for t in work.timers if t is not timer]
         work.parked = [*work.parked, timer]
@@ -101,7 +108,7 @@ def retry_incidents(
         raise Refused(text("case {case!r} has no incident to retry", case=state.id))
     work = state.copy()
     work.timers = sorted([*work.timers, *work.parked], key=lambda t: t.due)
-    cleared = "; ".join(work.incidents) or None
+    cleared = "; ".join(incident.message for incident in work.incidents) or None
     work.parked, work.incidents = [], []
     event = HistoryEvent(work.next_seq(), now, None, None, "retry", None, cleared, user)
     return Outcome(work, (event,) if record is True else ())

@@ -127,11 +127,16 @@ class ProcessEngine:
         return any(probe.correlates(iid, correlation) for iid in found)
 
     def record_incident(
-        self, state: CaseState, message: str, now: datetime, timer: Timer | None = None
+        self,
+        state: CaseState,
+        code: str,
+        message: str,
+        now: datetime,
+        timer: Timer | None = None,
     ) -> Outcome:
-        """The process as it was, with an incident recorded (and the timer that caused it
-        parked)."""
-        return with_incident(state, message, now, timer, self.history)
+        """The process as it was, with an incident of `code` recorded (and the timer that
+        caused it parked)."""
+        return with_incident(state, code, message, now, timer, self.history)
 
     def restore(self, state: CaseState) -> CaseState:
         """Rebuild a loaded state's indexes and its token counts (kept when it has them, as

@@ -13,6 +13,7 @@ from studio.messages import text
 from studio.runtime.engine.casefile import apply_writes
 from studio.runtime.engine.due_dates import due_at
 from studio.runtime.engine.errors import Refused
+from studio.runtime.engine.incidents import CHILD_FAILED, TASK_FAILED, Incident
 from studio.runtime.engine.outcome import Command, StartChild
 from studio.runtime.engine.process_definition import WAITING, Flow, NodeDefinition
 from studio.runtime.engine.process_events import waiting
@@ -265,7 +266,7 @@ class ProcessRun(Work):
         except ExpressionError as exc:  # an incident: the token waits in the script task
             line = f" at line {exc.line}" if exc.line else ""
             message = f"script task {node.label!r} ({node.id}) failed{line}: {exc.message}"
-            self.incident(message, iid)
+            self.incident(TASK_FAILED, message, iid)
             return
         self.write(writes, paths=False)
         self.push(lambda: self.complete(iid))
@@ -399,7 +400,8 @@ class ProcessRun(Work):
             self.rethrow(iid, data["error"])
         else:
             reason = data.get("reason", "it failed")
-            self.incident(f"call activity {self.node(iid).label!r} ({iid}): {reason}")
+            message = f"call activity {self.node(iid).label!r} ({iid}): {reason}"
+            self.incident(CHILD_FAILED, message, iid, waits=False)
 
     def incident_of(self, item: str) -> str:
         """The oldest script, service or business-rule task instance (`item`: it or its node)
@@ -432,12 +434,12 @@ class ProcessRun(Work):
         if len(self.state.incidents) > before:
             return
         left = max(self.edit(iid).memory.pop("incident"))
-        kept: list[str] = []
-        for message in reversed(self.state.incidents):
-            if left and f"({node.id})" in message:
+        kept: list[Incident] = []
+        for incident in reversed(self.state.incidents):
+            if left and incident.code == TASK_FAILED and incident.element == node.id:
                 left -= 1
             else:
-                kept.append(message)
+                kept.append(incident)
         self.state.incidents = kept[::-1]
 
     def target(self, item: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from studio.runtime.engine.incidents import Incident
 from studio.runtime.engine.outcome import StopChild
 from studio.runtime.engine.process_definition import NodeDefinition, ProcessDefinition
 from studio.runtime.engine.state import TERMINAL, CaseState, ItemInstance
@@ -100,11 +101,13 @@ class Tokens(UnitOfWork):
         if new_state == "terminated" and self.node(iid).kind == "call_activity":
             self.effects.append(StopChild(iid))
 
-    def incident(self, message: str, iid: str | None = None) -> None:
-        """Record an incident on the process (the token that caused it, `iid`, keeps waiting
-        and counts its incidents in its memory, for `retry`)."""
-        self.state.incidents = [*self.state.incidents, message]
-        if iid is not None:
+    def incident(self, code: str, message: str, iid: str, *, waits: bool = True) -> None:
+        """Record an incident of `code` on the process about the element of instance `iid`;
+        when its token `waits` there for a `retry`, it counts its incidents in its memory."""
+        element = self.node(iid).id
+        incident = Incident(code, message, self.now, element)
+        self.state.incidents = [*self.state.incidents, incident]
+        if waits:
             memory = self.edit(iid).memory
             memory["incident"] = {max(memory.get("incident", ()), default=0) + 1}
         self.log(None, self.definition.id, "incident", None, message)

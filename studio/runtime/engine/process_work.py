@@ -12,6 +12,7 @@ import copy
 
 from studio.expressions import to_json_value
 from studio.runtime.decisions import DecisionError
+from studio.runtime.engine.incidents import TASK_FAILED
 from studio.runtime.engine.process_loops import Loops
 from studio.runtime.services import ServiceContext, ServiceFailure, ServiceRegistry
 
@@ -36,7 +37,7 @@ class Work(Loops):
             outputs = node.decision.table.evaluate(self.state.data, now=self.now)
         except DecisionError as exc:
             message = f"business-rule task {node.label!r} ({node.id}) failed: {exc.message}"
-            self.incident(message, iid)
+            self.incident(TASK_FAILED, message, iid)
             return
         writes = {key: to_json_value(outputs.get(name)) for name, key in node.decision.writes}
         self.write(writes, paths=False)
@@ -63,6 +64,7 @@ class Work(Loops):
             self.push(lambda: self.complete(iid))
             return
         self.incident(
+            TASK_FAILED,
             f"service task {node.label!r} ({node.id}) failed after {self.services.retries} "
             f"attempt{'s' if self.services.retries > 1 else ''}: {failure}",
             iid,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from studio.runtime.engine.incidents import Incident
 from studio.runtime.engine.layered_map import LayeredMap
 
 TERMINAL = frozenset({"completed", "terminated", "closed"})
@@ -100,7 +101,8 @@ class CaseState:
     """Item instances by id: a dict, or a `LayeredMap` once the case is big (`copy_container`)."""
     timers: list[Timer] = field(default_factory=list)
     seq: int = 0
-    incidents: list[str] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    """What went wrong in the case's automatic work, oldest first, until an admin acts."""
     team: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The case team: case role name -> users and groups bound to it."""
     error: str | None = None

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from studio.runtime.engine.incidents import legacy_incident
 from studio.runtime.engine.state import CaseState
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """The version of the documents `dump_state` writes."""
 
 Document = dict[str, Any]
@@ -337,6 +338,19 @@ def _add_timer_cycles(document: Document) -> Document:
     case = document["case"]
     for timer in [*case.get("timers", []), *case.get("parked", [])]:
         timer.setdefault("cycle", None)
+    return document
+
+
+@upgrader(from_version=5)
+def _code_incidents(document: Document) -> Document:
+    """Version 6 keeps each incident as an object with a stable code, its message, time and
+    element; before, an incident was its English message alone: its code and element are read
+    from the wording of the time, once, here (its time is left unknown)."""
+    case = document["case"]
+    case["incidents"] = [
+        dump(legacy_incident(message)) if isinstance(message, str) else message
+        for message in case.get("incidents", [])
+    ]
     return document
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify
 
 from studio import __version__
+from studio.runtime.engine.incidents import CODES
 from studio.web.api import api
 
 ERROR = {
@@ -42,6 +43,23 @@ ITEM = {
         "due": {"type": "string", "format": "date-time"},
     },
 }
+INCIDENT = {
+    "type": "object",
+    "required": ["code", "message", "at", "element"],
+    "properties": {
+        "code": {
+            "type": "string",
+            "enum": list(CODES),
+            "description": "the kind, stable across wordings: timer.failed (a timer failed on "
+            "every attempt and is parked), loop.budget (a command ran past the loop budget and "
+            "was rolled back), task.failed (a BPMN script, service or business-rule task failed; "
+            "its token waits), child.failed (what a call activity started failed), unknown",
+        },
+        "message": {"type": "string", "description": "what went wrong, in English"},
+        "at": {"type": ["string", "null"], "format": "date-time"},
+        "element": {"type": ["string", "null"], "description": "the BPMN element it concerns"},
+    },
+}
 CASE = {
     "type": "object",
     "required": ["id", "state", "data", "items"],
@@ -52,7 +70,12 @@ CASE = {
         "state": {"type": "string"},
         "version": {"type": "integer"},
         "data": {"type": "object"},
-        "incidents": {"type": "array", "items": {"type": "string"}},
+        "incidents": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the messages of the case's open incidents (see incident_details)",
+        },
+        "incident_details": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}},
         "team": {"type": "object"},
         "may_bind": {
             "type": "array",
@@ -151,6 +174,7 @@ def document() -> dict[str, Any]:
             "schemas": {
                 "Error": ERROR,
                 "Item": ITEM,
+                "Incident": INCIDENT,
                 "Case": CASE,
                 "Action": ACTION,
                 "Task": TASK,

@@ -1,16 +1,19 @@
 """Reading the incidents of the runtime for /admin/incidents: every case (or process a case
 started) with an incident, each incident with its kind, when it happened and what a retry does.
 
-Incidents live on the case state (`CaseState.incidents`, English messages) with an `incident`
-event in its history. Their kinds:
+Incidents live on the case state (`CaseState.incidents`, each with a stable code, see
+`studio.runtime.engine.incidents`) with an `incident` event in its history. The page's kinds,
+read from the code, never from the message:
 
-- `timer`: a timer job failed on every attempt; the timer is parked until an admin retries.
-- `loop`: a command ran past the loop budget and was rolled back. On a user's action nothing is
-  parked, so a retry would do nothing: the admin dismisses it once the model is fixed. On a
-  timer, the timer is parked and a retry fires it again.
-- `task`: a BPMN script, service or business-rule task failed; its token waits in the task and a
-  retry runs the task again.
-- `other`: anything else (a called process that failed): nothing to run again.
+- `timer` (`timer.failed`): a timer job failed on every attempt; the timer is parked until an
+  admin retries.
+- `loop` (`loop.budget`): a command ran past the loop budget and was rolled back. On a user's
+  action nothing is parked, so a retry would do nothing: the admin dismisses it once the model is
+  fixed. On a timer, the timer is parked and a retry fires it again.
+- `task` (`task.failed`): a BPMN script, service or business-rule task failed; its token waits in
+  the task and a retry runs the task again.
+- `other`: anything else (`child.failed`: a called process that failed; a task whose token no
+  longer waits; `unknown`): nothing to run again.
 """
 
 from __future__ import annotations
@@ -22,19 +25,20 @@ from typing import Any
 import sqlalchemy as sa
 
 from studio.host.cases import ActionError
+from studio.runtime.engine.incidents import LOOP_BUDGET, TASK_FAILED, TIMER_FAILED
 from studio.runtime.store.schema import case_history
 from studio.runtime.store.sql import SqlStore
 
-TIMER_FAILED = "timer failed"
-LOOP_BUDGET = "operations in one command"
 RETRIED_TASKS = frozenset({"script_task", "rule_task", "service_task"})
 
 
 @dataclass(frozen=True)
 class Incident:
-    """One incident of a case: its kind, message, when, and the action that retries it."""
+    """One incident of a case: its kind on this page, its code, message, when, and the action
+    that retries it."""
 
     kind: str
+    code: str
     message: str
     at: datetime | None
     retry: dict[str, str] | None = None
@@ -103,7 +107,8 @@ def cases_with_incidents(
 
 def _incident_times(store: SqlStore) -> dict[str, dict[str, datetime]]:
     """Per case whose history holds an incident: when each incident message was recorded (the
-    latest time for a message recorded twice). One query."""
+    latest time for a message recorded twice), for incidents stored before they kept their
+    time. One query."""
     query = (
         sa.select(case_history.c.case_id, case_history.c.cause, case_history.c.at)
         .where(case_history.c.event == "incident")
@@ -120,22 +125,22 @@ def _classify(loaded: Any, times: dict[str, datetime]) -> list[Incident]:
     """The case's open incidents, each with its kind, time and retry action."""
     state = loaded.state
     waiting = _waiting_tasks(loaded)
-    timer_failures = sum(1 for m in state.incidents if m.startswith(TIMER_FAILED))
+    timer_failures = sum(1 for i in state.incidents if i.code == TIMER_FAILED)
     loops_on_timers = len(state.parked) - timer_failures
     found = []
-    for message in state.incidents:
-        at = times.get(message)
-        task = next((node for node in waiting if f"({node})" in message), None)
-        if task is not None:
-            found.append(Incident("task", message, at, {"retry": task}))
-        elif message.startswith(TIMER_FAILED):
-            found.append(Incident("timer", message, at))
-        elif LOOP_BUDGET in message:
+    for incident in state.incidents:
+        code, message = incident.code, incident.message
+        at = incident.at or times.get(message)
+        if code == TASK_FAILED and incident.element in waiting:
+            found.append(Incident("task", code, message, at, {"retry": incident.element}))
+        elif code == TIMER_FAILED:
+            found.append(Incident("timer", code, message, at))
+        elif code == LOOP_BUDGET:
             on_timer = loops_on_timers > 0
             loops_on_timers -= 1 if on_timer else 0
-            found.append(Incident("loop", message, at, on_timer=on_timer))
+            found.append(Incident("loop", code, message, at, on_timer=on_timer))
         else:
-            found.append(Incident("other", message, at))
+            found.append(Incident("other", code, message, at))
     return found
 
 
