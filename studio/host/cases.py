@@ -36,7 +36,7 @@ from studio.runtime.engine.casefile import check_nesting
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
 from studio.runtime.engine.explain import explain_case, explain_item
-from studio.runtime.engine.incidents import LOOP_BUDGET, TIMER_FAILED, Incident
+from studio.runtime.engine.incidents import LOOP_BUDGET_EXCEEDED, TIMER_FAILED, Incident
 from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.process_engine import ProcessEngine
@@ -383,7 +383,9 @@ class CaseHost:
         except ExpressionError as exc:  # an expression failed on this data: nothing changes
             raise ActionError(f"the {command.action} could not be carried out: {exc}") from None
         except Runaway as exc:
-            incident = engine.record_incident(state, LOOP_BUDGET, str(exc), self.clock.now())
+            incident = engine.record_incident(
+                state, LOOP_BUDGET_EXCEEDED, str(exc), self.clock.now()
+            )
             self._save(loaded, incident)
             raise ActionError(text("incident: {reason}", reason=str(exc))) from None
         self._save(loaded, outcome)
@@ -421,7 +423,9 @@ class CaseHost:
             try:
                 outcome = engine.fire_due_timer(state, moment)
             except Runaway as exc:
-                outcome = engine.record_incident(state, LOOP_BUDGET, str(exc), moment, timer)
+                outcome = engine.record_incident(
+                    state, LOOP_BUDGET_EXCEEDED, str(exc), moment, timer
+                )
             if outcome is None:
                 return fired
             self._save(loaded, outcome)

@@ -24,7 +24,7 @@ from typing import Any
 
 from studio.runtime.engine.definition import CaseDefinition
 from studio.runtime.engine.engine import CaseEngine, Command, Outcome, Refused, Runaway
-from studio.runtime.engine.incidents import LOOP_BUDGET
+from studio.runtime.engine.incidents import LOOP_BUDGET_EXCEEDED
 from studio.runtime.engine.outcome import Publish, StartChild, StopChild
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.state import CaseState
@@ -267,7 +267,7 @@ class Simulation:
             return False
         except Runaway as exc:
             incident = instance.engine.record_incident(
-                instance.state, LOOP_BUDGET, str(exc), self.clock()
+                instance.state, LOOP_BUDGET_EXCEEDED, str(exc), self.clock()
             )
             self.apply(instance, incident)
             return False
@@ -319,7 +319,7 @@ class Simulation:
                 self.apply(
                     instance,
                     instance.engine.record_incident(
-                        instance.state, LOOP_BUDGET, str(exc), self.clock(), timer
+                        instance.state, LOOP_BUDGET_EXCEEDED, str(exc), self.clock(), timer
                     ),
                 )
                 continue

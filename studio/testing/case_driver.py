@@ -30,7 +30,7 @@ from studio.runtime.engine.engine import (
     StopChild,
 )
 from studio.runtime.engine.explain import explain_case, explain_item
-from studio.runtime.engine.incidents import LOOP_BUDGET
+from studio.runtime.engine.incidents import LOOP_BUDGET_EXCEEDED
 from studio.runtime.engine.process_definition import ProcessDefinition, compile_process
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.process_explain import explain_process
@@ -215,7 +215,9 @@ class EngineDriver:
         except Refused as exc:
             raise ActionRefused(str(exc)) from None
         except Runaway as exc:
-            self._apply(self.engine.record_incident(self._state(), LOOP_BUDGET, str(exc), self.now))
+            self._apply(
+                self.engine.record_incident(self._state(), LOOP_BUDGET_EXCEEDED, str(exc), self.now)
+            )
             raise ActionRefused(f"incident: {exc}") from None
         self._apply(outcome)
         self._fire_timers(self.now)
@@ -329,7 +331,9 @@ class EngineDriver:
                 fired = self.engine.fire_due_timer(state, self.now)
             except Runaway as exc:
                 self._apply(
-                    self.engine.record_incident(state, LOOP_BUDGET, str(exc), self.now, timer)
+                    self.engine.record_incident(
+                        state, LOOP_BUDGET_EXCEEDED, str(exc), self.now, timer
+                    )
                 )
                 continue
             if fired is None:

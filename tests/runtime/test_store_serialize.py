@@ -20,7 +20,7 @@ from studio.runtime.engine.definition import compile_case
 from studio.runtime.engine.engine import CaseEngine, Command
 from studio.runtime.engine.incidents import (
     CHILD_FAILED,
-    LOOP_BUDGET,
+    LOOP_BUDGET_EXCEEDED,
     TASK_FAILED,
     TIMER_FAILED,
     UNKNOWN,
@@ -78,7 +78,9 @@ def fixture_case() -> CaseState:
         Command("bind", None, {"role": "clerk", "members": ["ann", "group:claims"]}),
     ):
         state = engine.execute(state, command, T0 + timedelta(minutes=5)).state
-    return engine.record_incident(state, LOOP_BUDGET, "a loop", T0 + timedelta(minutes=6)).state
+    return engine.record_incident(
+        state, LOOP_BUDGET_EXCEEDED, "a loop", T0 + timedelta(minutes=6)
+    ).state
 
 
 def fixture_files() -> list[Path]:
@@ -274,7 +276,7 @@ def test_version_5_incidents_get_the_code_their_message_meant() -> None:
     state = load_state(document)
     assert [(i.code, i.element) for i in state.incidents] == [
         (TIMER_FAILED, None),
-        (LOOP_BUDGET, None),
+        (LOOP_BUDGET_EXCEEDED, None),
         (TASK_FAILED, "divide"),
         (TASK_FAILED, "grade"),
         (TASK_FAILED, "pay"),
@@ -296,7 +298,7 @@ def test_incidents_keep_code_message_time_and_element() -> None:
     assert load(Incident, dump(incident)) == incident
     [stored] = load_state(dump_state(fixture_case())).incidents
     assert (stored.code, stored.message, stored.at) == (
-        LOOP_BUDGET,
+        LOOP_BUDGET_EXCEEDED,
         "a loop",
         T0 + timedelta(minutes=6),
     )

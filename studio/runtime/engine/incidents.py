@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 TIMER_FAILED = "timer.failed"
-LOOP_BUDGET = "loop.budget"
+LOOP_BUDGET_EXCEEDED = "loop.budget"
 TASK_FAILED = "task.failed"
 CHILD_FAILED = "child.failed"
 UNKNOWN = "unknown"
-CODES = (TIMER_FAILED, LOOP_BUDGET, TASK_FAILED, CHILD_FAILED, UNKNOWN)
+CODES = (TIMER_FAILED, LOOP_BUDGET_EXCEEDED, TASK_FAILED, CHILD_FAILED, UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def legacy_incident(message: str) -> Incident:
     if message.startswith("timer failed"):
         return Incident(TIMER_FAILED, message)
     if _LOOP.match(message):
-        return Incident(LOOP_BUDGET, message)
+        return Incident(LOOP_BUDGET_EXCEEDED, message)
     child = _CHILD.match(message)
     if child is not None:
         return Incident(CHILD_FAILED, message, element=child["element"].partition("#")[0])

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from studio.host.cases import ActionError
-from studio.runtime.engine.incidents import LOOP_BUDGET, TASK_FAILED, TIMER_FAILED
+from studio.runtime.engine.incidents import LOOP_BUDGET_EXCEEDED, TASK_FAILED, TIMER_FAILED
 from studio.runtime.store.schema import case_history
 from studio.runtime.store.sql import SqlStore
 
@@ -135,7 +135,7 @@ def _classify(loaded: Any, times: dict[str, datetime]) -> list[Incident]:
             found.append(Incident("task", code, message, at, {"retry": incident.element}))
         elif code == TIMER_FAILED:
             found.append(Incident("timer", code, message, at))
-        elif code == LOOP_BUDGET:
+        elif code == LOOP_BUDGET_EXCEEDED:
             on_timer = loops_on_timers > 0
             loops_on_timers -= 1 if on_timer else 0
             found.append(Incident("loop", code, message, at, on_timer=on_timer))
