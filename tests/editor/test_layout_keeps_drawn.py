@@ -8,6 +8,7 @@ file whose diagrams showed several collaborations or processes keeps one diagram
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,21 @@ def _planes(model: Any) -> list[str]:
 def _drawn(model: Any) -> set[Any]:
     """What the model's DI draws: element ids, and (source, target) for connectors of none.
 
-    BPMN edges that draw no element (a line from a data object to a sequence flow's edge) are
-    decoration of one tool and are not counted."""
+    A BPMN edge that draws no element (a line from a data object to a sequence flow's edge)
+    counts as the elements of its two ends."""
     found: set[Any] = set()
     for diagram in _diagrams(model):
+        drawn_by = {
+            e.id: local_ref(e.bpmn_element)
+            for e in iter_elements(diagram)
+            if isinstance(e, BpmnShape | BpmnEdge) and e.id and e.bpmn_element
+        }
         for element in iter_elements(diagram):
             if isinstance(element, BpmnShape | BpmnEdge) and element.bpmn_element:
                 found.add(local_ref(element.bpmn_element))
+            elif isinstance(element, BpmnEdge):
+                ends = (element.source_element or "", element.target_element or "")
+                found.add(tuple(drawn_by.get(end, end) for end in ends))
             elif type(element).__name__ in ("CmmnShape", "CmmnEdge"):
                 if element.cmmn_element_ref:
                     found.add(element.cmmn_element_ref)
@@ -185,3 +194,97 @@ def test_a_human_task_is_connected_to_the_discretionary_item_it_plans() -> None:
     first, last = connector.waypoints[0], connector.waypoints[-1]
     assert task.x <= first.x <= task.x + task.width and task.y <= first.y <= task.y + task.height
     assert item.x <= last.x <= item.x + item.width and item.y <= last.y <= item.y + item.height
+
+
+ON_A_FLOW = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="d" targetNamespace="t">
+  <process id="p">
+    <task id="a" name="Select">
+      <ioSpecification><dataOutput id="out"/><inputSet/><outputSet><dataOutputRefs>out</dataOutputRefs>
+      </outputSet></ioSpecification>
+      <dataOutputAssociation id="write"><sourceRef>out</sourceRef><targetRef>ref</targetRef>
+      </dataOutputAssociation>
+    </task>
+    <task id="b" name="Publish">
+      <ioSpecification><dataInput id="in"/><inputSet><dataInputRefs>in</dataInputRefs></inputSet>
+      <outputSet/></ioSpecification>
+      <dataInputAssociation id="read"><sourceRef>ref</sourceRef><targetRef>in</targetRef>
+      </dataInputAssociation>
+    </task>
+    <sequenceFlow id="flow" sourceRef="a" targetRef="b"/>
+    <dataObjectReference id="ref" name="Platforms" dataObjectRef="data"/>
+    <dataObject id="data"/>
+  </process>
+  <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="P" bpmnElement="p">
+    <bpmndi:BPMNShape id="a_di" bpmnElement="a"><dc:Bounds x="100" y="100" width="100" height="80"/>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="b_di" bpmnElement="b"><dc:Bounds x="300" y="100" width="100" height="80"/>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="ref_di" bpmnElement="ref"><dc:Bounds x="232" y="220" width="36" height="50"/>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="flow_di" bpmnElement="flow">
+      <di:waypoint x="200" y="140"/><di:waypoint x="300" y="140"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="on_flow" sourceElement="ref_di" targetElement="flow_di">
+      <di:waypoint x="250" y="220"/><di:waypoint x="250" y="140"/></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>
+"""
+
+
+def _on_path(x: float, y: float, path: list[Any]) -> bool:
+    """True when (x, y) lies on one of the (horizontal or vertical) segments of `path`."""
+    for a, b in pairwise(path):
+        across = min(a.x, b.x) - 1 <= x <= max(a.x, b.x) + 1
+        down = min(a.y, b.y) - 1 <= y <= max(a.y, b.y) + 1
+        if across and down:
+            return True
+    return False
+
+
+def _flow_data_line(model: Any, data: str, flow: str, stands_for: set[str]) -> None:
+    """The layout draws data `data` on `flow` as the file did: one line from the data object's
+    border to the flow's path, crossing no shape, and not the associations it stands for."""
+    out = layout_model(model)
+    elements = [e for d in _diagrams(out) for e in iter_elements(d)]
+    shapes = {e.id: e for e in elements if isinstance(e, BpmnShape)}
+    edges = {e.id: e for e in elements if isinstance(e, BpmnEdge)}
+    drawn = {local_ref(e.bpmn_element) for e in elements if getattr(e, "bpmn_element", None)}
+    assert not stands_for & drawn, "the associations it stands for stay undrawn"
+    lines = [e for e in edges.values() if e.bpmn_element is None]
+    assert len(lines) == 1
+    line = lines[0]
+    shape, flow_edge = shapes[line.source_element], edges[line.target_element]
+    assert (shape.bpmn_element, flow_edge.bpmn_element) == (data, flow)
+    start, end = line.waypoints[0], line.waypoints[-1]
+    assert _on_border(start.x, start.y, shape.bounds)
+    assert _on_path(end.x, end.y, list(flow_edge.waypoints))
+    for other in shapes.values():
+        if other is shape or other.is_horizontal is not None:
+            continue
+        b = other.bounds
+        for p, q in pairwise(line.waypoints):
+            for step in range(1, 20):
+                x, y = p.x + (q.x - p.x) * step / 20, p.y + (q.y - p.y) * step / 20
+                inside = b.x + 1 < x < b.x + b.width - 1 and b.y + 1 < y < b.y + b.height - 1
+                assert not inside, f"the line crosses {other.bpmn_element}"
+
+
+def test_data_drawn_on_a_flow_stays_on_it() -> None:
+    _flow_data_line(read_model(ON_A_FLOW.encode()), "ref", "flow", {"write", "read"})
+
+
+C7 = shared_files("conformance/bpmn-miwg", "C.7.0.bpmn")
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("path", C7, ids=lambda p: p.name)
+def test_miwg_data_on_a_flow_stays_on_it(path: Path) -> None:
+    _flow_data_line(
+        read_model_file(path),
+        "_c68abea8-c5b4-4aef-b1a5-1e81caec0cba",
+        "_64ac4473-a38f-4043-973a-69c497adc88a",
+        {"_d65b0a3d-8c42-4be7-9ac1-7324aa3d31f8", "_505fa8cf-5697-4e35-bc4e-63df8e99093e"},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from studio.editor.layout.bpmn_bands import MARGIN, Drawing, lay_out_scene
+from studio.editor.layout.bpmn_flow_data import draw_flow_data, flow_data
 from studio.editor.layout.bpmn_groups import frame_groups
 from studio.editor.layout.bpmn_labels import place_labels
 from studio.editor.layout.bpmn_routes import Router
@@ -26,6 +27,7 @@ def layout_bpmn(model: BpmnDefinitions, runner: GraphvizRunner) -> BpmnDefinitio
     """`model` with new BPMNDI: one diagram of every pool, lane, flow node and flow; a model
     whose diagrams showed several collaborations or processes keeps one diagram for each."""
     ids = _Ids(model)
+    shorthands = flow_data(model)
     diagrams = []
     for plane in _planes(model) or [None]:
         scene = build_scene(model, plane)
@@ -36,6 +38,7 @@ def layout_bpmn(model: BpmnDefinitions, runner: GraphvizRunner) -> BpmnDefinitio
         flow_labels = place_labels(scene, drawing, routes)
         routes, flow_labels = _in_view(drawing, routes, flow_labels)
         diagram = _diagram(scene, drawing, routes, flow_labels, ids)
+        diagram = draw_flow_data(diagram, shorthands, ids.make)
         # every label style goes in the first diagram (their ids are unique in the file)
         diagrams.append(_keep_label_styles(model.diagrams, diagram, keep_styles=not diagrams))
     diagrams = frame_groups(model, diagrams, ids.make)
