@@ -3,11 +3,17 @@ document of studio/web/api/openapi.py (`with_areas`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from studio.ops.erasure import MAX_PATHS, PATH
+from studio.web.api.openapi_parts import (
+    error,
+    json_answer,
+    json_body,
+    object_schema,
+    path_parameter,
+    schema_ref,
+)
 
-CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+CASE_ID = path_parameter("case_id", {"type": "string"})
 ERASURE = {
     "type": "object",
     "required": ["case", "paths", "cases", "values", "history_events"],
@@ -28,13 +34,6 @@ ERASURE = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
 PATHS = {
     "/cases/{case_id}/erasure": {
         "post": {
@@ -47,41 +46,28 @@ PATHS = {
                 "paths; never the values)."
             ),
             "parameters": [CASE_ID],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["paths"],
-                            "properties": {
-                                "paths": {
-                                    "type": "array",
-                                    "minItems": 1,
-                                    "maxItems": MAX_PATHS,
-                                    "items": {
-                                        "type": "string",
-                                        "pattern": PATH.pattern,
-                                        "examples": ["applicant.email"],
-                                    },
-                                }
-                            },
-                        }
-                    }
-                },
-            },
-            "responses": {
-                "200": {
-                    "description": "what was erased",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Erasure"}}
+            "requestBody": json_body(
+                object_schema(
+                    ["paths"],
+                    paths={
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_PATHS,
+                        "items": {
+                            "type": "string",
+                            "pattern": PATH.pattern,
+                            "examples": ["applicant.email"],
+                        },
                     },
-                },
-                "400": _error("malformed request or path"),
-                "401": _error("not logged in"),
-                "403": _error("the role admin is missing"),
-                "404": _error("no such case"),
-                "422": _error("the case file has no value at any of the paths"),
+                )
+            ),
+            "responses": {
+                "200": json_answer(schema_ref("Erasure"), "what was erased"),
+                "400": error("malformed request or path"),
+                "401": error("not logged in"),
+                "403": error("the role admin is missing"),
+                "404": error("no such case"),
+                "422": error("the case file has no value at any of the paths"),
             },
         }
     }

@@ -5,27 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from studio.web.api.openapi_parts import (
+    LOGIN_ERRORS,
+    error,
+    json_answer,
+    json_body,
+    object_schema,
+    schema_ref,
+)
 from studio.web.api.openapi_projects import NUMBER, PROJECT_ID
 
-ERROR_REF = {"$ref": "#/components/schemas/Error"}
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 COUNT = {"type": "integer", "minimum": 0}
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
-
-
-def _object(required: list[str], **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-STEP = _object(
+STEP = object_schema(
     ["step", "does", "passed", "messages", "case", "states"],
     step=COUNT,
     does=TEXT,
@@ -34,27 +29,26 @@ STEP = _object(
     case=TEXT,
     states={"type": "object", "additionalProperties": TEXT},
 )
-SCENARIO = _object(
+SCENARIO = object_schema(
     ["name", "file", "passed", "failures", "error", "model", "step_count", "steps"],
     name=NULLABLE_TEXT,
     file=TEXT,
     passed={"type": "boolean"},
     failures={
         "type": "array",
-        "items": _object(["step", "message"], step=COUNT, message=TEXT),
+        "items": object_schema(["step", "message"], step=COUNT, message=TEXT),
     },
     error=NULLABLE_TEXT,
     model=NULLABLE_TEXT,
     step_count=COUNT,
-    steps={"type": "array", "items": {"$ref": "#/components/schemas/ScenarioStep"}},
+    steps={"type": "array", "items": schema_ref("ScenarioStep")},
 )
-TEST_REPORT = _object(
+TEST_REPORT = object_schema(
     ["passed", "failed", "scenarios"],
     passed=COUNT,
     failed=COUNT,
-    scenarios={"type": "array", "items": {"$ref": "#/components/schemas/ScenarioResult"}},
+    scenarios={"type": "array", "items": schema_ref("ScenarioResult")},
 )
-COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
 
 PATHS: dict[str, Any] = {
     "/projects/{project_id}/versions/{number}/tests": {
@@ -64,28 +58,24 @@ PATHS: dict[str, Any] = {
             "its model's path and its steps with the item states after each (element id -> "
             "state). Scenarios left when the time budget runs out are reported as not run.",
             "parameters": [PROJECT_ID, NUMBER],
-            "requestBody": {
-                "required": False,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "files": {
-                                    "type": "array",
-                                    "items": TEXT,
-                                    "description": "*.scenario.json paths (default: every one)",
-                                }
-                            },
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": TEXT,
+                            "description": "*.scenario.json paths (default: every one)",
                         }
-                    }
+                    },
                 },
-            },
+                required=False,
+            ),
             "responses": {
-                "200": _json({"$ref": "#/components/schemas/TestReport"}, "the test report"),
-                "400": _error("malformed request"),
-                "404": _error("no such project, version or scenario file"),
-                **COMMON,
+                "200": json_answer(schema_ref("TestReport"), "the test report"),
+                "400": error("malformed request"),
+                "404": error("no such project, version or scenario file"),
+                **LOGIN_ERRORS,
             },
         }
     },
@@ -95,24 +85,13 @@ PATHS: dict[str, Any] = {
             "description": "`spec`, when given, replaces the file's content (an edited "
             "simulation); the file still names where it lives, so relative paths resolve.",
             "parameters": [PROJECT_ID, NUMBER],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {"file": TEXT, "spec": {"type": "object"}},
-                        }
-                    }
-                },
-            },
+            "requestBody": json_body(object_schema(["file"], file=TEXT, spec={"type": "object"})),
             "responses": {
-                "201": _json({"type": "object"}, "the simulation, running"),
-                "400": _error("malformed request"),
-                "404": _error("no such project, version or file"),
-                "409": _error("the user already runs a simulation"),
-                **COMMON,
+                "201": json_answer({"type": "object"}, "the simulation, running"),
+                "400": error("malformed request"),
+                "404": error("no such project, version or file"),
+                "409": error("the user already runs a simulation"),
+                **LOGIN_ERRORS,
             },
         }
     },

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-ERROR_REF = {"$ref": "#/components/schemas/Error"}
+from studio.web.api.openapi_parts import (
+    json_answer,
+    json_body,
+    object_schema,
+    path_parameter,
+    schema_ref,
+    secured_errors,
+)
+
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 WHEN = {"type": "string", "format": "date-time"}
@@ -17,49 +25,27 @@ KEY = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _object(required: list[str], **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties}
+DESCRIBED = {
+    "400": "malformed request",
+    "401": "not logged in",
+    "403": "the role is missing (testers: a file that is not a scenario, simulation or data)",
+    "404": "no such project, version or file",
+    "409": "the key is taken, or someone saved a newer version meanwhile (stale base)",
+    "413": "the upload is too large",
+    "422": "refused: unusable files or upload, or (deploy) models with errors",
+}
 
 
 def _errors(*statuses: str) -> dict[str, Any]:
-    described = {
-        "400": "malformed request",
-        "401": "not logged in",
-        "403": "the role is missing (testers: a file that is not a scenario, simulation or data)",
-        "404": "no such project, version or file",
-        "409": "the key is taken, or someone saved a newer version meanwhile (stale base)",
-        "413": "the upload is too large",
-        "422": "refused: unusable files or upload, or (deploy) models with errors",
-    }
-    return {status: _error(described[status]) for status in ("401", "403", *statuses)}
+    return secured_errors(DESCRIBED, *statuses)
 
 
-PROJECT_ID = {
-    "name": "project_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 0},
-}
+PROJECT_ID = path_parameter("project_id", {"type": "integer", "minimum": 0})
 NUMBER = {
-    "name": "number",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 0},
+    **path_parameter("number", {"type": "integer", "minimum": 0}),
     "description": "a version number (1, 2, ...)",
 }
-FILE_PATH = {"name": "path", "in": "path", "required": True, "schema": TEXT}
+FILE_PATH = path_parameter("path", TEXT)
 FILES = {
     "type": "object",
     "additionalProperties": TEXT,
@@ -67,7 +53,7 @@ FILES = {
 }
 REMOVE = {"type": "array", "items": TEXT, "description": "paths of files to take out"}
 
-VERSION = _object(
+VERSION = object_schema(
     ["number", "author", "created_at", "message", "content_hash", "file_count"],
     number={"type": "integer"},
     author=NULLABLE_TEXT,
@@ -76,7 +62,7 @@ VERSION = _object(
     content_hash=TEXT,
     file_count=COUNT,
 )
-PROJECT = _object(
+PROJECT = object_schema(
     ["id", "key", "name", "created_at", "created_by", "archived", "latest"],
     id={"type": "integer"},
     key=TEXT,
@@ -84,24 +70,26 @@ PROJECT = _object(
     created_at=WHEN,
     created_by=NULLABLE_TEXT,
     archived={"type": "boolean"},
-    latest={"oneOf": [_ref("ProjectVersion"), {"type": "null"}]},
+    latest={"oneOf": [schema_ref("ProjectVersion"), {"type": "null"}]},
 )
-FILE_ENTRY = _object(
+FILE_ENTRY = object_schema(
     ["path", "kind", "size", "sha256"], path=TEXT, kind=TEXT, size=COUNT, sha256=TEXT
 )
 UPLOAD_REPORT = {
     "imported": {"type": "array", "items": TEXT},
     "renamed": {
         "type": "array",
-        "items": _object(["from", "to", "reason"], to=TEXT, reason=TEXT, **{"from": TEXT}),
+        "items": object_schema(["from", "to", "reason"], to=TEXT, reason=TEXT, **{"from": TEXT}),
     },
     "skipped": {
         "type": "array",
-        "items": _object(["path", "reason"], path=TEXT, reason=TEXT, code=NULLABLE_TEXT),
+        "items": object_schema(["path", "reason"], path=TEXT, reason=TEXT, code=NULLABLE_TEXT),
     },
 }
-IMPORTED = _object(["project", *UPLOAD_REPORT], project=_ref("Project"), **UPLOAD_REPORT)
-PROBLEM = _object(
+IMPORTED = object_schema(
+    ["project", *UPLOAD_REPORT], project=schema_ref("Project"), **UPLOAD_REPORT
+)
+PROBLEM = object_schema(
     ["code", "severity", "element", "line", "message"],
     code=TEXT,
     severity={"enum": ["error", "warning"]},
@@ -109,19 +97,19 @@ PROBLEM = _object(
     line={"type": ["integer", "null"]},
     message=TEXT,
 )
-VALIDATION = _object(
+VALIDATION = object_schema(
     ["version", "errors", "warnings", "files"],
     version=COUNT,
     errors=COUNT,
     warnings=COUNT,
     files={
         "type": "array",
-        "items": _object(
+        "items": object_schema(
             ["file", "problems"], file=TEXT, problems={"type": "array", "items": PROBLEM}
         ),
     },
 )
-CHANGE = _object(
+CHANGE = object_schema(
     ["change", "text"],
     change={"enum": ["added", "removed", "renamed", "moved", "retyped", "changed", "layout"]},
     element=NULLABLE_TEXT,
@@ -132,12 +120,12 @@ CHANGE = _object(
     after=NULLABLE_TEXT,
     text=TEXT,
 )
-DIFF = _object(
+DIFF = object_schema(
     ["from", "to", "summary", "files"],
     summary=TEXT,
     files={
         "type": "array",
-        "items": _object(
+        "items": object_schema(
             ["path", "status", "changes", "note", "diff"],
             path=TEXT,
             status={"enum": ["added", "removed", "changed"]},
@@ -150,8 +138,10 @@ DIFF = _object(
     },
     **{"from": COUNT, "to": COUNT},
 )
-SAVED = _object(["created", "version"], created={"type": "boolean"}, version=_ref("ProjectVersion"))
-DEPLOYED = _object(
+SAVED = object_schema(
+    ["created", "version"], created={"type": "boolean"}, version=schema_ref("ProjectVersion")
+)
+DEPLOYED = object_schema(
     ["deployment", "created", "skipped"],
     deployment={"type": "object"},
     created={"type": "boolean"},
@@ -178,27 +168,27 @@ UPLOAD = {
 }
 
 
-def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": schema}}}
-
-
 PATHS: dict[str, Any] = {
     "/projects": {
         "get": {
             "summary": "Model projects (archived=true: the archived ones too)",
             "parameters": [{"name": "archived", "in": "query", "schema": {"type": "boolean"}}],
             "responses": {
-                "200": _json(
-                    _object(["projects"], projects={"type": "array", "items": _ref("Project")})
+                "200": json_answer(
+                    object_schema(
+                        ["projects"], projects={"type": "array", "items": schema_ref("Project")}
+                    )
                 ),
                 **_errors(),
             },
         },
         "post": {
             "summary": "Create a project (with `files`: its version 1); analyst, admin",
-            "requestBody": _body(_object(["key"], key=KEY, name=TEXT, message=TEXT, files=FILES)),
+            "requestBody": json_body(
+                object_schema(["key"], key=KEY, name=TEXT, message=TEXT, files=FILES)
+            ),
             "responses": {
-                "201": _json(_ref("Project"), "the project"),
+                "201": json_answer(schema_ref("Project"), "the project"),
                 **_errors("400", "409", "413", "422"),
             },
         },
@@ -213,7 +203,7 @@ PATHS: dict[str, Any] = {
             ],
             "requestBody": UPLOAD,
             "responses": {
-                "201": _json(
+                "201": json_answer(
                     IMPORTED,
                     "the project, what was imported, renamed and skipped (with the reasons)",
                 ),
@@ -225,15 +215,18 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "A project and its newest version",
             "parameters": [PROJECT_ID],
-            "responses": {"200": _json(_ref("Project")), **_errors("404")},
+            "responses": {"200": json_answer(schema_ref("Project")), **_errors("404")},
         },
         "patch": {
             "summary": "Rename or (un)archive a project; analyst, admin",
             "parameters": [PROJECT_ID],
-            "requestBody": _body(
+            "requestBody": json_body(
                 {"type": "object", "properties": {"name": TEXT, "archived": {"type": "boolean"}}}
             ),
-            "responses": {"200": _json(_ref("Project")), **_errors("400", "404", "422")},
+            "responses": {
+                "200": json_answer(schema_ref("Project")),
+                **_errors("400", "404", "422"),
+            },
         },
     },
     "/projects/{project_id}/import": {
@@ -247,11 +240,11 @@ PATHS: dict[str, Any] = {
             ],
             "requestBody": UPLOAD,
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     {**SAVED, "properties": {**SAVED["properties"], **UPLOAD_REPORT}},
                     "identical to the base: nothing stored",
                 ),
-                "201": _json(
+                "201": json_answer(
                     {**SAVED, "properties": {**SAVED["properties"], **UPLOAD_REPORT}},
                     "the new version",
                 ),
@@ -264,9 +257,10 @@ PATHS: dict[str, Any] = {
             "summary": "The versions of a project, newest first",
             "parameters": [PROJECT_ID],
             "responses": {
-                "200": _json(
-                    _object(
-                        ["versions"], versions={"type": "array", "items": _ref("ProjectVersion")}
+                "200": json_answer(
+                    object_schema(
+                        ["versions"],
+                        versions={"type": "array", "items": schema_ref("ProjectVersion")},
                     )
                 ),
                 **_errors("404"),
@@ -277,12 +271,12 @@ PATHS: dict[str, Any] = {
             "replaced and removed; 409 when someone saved meanwhile. Analyst, admin; testers "
             "save scenarios, simulation files and sample data only",
             "parameters": [PROJECT_ID],
-            "requestBody": _body(
-                _object(["base"], base=COUNT, message=TEXT, files=FILES, remove=REMOVE)
+            "requestBody": json_body(
+                object_schema(["base"], base=COUNT, message=TEXT, files=FILES, remove=REMOVE)
             ),
             "responses": {
-                "200": _json(SAVED, "identical to the base: nothing stored"),
-                "201": _json(SAVED, "the new version"),
+                "200": json_answer(SAVED, "identical to the base: nothing stored"),
+                "201": json_answer(SAVED, "the new version"),
                 **_errors("400", "404", "409", "413", "422"),
             },
         },
@@ -292,7 +286,7 @@ PATHS: dict[str, Any] = {
             "summary": "A version: who saved it when and why, its files, its deployments",
             "parameters": [PROJECT_ID, NUMBER],
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     {
                         **VERSION,
                         "required": [*VERSION["required"], "files", "deployments"],
@@ -354,8 +348,10 @@ PATHS: dict[str, Any] = {
             "the problems when its models have errors; admin",
             "parameters": [PROJECT_ID, NUMBER],
             "responses": {
-                "200": _json(DEPLOYED, "deployed already: the newest deployment has this content"),
-                "201": _json(DEPLOYED, "the deployment"),
+                "200": json_answer(
+                    DEPLOYED, "deployed already: the newest deployment has this content"
+                ),
+                "201": json_answer(DEPLOYED, "the deployment"),
                 **_errors("404", "422"),
             },
         }
@@ -369,7 +365,7 @@ PATHS: dict[str, Any] = {
                 {"name": "from", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                 {"name": "to", "in": "query", "schema": {"type": "integer", "minimum": 0}},
             ],
-            "responses": {"200": _json(DIFF), **_errors("400", "404")},
+            "responses": {"200": json_answer(DIFF), **_errors("400", "404")},
         }
     },
     "/projects/{project_id}/validate": {
@@ -377,14 +373,14 @@ PATHS: dict[str, Any] = {
             "summary": "Validate a version (default the newest) with unsaved edits laid over "
             "it: the shape of `studio validate --format json`",
             "parameters": [PROJECT_ID],
-            "requestBody": _body(
+            "requestBody": json_body(
                 {
                     "type": "object",
                     "properties": {"version": COUNT, "files": FILES, "remove": REMOVE},
                 },
                 required=False,
             ),
-            "responses": {"200": _json(VALIDATION), **_errors("400", "404", "413", "422")},
+            "responses": {"200": json_answer(VALIDATION), **_errors("400", "404", "413", "422")},
         }
     },
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+from studio.web.api.openapi_parts import errors, json_answer, object_schema, path_parameter
+
 TEXT = {"type": "string"}
 RUN = {
     "type": "object",
@@ -23,10 +24,6 @@ RUN = {
 }
 
 
-def _errors(*pairs: tuple[str, str]) -> dict[str, Any]:
-    return {status: {"description": text, **ERROR} for status, text in pairs}
-
-
 PATHS: dict[str, Any] = {
     "/simulation-runs": {
         "get": {
@@ -34,19 +31,10 @@ PATHS: dict[str, Any] = {
             "across restarts) and those of this server process not stored (running, failed, "
             "cancelled). Analyst, tester, admin",
             "responses": {
-                "200": {
-                    "description": "the runs",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["runs"],
-                                "properties": {"runs": {"type": "array", "items": RUN}},
-                            }
-                        }
-                    },
-                },
-                **_errors(("401", "not logged in"), ("403", "the role is missing")),
+                "200": json_answer(
+                    object_schema(["runs"], runs={"type": "array", "items": RUN}), "the runs"
+                ),
+                **errors({"401": "not logged in", "403": "the role is missing"}),
             },
         }
     },
@@ -54,30 +42,26 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "A stored simulation run of the caller: its result, the sim file as run, "
             "who, when and where from",
-            "parameters": [
-                {"name": "run_id", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [path_parameter("run_id", {"type": "string"})],
             "responses": {
-                "200": {
-                    "description": "the run",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                **RUN,
-                                "properties": {
-                                    **RUN["properties"],
-                                    "result": {"type": "object"},
-                                    "spec": {**TEXT, "description": "the sim file as run"},
-                                    "finished": {**TEXT, "format": "date-time"},
-                                },
-                            }
-                        }
+                "200": json_answer(
+                    {
+                        **RUN,
+                        "properties": {
+                            **RUN["properties"],
+                            "result": {"type": "object"},
+                            "spec": {**TEXT, "description": "the sim file as run"},
+                            "finished": {**TEXT, "format": "date-time"},
+                        },
                     },
-                },
-                **_errors(
-                    ("401", "not logged in"),
-                    ("403", "the role is missing"),
-                    ("404", "no stored run of the caller with that id"),
+                    "the run",
+                ),
+                **errors(
+                    {
+                        "401": "not logged in",
+                        "403": "the role is missing",
+                        "404": "no stored run of the caller with that id",
+                    }
                 ),
             },
         }

@@ -4,41 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-ERROR_REF = {"$ref": "#/components/schemas/Error"}
-ERROR = {"description": "", "content": {"application/json": {"schema": ERROR_REF}}}
+from studio.web.api.openapi_parts import (
+    LOGIN_ERRORS,
+    error,
+    json_answer,
+    path_parameter,
+    schema_ref,
+)
 
-
-def _error(description: str) -> dict[str, Any]:
-    return {**ERROR, "description": description}
-
-
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
-
-
-COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
 TEXT = {"type": "string"}
 
 PATHS: dict[str, Any] = {
     "/tasks/{task_id}/form": {
         "get": {
             "summary": "The task's form: a JSON Schema, null when the task has none",
-            "parameters": [{"name": "task_id", "in": "path", "required": True, "schema": TEXT}],
+            "parameters": [path_parameter("task_id", TEXT)],
             "responses": {
-                "200": _json({"$ref": "#/components/schemas/TaskForm"}),
-                "404": _error("no such task, or not one the caller may see"),
-                **COMMON,
+                "200": json_answer(schema_ref("TaskForm")),
+                "404": error("no such task, or not one the caller may see"),
+                **LOGIN_ERRORS,
             },
         }
     },
     "/cases/{case_id}/offers": {
         "get": {
             "summary": "The actions the case offers now (start, plan, occur, complete)",
-            "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": TEXT}],
+            "parameters": [path_parameter("case_id", TEXT)],
             "responses": {
-                "200": _json({"$ref": "#/components/schemas/CaseOffers"}),
-                "404": _error("no such case, or not one the caller may see"),
-                **COMMON,
+                "200": json_answer(schema_ref("CaseOffers")),
+                "404": error("no such case, or not one the caller may see"),
+                **LOGIN_ERRORS,
             },
         }
     },

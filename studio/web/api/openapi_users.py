@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from studio.web.api.openapi_parts import (
+    json_answer,
+    json_body,
+    path_parameter,
+    schema_ref,
+    secured_errors,
+)
+
 ROLE = {"enum": ["analyst", "tester", "admin", "caseworker"]}
 NAMES = {"type": "array", "items": {"type": "string"}}
-USER_REF = {"$ref": "#/components/schemas/User"}
-USERNAME = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
+USER_REF = schema_ref("User")
+USERNAME = path_parameter("username", {"type": "string"})
 DESCRIBED = {
     "400": "malformed request",
     "401": "not logged in",
@@ -21,22 +29,7 @@ DESCRIBED = {
 
 
 def _errors(*statuses: str) -> dict[str, Any]:
-    schema = {"$ref": "#/components/schemas/Error"}
-    return {
-        status: {
-            "description": DESCRIBED[status],
-            "content": {"application/json": {"schema": schema}},
-        }
-        for status in ("401", "403", *statuses)
-    }
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+    return secured_errors(DESCRIBED, *statuses)
 
 
 USER = {
@@ -75,7 +68,7 @@ PATHS = {
         "get": {
             "summary": "The users, by username (admin)",
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     {
                         "type": "object",
                         "required": ["users"],
@@ -87,30 +80,30 @@ PATHS = {
         },
         "post": {
             "summary": "Add an active user with roles and groups (admin)",
-            "requestBody": _body(NEW_USER),
-            "responses": {"201": _json(USER_REF, "Created"), **_errors("400", "409", "422")},
+            "requestBody": json_body(NEW_USER),
+            "responses": {"201": json_answer(USER_REF, "Created"), **_errors("400", "409", "422")},
         },
     },
     "/users/{username}": {
         "patch": {
             "summary": "Change a user's roles, groups or whether it is active (admin; audited)",
             "parameters": [USERNAME],
-            "requestBody": _body(CHANGE),
-            "responses": {"200": _json(USER_REF), **_errors("400", "404", "422")},
+            "requestBody": json_body(CHANGE),
+            "responses": {"200": json_answer(USER_REF), **_errors("400", "404", "422")},
         }
     },
     "/users/{username}/password": {
         "post": {
             "summary": "Reset a user's password: unlocks the account, revokes its API tokens",
             "parameters": [USERNAME],
-            "requestBody": _body(
+            "requestBody": json_body(
                 {
                     "type": "object",
                     "required": ["password"],
                     "properties": {"password": {"type": "string"}},
                 }
             ),
-            "responses": {"200": _json(USER_REF), **_errors("400", "404", "422")},
+            "responses": {"200": json_answer(USER_REF), **_errors("400", "404", "422")},
         }
     },
     "/users/{username}/tokens/revoke": {
@@ -118,7 +111,7 @@ PATHS = {
             "summary": "Revoke all of a user's API tokens (admin)",
             "parameters": [USERNAME],
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     {
                         "type": "object",
                         "required": ["username", "revoked"],
