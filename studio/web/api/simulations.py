@@ -20,7 +20,7 @@ import json
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import isodate
 from flask import current_app, jsonify, request
@@ -33,6 +33,7 @@ from studio.web.errors import ApiError
 
 ROLES = ("analyst", "tester", "admin")
 SIM_SUFFIX = ".sim.json"
+Owned = TypeVar("Owned", Job, StoredRun)
 
 
 def jobs() -> SimulationJobs:
@@ -286,13 +287,17 @@ def cancel_simulation(job_id: str):
     return jsonify(job.as_json())
 
 
-def _own(job_id: str):
+def _own(job_id: str) -> Job:
+    return _of_caller(jobs().get(job_id), f"no simulation {job_id!r}")
+
+
+def _of_caller(found: Owned | None, missing: str) -> Owned:
+    """`found` when the caller's own; else a 404 saying `missing` (another user's is not shown)."""
     user = current_user()
     assert user is not None
-    job = jobs().get(job_id)
-    if job is None or job.user != user.username:
-        raise ApiError(404, "not-found", f"no simulation {job_id!r}")
-    return job
+    if found is None or found.user != user.username:
+        raise ApiError(404, "not-found", missing)
+    return found
 
 
 @api.get("/simulation-runs")
@@ -306,11 +311,7 @@ def list_simulation_runs():
 @api.get("/simulation-runs/<run_id>")
 @requires(*ROLES)
 def get_simulation_run(run_id: str):
-    user = current_user()
-    assert user is not None
-    stored = runs().get(run_id)
-    if stored is None or stored.user != user.username:
-        raise ApiError(404, "not-found", f"no stored simulation run {run_id!r}")
+    stored = _of_caller(runs().get(run_id), f"no stored simulation run {run_id!r}")
     return jsonify({**_listed(stored_job(stored)), "result": stored.result, "spec": stored.spec,
                     "finished": _iso(stored.finished)})  # fmt: skip
 
