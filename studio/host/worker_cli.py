@@ -78,6 +78,7 @@ def run_worker(
     from studio.ops import metrics_folder
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
+    from studio.runtime.store.startup_lock import StartupLockTimeout
 
     try:
         settings = load_settings()
@@ -100,7 +101,7 @@ def run_worker(
         from studio.web import create_app
 
         app = create_app(settings)  # the same listeners as a server's (live pushes, worklist)
-    except NotMigrated as exc:
+    except (NotMigrated, StartupLockTimeout) as exc:
         click.echo(f"studio worker: {exc}", err=True)
         return EXIT_UNUSABLE
     except sa.exc.OperationalError as exc:

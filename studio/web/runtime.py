@@ -19,6 +19,7 @@ from studio.runtime.config import Settings
 from studio.runtime.store.database import make_engine
 from studio.runtime.store.migrate import current_revision, head_revision, upgrade
 from studio.runtime.store.sql import SqlStore
+from studio.runtime.store.startup_lock import startup_lock
 from studio.runtime.users import UserStore, ensure_first_admin
 
 
@@ -43,19 +44,23 @@ def open_runtime(settings: Settings, migrate: bool = True, examples: bool = Fals
     migrated to the current revision here; any other must be migrated by `studio db upgrade`
     (SqlStore refuses it otherwise, NotMigrated). With `examples`, an install without any
     deployment gets the sample library deployed, as examples to open and run, and one without
-    any model project gets it imported as projects, to open and edit."""
+    any model project gets it imported as projects, to open and edit.
+
+    Processes started together take turns for the migration, the first admin and the sample
+    library (`startup_lock`): the first does the work, the others find it done."""
     engine = make_engine(settings.database_url, **settings.engine_options)
-    if migrate and settings.embedded and current_revision(engine) != head_revision():
-        upgrade(engine)
-    store = SqlStore(engine)
-    users = UserStore(engine, settings.secret_key)
-    first = ensure_first_admin(users, settings.admin_password)
     deployments = DeploymentStore(engine, settings.instance_path)
-    if examples and not deployments.list():
-        deploy_examples(deployments)
     projects = ProjectStore(engine)
-    if examples and not projects.list(archived=True):
-        import_examples(projects, SAMPLES)
+    users = UserStore(engine, settings.secret_key)
+    with startup_lock(engine):
+        if migrate and settings.embedded and current_revision(engine) != head_revision():
+            upgrade(engine)
+        store = SqlStore(engine)
+        first = ensure_first_admin(users, settings.admin_password)
+        if examples and not deployments.list():
+            deploy_examples(deployments)
+        if examples and not projects.list(archived=True):
+            import_examples(projects, SAMPLES)
     host = CaseHost(store, engine, deployments)
     worklist = Worklist(host)
     host.listeners.append(lambda c: worklist.forget(c.case_id, c.state, c.history))

@@ -52,6 +52,7 @@ def run_server(host: str, port: int) -> int:
     from studio.ops import metrics_folder
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
+    from studio.runtime.store.startup_lock import StartupLockTimeout
     from studio.web.runtime import open_runtime
 
     try:
@@ -65,7 +66,7 @@ def run_server(host: str, port: int) -> int:
         return 2
     try:
         prepared = open_runtime(settings, examples=wants_examples(os.environ))
-    except NotMigrated as exc:
+    except (NotMigrated, StartupLockTimeout) as exc:
         print(f"studio serve: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from studio.editor.projects.errors import ProjectError
+from studio.editor.projects.errors import DuplicateKey, ProjectError
 from studio.editor.projects.importing import read_folder
 from studio.editor.projects.store import ProjectStore
 
@@ -15,7 +15,8 @@ MESSAGE = "Imported from the sample library"
 
 def import_examples(store: ProjectStore, folder: Path) -> list[str]:
     """Import every project folder of `folder` (the sample library) as a project with one
-    version, named after its README's title; the keys of those imported."""
+    version, named after its README's title; the keys of those imported. A project whose key
+    exists already (imported before, or by another process at the same moment) is left as it is."""
     imported: list[str] = []
     if not folder.is_dir():
         return imported
@@ -26,6 +27,8 @@ def import_examples(store: ProjectStore, folder: Path) -> list[str]:
             if store.by_key(key) is not None:
                 continue
             store.create(key, _title(upload.files), AUTHOR, upload.files, MESSAGE)
+        except DuplicateKey:  # another process imported it meanwhile: there is one copy
+            continue
         except ProjectError as exc:  # an example that does not import must not stop the server
             logging.getLogger(__name__).warning("example %s not imported: %s", source.name, exc)
             continue
