@@ -564,20 +564,9 @@ _REVERSED_CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
 def iter_elements(obj: Any) -> Iterator[Element]:
-    """Every bound model object in the tree below `obj` (itself included), depth first."""
-    stack = [obj]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    while stack:
-        current = pop()
-        yield current
-        fields = _CHILD_FIELDS.get(type(current)) or _child_fields(type(current))
-        for name, many in reversed(fields):
-            value = getattr(current, name)
-            if many:
-                if value:
-                    extend(reversed(value))
-            elif value is not None:
-                push(value)
+    """Every bound model object in the tree below `obj` (itself included), depth first: the walk
+    of `all_elements`, taken whole first (a frozen model cannot change while it is read)."""
+    return iter(all_elements(obj))
 
 
 def identify(elements: Iterable[Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
