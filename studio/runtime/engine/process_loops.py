@@ -13,6 +13,7 @@ from studio.expressions import CompiledExpression
 from studio.expressions.errors import ExpressionError
 from studio.messages import text
 from studio.runtime.engine.errors import Refused
+from studio.runtime.engine.process_definition import NodeDefinition
 from studio.runtime.engine.process_events import Events
 from studio.runtime.engine.state import ItemInstance
 
@@ -20,6 +21,19 @@ from studio.runtime.engine.state import ItemInstance
 def is_body(instance: ItemInstance) -> bool:
     """Whether the instance is the body of a looping activity (not one of its runs)."""
     return "loop" in instance.memory
+
+
+def loop_failed(node: NodeDefinition, error: Exception) -> Refused:
+    """The refusal when an expression of the loop of `node` fails (its count, collection or a
+    condition)."""
+    return Refused(
+        text(
+            "the loop of {item!r} ({element}) failed: {reason}",
+            item=node.label,
+            element=node.id,
+            reason=str(error),
+        )
+    )
 
 
 class Loops(Events):
@@ -54,14 +68,7 @@ class Loops(Events):
             assert node.loop.collection is not None
             return len(self.collection(body))
         except (ExpressionError, TypeError, ValueError) as exc:
-            raise Refused(
-                text(
-                    "the loop of {item!r} ({element}) failed: {reason}",
-                    item=node.label,
-                    element=node.id,
-                    reason=str(exc),
-                )
-            ) from None
+            raise loop_failed(node, exc) from None
 
     def collection(self, body: str) -> list[Any]:
         loop = self.node(body).loop
@@ -122,11 +129,4 @@ class Loops(Events):
         except ExpressionError as exc:
             if exc.code == "expr.unknown-name":
                 return False
-            raise Refused(
-                text(
-                    "the loop of {item!r} ({element}) failed: {reason}",
-                    item=node.label,
-                    element=node.id,
-                    reason=str(exc),
-                )
-            ) from None
+            raise loop_failed(node, exc) from None
