@@ -31,9 +31,12 @@ TABLES = {
 }  # fmt: skip
 
 
-def wide_model(tasks: int) -> bytes:
+def wide_model(tasks: int, repeating: bool = False) -> bytes:
+    """`tasks` human tasks, all active; with `repeating`, pi_0 starts again when it completes."""
+    rule = "<itemControl><repetitionRule/></itemControl>" if repeating else ""
     body = "".join(
-        f'<planItem id="pi_{n}" definitionRef="ht_{n}"/><humanTask id="ht_{n}"/>'
+        f'<planItem id="pi_{n}" definitionRef="ht_{n}">{rule if n == 0 else ""}</planItem>'
+        f'<humanTask id="ht_{n}"/>'
         for n in range(tasks)
     )
     return (

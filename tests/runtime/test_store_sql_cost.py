@@ -15,22 +15,7 @@ from studio.runtime.store.migrate import upgrade
 from studio.runtime.store.serialize import dump_state
 from studio.runtime.store.sql import SqlStore
 from tests.runtime.test_store import T0, sqlite_url
-from tests.runtime.test_store_sql import statements, writes
-
-
-def wide_model(tasks: int, repeating: bool = False) -> bytes:
-    """`tasks` human tasks, all active; with `repeating`, pi_0 starts again when it completes."""
-    rule = "<itemControl><repetitionRule/></itemControl>" if repeating else ""
-    body = "".join(
-        f'<planItem id="pi_{n}" definitionRef="ht_{n}">{rule if n == 0 else ""}</planItem>'
-        f'<humanTask id="ht_{n}"/>'
-        for n in range(tasks)
-    )
-    return (
-        '<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL" targetNamespace="t">'
-        f'<case id="Wide"><casePlanModel id="plan" autoComplete="true">{body}'
-        "</casePlanModel></case></definitions>"
-    ).encode()
+from tests.runtime.test_store_sql import statements, wide_model, writes
 
 
 def opened(tmp_path: Path, tasks: int, repeating: bool = False) -> tuple[SqlStore, CaseEngine]:
