@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import machine  # benchmarks/machine.py (run as scripts from benchmarks/)
+from polling import answers, wait_until
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE / "runtime_model"
@@ -187,23 +188,19 @@ class Server:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"studio serve exited ({self.process.returncode}):\n{self.tail()}")
-            try:
-                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
-                connection.request("GET", "/readyz")
-                ready = connection.getresponse().status == 200
-                connection.close()
-            except OSError:
-                ready = False
-            if ready:
-                workers = children(self.process.pid)
-                if workers:
-                    self.worker = workers[0]
-                    return
-            time.sleep(0.2)
+        process = self.process
+
+        def ready() -> bool:
+            """/readyz answers and the worker process is there (its pid kept)."""
+            if process.poll() is not None:
+                raise SystemExit(f"studio serve exited ({process.returncode}):\n{self.tail()}")
+            workers = children(process.pid) if answers(self.port, "/readyz") else []
+            if workers:
+                self.worker = workers[0]
+            return bool(workers)
+
+        if wait_until(ready, timeout, 0.2):
+            return
         self.stop()
         raise SystemExit(f"studio serve was not ready after {timeout:.0f} s:\n{self.tail()}")
 
@@ -339,14 +336,17 @@ def login(port: int, username: str, password: str) -> str:
     return body["token"]
 
 
-def deploy(port: int, admin_token: str) -> dict[str, Any]:
+def deploy(
+    port: int, admin_token: str, model: Path = MODEL, key: str = "bench-request"
+) -> dict[str, Any]:
+    """Deploy the files of the folder `model` under `key` over POST /api/v1/deployments."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(MODEL.iterdir()):
+        for path in sorted(model.iterdir()):
             if path.is_file():
-                archive.write(path, f"bench-request/{path.name}")
+                archive.write(path, f"{key}/{path.name}")
     status, body = Http(port, admin_token, 60).call(
-        "POST", "/api/v1/deployments?key=bench-request", buffer.getvalue(), "application/zip"
+        "POST", f"/api/v1/deployments?key={key}", buffer.getvalue(), "application/zip"
     )
     if status not in (200, 201):
         raise SystemExit(f"deployment refused: {status} {body}")

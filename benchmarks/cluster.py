@@ -57,6 +57,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+if __package__:  # imported as benchmarks.cluster (the tests), not from a script in benchmarks/
+    from .polling import answers, wait_until
+else:
+    from polling import answers, wait_until
+
 STUDIO = [sys.executable, "-m", "studio"]
 """The command line, run by this Python (the project's virtual environment)."""
 UPSTREAM_HEADER = "X-Studio-Upstream"
@@ -387,14 +392,16 @@ class Cluster:
     def _wait_ready(self, member: Member) -> None:
         """Until a server answers /readyz, or a job worker says its executors run."""
         name = f"{'server' if member.port else 'job worker'} {member.index}"
-        deadline = time.monotonic() + self.ready_timeout
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             if not member.running:
                 raise ClusterError(f"{name} exited:\n{_tail(member.log)}")
-            if _answers(member.port, "/readyz") if member.port else _worker_ready(member):
-                return
-            time.sleep(0.1)
-        raise ClusterError(f"{name} not ready in {self.ready_timeout:.0f} s:\n{_tail(member.log)}")
+            return answers(member.port, "/readyz") if member.port else _worker_ready(member)
+
+        if not wait_until(ready, self.ready_timeout, 0.1):
+            raise ClusterError(
+                f"{name} not ready in {self.ready_timeout:.0f} s:\n{_tail(member.log)}"
+            )
 
     def nginx_config(self) -> str:
         """The generated nginx configuration."""
@@ -426,14 +433,15 @@ class Cluster:
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=log.open("ab"), start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.nginx.poll() is not None:
+        nginx = self.nginx
+
+        def ready() -> bool:
+            if nginx.poll() is not None:
                 raise ClusterError(f"nginx exited:\n{_tail(log)}")
-            if _answers(self.port, "/readyz"):
-                return
-            time.sleep(0.05)
-        raise ClusterError(f"nginx did not answer on port {self.port}:\n{_tail(log)}")
+            return answers(self.port, "/readyz")
+
+        if not wait_until(ready, 10, 0.05):
+            raise ClusterError(f"nginx did not answer on port {self.port}:\n{_tail(log)}")
 
 
 def session_from(address: str) -> Any:
@@ -466,17 +474,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _answers(port: int, path: str) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def _pid(member: Member) -> int | None:

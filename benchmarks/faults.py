@@ -42,6 +42,7 @@ import sqlalchemy as sa
 from bench_runtime import PASSWORD, login
 from cluster import Cluster, Member
 from mixed_load import Ledger, Mixed, deploy_model, run_mixed
+from polling import wait_until
 from servers import add_user, fresh_database
 from tcp_proxy import TcpRelay
 
@@ -192,17 +193,17 @@ class LeasedMember(Member):
 def wait_for_timers(engine: sa.Engine, settle: float) -> None:
     """Until no live case has a timer left (each case's one reminder fired, at most 2 s after
     the load), or `settle` seconds passed."""
-    deadline = time.monotonic() + settle
     query = (
         sa.select(sa.func.count())
         .select_from(case_timers.join(cases, cases.c.id == case_timers.c.case_id))
         .where(cases.c.state == "active")
     )
-    while time.monotonic() < deadline:
+
+    def no_timer_left() -> bool:
         with engine.connect() as connection:
-            if connection.execute(query).scalar_one() == 0:
-                return
-        time.sleep(0.5)
+            return connection.execute(query).scalar_one() == 0
+
+    wait_until(no_timer_left, settle, 0.5)
 
 
 def check(engine: sa.Engine, ledger: Ledger, grace: float) -> Findings:

@@ -16,18 +16,16 @@ overlap the measured window (after `warmup`), as bench_runtime does.
 
 from __future__ import annotations
 
-import io
 import random
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_runtime import Http, own_cpu, percentile
+from bench_runtime import Http, deploy, own_cpu, percentile
 
 MODEL = Path(__file__).resolve().parent / "load_model"
 KINDS = ("start", "complete", "case", "worklist")
@@ -236,13 +234,4 @@ def _ms(seconds: float) -> str:
 
 def deploy_model(port: int, admin_token: str) -> None:
     """Deploy benchmarks/load_model (case `Request`) over POST /api/v1/deployments."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(MODEL.iterdir()):
-            if path.is_file():
-                archive.write(path, f"load-request/{path.name}")
-    status, body = Http(port, admin_token, 60).call(
-        "POST", "/api/v1/deployments?key=load-request", buffer.getvalue(), "application/zip"
-    )
-    if status not in (200, 201):
-        raise SystemExit(f"deployment refused: {status} {body}")
+    deploy(port, admin_token, MODEL, "load-request")
