@@ -2,19 +2,18 @@
 character positions of syntax-tree nodes.
 
 Python's parser only warns about some mistakes (`1and 2` reads as `1 and 2`, `"\\d"` as a
-backslash and a d) and prints the warning on stderr; here every warning the parser raises is a
-syntax error instead, so a model says what it means and nothing leaks to the server's log.
+backslash and a d); here they are syntax errors (studio.expressions.lexical), so a model says
+what it means and nothing reaches the server's log.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import threading
-import warnings
 from dataclasses import dataclass
 
 from studio.expressions.errors import ExpressionError
+from studio.expressions.lexical import check_lexical
 from studio.expressions.limits import Limits
 from studio.messages import text
 
@@ -94,23 +93,10 @@ def parse(source: str, limits: Limits, base_offset: int = 0) -> tuple[ast.expr, 
     return tree.body, positions
 
 
-# `warnings.catch_warnings` swaps the process-wide filters: one parse at a time holds them.
-_WARNINGS_LOCK = threading.Lock()
-
-
 def _parse_strictly(source: str) -> ast.Expression:
-    """`ast.parse` in eval mode, the parser's warnings raised as `SyntaxError` (with position).
-
-    Python 3.11 reports an invalid escape in text as a DeprecationWarning, later versions as a
-    SyntaxWarning: both are errors here, so every version accepts the same expressions.
-    """
-    with _WARNINGS_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("error", SyntaxWarning)
-        warnings.simplefilter("error", DeprecationWarning)
-        try:
-            return ast.parse(source, mode="eval")
-        except (SyntaxWarning, DeprecationWarning) as warning:  # a warning raised as such
-            raise SyntaxError(str(warning)) from None
+    """`ast.parse` in eval mode, after refusing what the parser would only warn about."""
+    check_lexical(source)
+    return ast.parse(source, mode="eval")
 
 
 def _inside(wrapped: SyntaxError, source: str) -> SyntaxError | None:

@@ -54,6 +54,10 @@ def test_an_unknown_escape_in_text_is_a_syntax_error_naming_it():
     assert error.message == "\\d is not an escape sequence in text; write \\\\ for a backslash"
 
 
+def test_an_octal_escape_beyond_a_byte_is_a_syntax_error():
+    assert refusal('x == "\\777"').code == "expr.syntax"
+
+
 def test_known_escapes_and_spaced_keywords_still_compile():
     engine = SafeExpressionEngine()
     with warnings.catch_warnings():
@@ -61,6 +65,8 @@ def test_known_escapes_and_spaced_keywords_still_compile():
         assert engine.compile('"a\\tb\\\\c\\n" == x').evaluate({"x": "a\tb\\c\n"}) is True
         assert engine.compile("1 and 2").evaluate({}) == 2
         assert engine.compile("[1]and 3").evaluate({}) == 3
+        assert engine.compile('"\\x41\\101\\N{BULLET}" == x').evaluate({"x": "AA\u2022"}) is True
+        assert engine.compile('r"\\d" == x').evaluate({"x": "\\d"}) is True
 
 
 @pytest.mark.parametrize("source", ['"a" is "a"', "x is 1", "x is not []"])
