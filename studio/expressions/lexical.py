@@ -9,6 +9,7 @@ filters alone, which other threads of a server share.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from typing import NoReturn
 
@@ -16,12 +17,16 @@ _NUMBER_KINDS = {"0x": "hexadecimal", "0o": "octal", "0b": "binary"}
 _SIMPLE_ESCAPES = frozenset("\n\\'\"abfnrtv")
 _TEXT_ONLY_ESCAPES = frozenset("NuU")  # not escapes in bytes
 _OCTAL = frozenset("01234567")
+_SUSPECT = re.compile(r"\\|\d[A-Za-z_]")
+"""Text that may hold either mistake; most expressions have neither and skip the tokenizer."""
 
 
 def check_lexical(source: str) -> None:
     """Raise `SyntaxError` (line and 1-based column within `source`) at the first number run
     into a word or unknown escape in text; do nothing where the tokens cannot be read (the
     parser reports that better)."""
+    if not _SUSPECT.search(source):
+        return
     previous: tokenize.TokenInfo | None = None
     try:
         for token in tokenize.generate_tokens(io.StringIO("(\n" + source + "\n)").readline):
