@@ -1,7 +1,7 @@
 """/admin/incidents lists every kind of incident: a timer that failed (Retry puts it back on the
 schedule), a user's action that ran past the loop budget (rolled back: nothing to retry, the
 page says why and offers Dismiss), a BPMN task that failed (Run again) and a call activity whose
-process could not start (nothing to run again). The kind comes from the incident's code, which
+process could not start (its own kind: nothing to run again, the page says what the admin can do). The kind comes from the incident's code, which
 the case view shows too, never from its wording."""
 
 from __future__ import annotations
@@ -170,8 +170,11 @@ def test_a_failed_task_can_run_again_and_a_failed_call_cannot(client) -> None:
     # its message quotes the loop budget's words: the code, not the wording, tells the kind
     call_row = row_of(page, called)
     assert "operations in one command" in call_row
-    assert 'data-kind="other" data-code="child.failed"' in call_row and "A step failed" in call_row
-    assert "Not retried: nothing waits to run again." in call_row and "data-dismiss" in call_row
+    assert 'data-kind="child" data-code="child.failed"' in call_row
+    assert "A called process failed" in call_row and "A step failed" not in call_row
+    assert "Not retried: the process the call activity calls failed or could not" in call_row
+    assert "then terminate this case and start a new one" in call_row
+    assert "data-dismiss" in call_row and "Run again" not in call_row
 
     headers = admin(client)
     for action in ({"set": {"zero": 4}}, {"retry": "x"}):
@@ -180,6 +183,15 @@ def test_a_failed_task_can_run_again_and_a_failed_call_cannot(client) -> None:
     assert client.get(f"/api/v1/cases/{divided}", headers=headers).get_json()["incidents"] == []
     page = client.get("/admin/incidents").get_data(as_text=True)
     assert f'data-case="{divided}"' not in page and f'data-case="{called}"' in page
+
+
+def test_a_failed_call_reads_in_french_for_a_french_admin(client) -> None:
+    _, called = start_processes(client)
+    login_admin(client)
+    page = client.get("/admin/incidents", headers={"Accept-Language": "fr"}).get_data(True)
+    call_row = row_of(page, called)
+    assert "Un processus appelé a échoué" in call_row
+    assert "puis interrompez ce dossier et démarrez-en un nouveau" in call_row
 
 
 def test_a_timer_incident_in_other_words_is_still_a_timer_that_retries(client) -> None:

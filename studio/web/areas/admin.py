@@ -59,6 +59,7 @@ INCIDENT_KINDS = {
     "timer": lazy_gettext("A timer failed"),
     "loop": lazy_gettext("Loop budget exceeded"),
     "task": lazy_gettext("A task failed"),
+    "child": lazy_gettext("A called process failed"),
     "other": lazy_gettext("A step failed"),
 }
 RECENT = 8

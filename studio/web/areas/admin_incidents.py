@@ -12,8 +12,10 @@ read from the code, never from the message:
   fixed. On a timer, the timer is parked and a retry fires it again.
 - `task` (`task.failed`): a BPMN script, service or business-rule task failed; its token waits in
   the task and a retry runs the task again.
-- `other`: anything else (`child.failed`: a called process that failed; a task whose token no
-  longer waits; `unknown`): nothing to run again.
+- `child` (`child.failed`): the process a call activity calls failed or, in practice, could not
+  start (a started process that fails throws its error to the call activity instead). Nothing
+  waits to run again and the call activity keeps waiting: the page says what the admin can do.
+- `other`: anything else (a task whose token no longer waits; `unknown`): nothing to run again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from studio.host.cases import ActionError
-from studio.runtime.engine.incidents import LOOP_BUDGET_EXCEEDED, TASK_FAILED, TIMER_FAILED
+from studio.runtime.engine.incidents import (
+    CHILD_FAILED,
+    LOOP_BUDGET_EXCEEDED,
+    TASK_FAILED,
+    TIMER_FAILED,
+)
 from studio.runtime.store.schema import case_history
 from studio.runtime.store.sql import SqlStore
 
@@ -139,6 +146,8 @@ def _classify(loaded: Any, times: dict[str, datetime]) -> list[Incident]:
             on_timer = loops_on_timers > 0
             loops_on_timers -= 1 if on_timer else 0
             found.append(Incident("loop", code, message, at, on_timer=on_timer))
+        elif code == CHILD_FAILED:
+            found.append(Incident("child", code, message, at))
         else:
             found.append(Incident("other", code, message, at))
     return found
