@@ -44,6 +44,7 @@ from studio.host.claims import (
     skip_locked,
 )
 from studio.host.timer_starts import TimerStarts
+from studio.messages import text
 from studio.ops.metrics import JOB_EXECUTORS, observe_timer_job
 from studio.ops.retention import scheduled_operations
 from studio.runtime.clock import Clock
@@ -206,8 +207,9 @@ class JobExecutor:
         attempts = claim.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "last_error": error}
         if attempts >= self.max_attempts:
+            message = text("timer failed {attempts} times: {error}", attempts=attempts, error=error)
             try:
-                self._incident(case_id, f"timer failed {attempts} times: {error}", now)
+                self._incident(case_id, message, now)
             except Exception as exc:  # the incident is recorded on a later attempt
                 logger.warning("no incident recorded on case %s: %s", case_id, exc)
             else:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from studio.host.cases import ActionError, Actor, CaseHost
 from studio.host.executor import FAILED, RETRY, WAITING, JobExecutor
+from studio.messages import Text
 from studio.runtime.clock import VirtualClock
 from studio.runtime.store.base import ConflictError
 from studio.runtime.store.database import make_engine
@@ -23,6 +24,7 @@ from studio.runtime.store.service_tables import jobs
 from studio.runtime.store.sql import SqlStore
 from tests.host.test_case_host import ROOT, FolderDeployments
 from tests.host.workers import fired_once, reminders_host, start_cases
+from tests.runtime.test_engine_french import french_catalogue
 from tests.runtime.test_store import postgres_engine
 
 __all__ = ["postgres_engine"]  # a fixture
@@ -264,6 +266,12 @@ def test_a_failing_case_backs_off_then_becomes_an_incident(
     [details] = host.view(bad)["incident_details"]
     assert (details["code"], details["message"]) == ("timer.failed", incident)
     assert host.store.load(bad).state.timers == []  # the timer is parked
+    [stored] = SqlStore(host.db, cache_size=0).load(bad).state.incidents  # read from its row
+    french = french_catalogue()
+    assert stored.message == incident and isinstance(stored.message, Text)
+    assert stored.message.translate(lambda t: french.get(t) or t) == (
+        "le minuteur a échoué 3 fois : RuntimeError: the service is down"
+    )
     assert work.run_once(due + timedelta(hours=1)) == 0 and len(calls) == 3
     assert [occurrences(host, c) for c in good] == [1, 1] and occurrences(host, bad) == 0
     assert work.status()["failed"] == 1 and work.status()["pending"] == 0

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from studio.messages import text, translate
 from studio.notation import read_model
 from studio.runtime.engine.definition import compile_case
 from studio.runtime.engine.engine import CaseEngine, Command
@@ -301,6 +302,32 @@ def test_incidents_keep_code_message_time_and_element() -> None:
         LOOP_BUDGET_EXCEEDED,
         "a loop",
         T0 + timedelta(minutes=6),
+    )
+
+
+def test_an_incident_message_made_to_translate_translates_again_once_loaded() -> None:
+    """A message made with `text` is stored with its template and values beside the English
+    sentence, which readers of the document find where it always was."""
+    template = "timer failed {attempts} times: {error}"
+    message = text(template, attempts=3, error="OSError: down")
+    state = fixture_case()
+    state.incidents = [Incident(TIMER_FAILED, message, T0)]
+    document = json.loads(json.dumps(dump_state(state)))
+    assert document["case"]["incidents"] == [
+        {
+            "code": "timer.failed",
+            "message": "timer failed 3 times: OSError: down",
+            "template": template,
+            "values": {"attempts": 3, "error": "OSError: down"},
+            "at": "2026-01-05T09:00:00Z",
+            "element": None,
+        }
+    ]
+    [loaded] = load_state(document).incidents
+    assert loaded == Incident(TIMER_FAILED, "timer failed 3 times: OSError: down", T0)
+    french = {template: "le minuteur a échoué {attempts} fois : {error}"}
+    assert translate(loaded.message, lambda t: french.get(t, t)) == (
+        "le minuteur a échoué 3 fois : OSError: down"
     )
 
 

@@ -11,6 +11,7 @@ import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 
+from studio.messages import text
 from studio.runtime.engine.incidents import TIMER_FAILED
 from tests.runtime.engine_helpers import case_xml, on, task
 from tests.runtime.test_process_engine import flow
@@ -42,7 +43,7 @@ def looping_project() -> bytes:
 
 def start_cases(client) -> tuple[str, str]:
     """Two cases of the looping model: one whose user action ran past the loop budget, one whose
-    timer failed for good (the way the job executor records it)."""
+    timer failed for good (in the words the job executor records it with)."""
     headers = admin(client)
     deployed = client.post("/api/v1/deployments", headers=headers,
                            data={"file": (io.BytesIO(looping_project()), "loop.zip")})  # fmt: skip
@@ -52,8 +53,10 @@ def start_cases(client) -> tuple[str, str]:
                           headers=headers)  # fmt: skip
     assert refused.status_code == 422
     timed = client.post("/api/v1/cases", json={"case": "C"}, headers=headers).get_json()["id"]
+    failure = text("timer failed {attempts} times: {error}", attempts=3,
+                   error="ConnectionError: mail server down")  # fmt: skip
     client.application.extensions["studio"].host.record_incident(
-        timed, "timer failed 3 times: ConnectionError: mail server down", datetime.now(UTC) + HOURS
+        timed, failure, datetime.now(UTC) + HOURS
     )
     return looped, timed
 
@@ -100,10 +103,15 @@ def test_dismissing_a_rolled_back_command_clears_it_and_the_case_kept_its_state(
 
 
 def test_the_page_is_in_french_for_a_french_admin(client) -> None:
-    start_cases(client)
+    _, timed = start_cases(client)
     login_admin(client)
     page = client.get("/admin/incidents", headers={"Accept-Language": "fr"}).get_data(True)
     assert "Budget de boucles dépassé" in page and "Une minuterie a échoué" in page
+    failure = "le minuteur a échoué 3 fois : ConnectionError: mail server down"
+    assert failure in row_of(page, timed)
+    french = {**admin(client), "Accept-Language": "fr"}
+    view = client.get(f"/api/v1/cases/{timed}", headers=french).get_json()
+    assert view["incidents"] == [failure] and view["incident_details"][0]["message"] == failure
 
 
 # Divide: its script fails (the token waits in it). Caller: its call activity starts Looper, whose

@@ -30,6 +30,7 @@ class Incident:
 
     code: str
     message: str
+    """English; a `studio.messages.Text` (stored with its template and values) translates."""
     at: datetime | None = None
     """When it was recorded (None: recorded before incidents kept their time)."""
     element: str | None = None

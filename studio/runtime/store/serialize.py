@@ -21,7 +21,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from studio.runtime.engine.incidents import legacy_incident
+from studio.messages import restored, stored
+from studio.runtime.engine.incidents import Incident, legacy_incident
 from studio.runtime.engine.state import CaseState
 
 FORMAT_VERSION = 6
@@ -247,6 +248,28 @@ def dump(obj: Any, *, exclude: frozenset[str] = frozenset()) -> Document:
 def load(cls: type[T], document: Document) -> T:
     """A dataclass instance from its document (no format upgrade: see `load_state`)."""
     return _dataclass_codec(cls).decode(document)
+
+
+# -- incidents ------------------------------------------------------------------------------------
+
+_WORDING = ("template", "values")
+
+
+def _encode_incident(incident: Incident) -> Document:
+    """An incident's fields, and its message's template and values when it has them
+    (`studio.messages.stored`): loaded again, the message translates as when it was recorded."""
+    return {**_dataclass_codec(Incident).encode(incident), **stored(incident.message)}
+
+
+def _decode_incident(document: Any) -> Incident:
+    fields = {k: v for k, v in _expect(document, dict).items() if k not in _WORDING}
+    incident = _dataclass_codec(Incident).decode(fields)
+    if fields.keys() == document.keys():
+        return incident
+    return dataclasses.replace(incident, message=restored(document))
+
+
+_CODECS[Incident] = (_encode_incident, _decode_incident)
 
 
 # -- case documents -------------------------------------------------------------------------------
