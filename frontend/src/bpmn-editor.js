@@ -3,6 +3,8 @@
 // NavigatedViewer, a much smaller download (the modeler's code is fetched only when editing).
 // With the properties panel comes our "Execution" group (./bpmn-properties/): conditions,
 // scripts, service handlers, decisions, due dates and message names as the engine reads them.
+// Token simulation's controls are made usable from the keyboard by
+// ./editing/token-simulation-access.js.
 
 import { diagramEditor } from './diagram-editor.js';
 import { pageIsFrench } from './i18n/translator.js';
@@ -57,6 +59,7 @@ async function modeler(container, propertiesParent, services = []) {
     { default: TokenSimulationModule },
     { default: lintConfig },
     { default: ExecutionPropertiesModule },
+    { default: TokenSimulationAccessModule },
   ] = await Promise.all([
     import('bpmn-js/lib/Modeler'),
     import('bpmn-js-properties-panel'),
@@ -64,8 +67,9 @@ async function modeler(container, propertiesParent, services = []) {
     import('bpmn-js-token-simulation'),
     import('../.bpmnlintrc'),
     import('./bpmn-properties/index.js'),
+    import('./editing/token-simulation-access.js'),
   ]);
-  const modules = [LintModule, TokenSimulationModule];
+  const modules = [LintModule, TokenSimulationModule, TokenSimulationAccessModule];
   if (propertiesParent) {
     modules.push(BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ExecutionPropertiesModule);
   }

@@ -136,7 +136,8 @@ function count(number, noun) {
   return `${number} ${Number(number) > 1 ? `${noun}s` : noun}`;
 }
 
-/** Token simulation's labels (re-labelled by ./token-simulation-labels.js). */
+/** Token simulation's labels (re-labelled by ./token-simulation-labels.js; the speed group's
+ * name is given by ../editing/token-simulation-access.js). */
 const TOKEN_SIMULATION = {
   'Token Simulation': 'Simulation de jetons',
   'Toggle token simulation': 'Activer ou désactiver la simulation de jetons',
@@ -151,6 +152,7 @@ const TOKEN_SIMULATION = {
   'Set animation speed = Slow': 'Vitesse d’animation : lente',
   'Set animation speed = Normal': 'Vitesse d’animation : normale',
   'Set animation speed = Fast': 'Vitesse d’animation : rapide',
+  'Animation speed': 'Vitesse d’animation',
   'Found unsupported elements': 'Des éléments ne sont pas pris en charge',
   'Not supported': 'Non pris en charge',
   Finished: 'Terminé',
