@@ -45,7 +45,7 @@ def postgres_reachable() -> str | None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg is not installed (pip install 'psycopg[binary]')"
+        return "psycopg is not installed (the postgres extra: pip install 'case-studio[postgres]')"
     engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:

@@ -160,7 +160,8 @@ def deploy(path: str, key: str | None) -> None:
 
     The models are validated first: with errors nothing is stored, the problems are listed and
     the exit code is 1. Identical content under the same key is a no-op. Exit code 2 for a
-    missing path or unusable input.
+    missing path, unusable input or a database that cannot be used (its URL, driver, server or
+    schema).
     """
     import getpass
     from typing import NoReturn
@@ -170,9 +171,9 @@ def deploy(path: str, key: str | None) -> None:
     from studio.deploy import DeploymentError, FileProblem
     from studio.deploy.deployments import DeploymentStore
     from studio.runtime.config import ConfigError, load_settings
-    from studio.runtime.store.base import NotMigrated
-    from studio.runtime.store.database import make_engine
+    from studio.runtime.store.base import DatabaseUnusable
     from studio.runtime.store.migrate import current_revision, ensure_migrated, upgrade
+    from studio.runtime.store.usable import open_usable
     from studio.runtime.users import UserError, UserStore, ensure_first_admin
 
     def fail(message: str, code: int) -> NoReturn:
@@ -189,8 +190,9 @@ def deploy(path: str, key: str | None) -> None:
         settings = load_settings()
     except ConfigError as exc:
         fail(str(exc), EXIT_UNUSABLE)
-    engine = make_engine(settings.database_url, **settings.engine_options)
+    engine = None
     try:
+        engine = open_usable(settings.database_url, **settings.engine_options)
         if settings.embedded and current_revision(engine) is None:
             upgrade(engine)
         ensure_migrated(engine)
@@ -211,10 +213,13 @@ def deploy(path: str, key: str | None) -> None:
         fail(f"{path}: {exc.message}", EXIT_FAILED if exc.problems else EXIT_UNUSABLE)
     except UserError as exc:  # a refused STUDIO_ADMIN_PASSWORD
         fail(f"STUDIO_ADMIN_PASSWORD: {exc}", EXIT_UNUSABLE)
-    except (NotMigrated, sa.exc.SQLAlchemyError, OSError) as exc:
+    except DatabaseUnusable as exc:  # its URL, driver, server or schema
+        fail(str(exc), EXIT_UNUSABLE)
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
         fail(str(exc).strip().splitlines()[0], EXIT_FAILED)
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     for warning in deployment.problems if created else ():
         click.echo(str(FileProblem(**warning)))
     if skipped:

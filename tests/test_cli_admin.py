@@ -202,8 +202,9 @@ def test_an_unreachable_database_is_one_line_without_the_password(env) -> None:
     env["STUDIO_DATABASE_URL"] = "postgresql+psycopg://ops:s3cret@127.0.0.1:1/nowhere"
     for args in (["db", "upgrade"], ["users", "list"]):
         done = studio(env, *args)
-        assert done.exit_code == 1
+        assert done.exit_code == 2
         line = one_line(done)
+        assert "cannot reach the database" in line
         assert "127.0.0.1:1/nowhere" in line and "s3cret" not in line
 
 
@@ -248,7 +249,7 @@ def postgres_url() -> Iterator[str]:
 def test_postgresql_needs_db_upgrade_first(env, postgres_url) -> None:
     env["STUDIO_DATABASE_URL"] = postgres_url
     refused = studio(env, "users", "list")
-    assert refused.exit_code == 1 and "run `studio db upgrade`" in one_line(refused)
+    assert refused.exit_code == 2 and "run `studio db upgrade`" in one_line(refused)
     assert studio(env, "db", "upgrade").exit_code == 0
     added = studio(env, "users", "add", "ann", "--role", "caseworker", "--password-stdin",
                    input=PASSWORD)  # fmt: skip

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from studio.cli import main
 from studio.runtime.store.database import make_engine
-from studio.web.serve import unreachable_database
+from studio.runtime.store.usable import database_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = "postgresql+psycopg://studio:secret@127.0.0.1:9/studio"
@@ -35,7 +35,7 @@ def test_the_postgres_extra_holds_psycopg_and_dev_installs_it():
 def test_studio_serve_without_the_driver_names_the_extra(no_psycopg):
     with pytest.raises(ModuleNotFoundError) as missing:
         make_engine(URL)
-    reason = unreachable_database(URL, missing.value)
+    reason = database_problem(URL, missing.value)
     assert reason == (
         "the driver of the database postgresql+psycopg://studio:***@127.0.0.1:9/studio is "
         f"missing: psycopg (PostgreSQL: {INSTALL})"

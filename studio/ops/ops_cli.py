@@ -1,8 +1,9 @@
 """The operations commands: `studio backup`, `studio restore`, `studio retention run`,
 `studio erase` — straight on the database of STUDIO_DATABASE_URL, no server needed.
 
-Exit codes: 0 done, 1 refused (or the database is not usable), 2 unusable input. Errors are one
-line on stderr naming the file, case or path and the reason.
+Exit codes: 0 done, 1 refused, 2 unusable input or a database that cannot be used (its URL,
+driver, server or schema: `studio.runtime.store.usable`). Errors are one line on stderr naming
+the file, case, path or database and the reason.
 """
 
 from __future__ import annotations
@@ -30,26 +31,24 @@ def run(command: str, body: Callable[[Any, Any], None]) -> None:
     from studio.ops.erasure import ErasureError
     from studio.ops.retention import RetentionError
     from studio.runtime.config import ConfigError, load_settings
-    from studio.runtime.store.base import NotMigrated
-    from studio.runtime.store.database import make_engine
+    from studio.runtime.store.base import DatabaseUnusable
+    from studio.runtime.store.usable import open_usable
 
     engine = None
     code = EXIT_OK
     try:
         settings = load_settings()
-        engine = make_engine(settings.database_url)
+        engine = open_usable(settings.database_url)
         body(settings, engine)
-    except (Unusable, ConfigError) as exc:
+    except (Unusable, ConfigError, DatabaseUnusable) as exc:
         code = _fail(command, str(exc), EXIT_UNUSABLE)
-    except (BackupError, ErasureError, RetentionError, NotMigrated) as exc:
+    except (BackupError, ErasureError, RetentionError) as exc:
         code = _fail(command, str(exc), EXIT_REFUSED)
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         code = _fail(command, f"database: {reason}", EXIT_REFUSED)
     except OSError as exc:
         code = _fail(command, str(exc).strip().splitlines()[0], EXIT_REFUSED)
-    except ImportError as exc:  # the database's driver is not installed
-        code = _fail(command, f"STUDIO_DATABASE_URL needs the module {exc.name}", EXIT_UNUSABLE)
     finally:
         if engine is not None:
             engine.dispose()

@@ -1,8 +1,9 @@
 """What `studio db upgrade` and `studio users ...` do, straight on the configured database.
 
-Every function returns the exit code: 0 done, 1 refused (or the database is not usable), 2 bad
-input. Errors are one line on stderr naming the user or role and the reason, never a traceback.
-Secrets are read from a hidden prompt or standard input, never from arguments.
+Every function returns the exit code: 0 done, 1 refused, 2 bad input or a database that cannot
+be used (its URL, driver, server or schema: `studio.runtime.store.usable`). Errors are one line
+on stderr naming the user, role or database and the reason, never a traceback. Secrets are read
+from a hidden prompt or standard input, never from arguments.
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ import click
 import sqlalchemy as sa
 
 from studio.runtime.config import ConfigError, Settings, load_settings
-from studio.runtime.store.base import NotMigrated
-from studio.runtime.store.database import make_engine
-from studio.runtime.store.migrate import current_revision, ensure_migrated, upgrade
+from studio.runtime.store.base import DatabaseUnusable
+from studio.runtime.store.migrate import (
+    current_revision,
+    ensure_migrated,
+    ensure_upgradable,
+    upgrade,
+)
+from studio.runtime.store.usable import open_usable
 from studio.runtime.users import (
     FIRST_ADMIN,
     DuplicateUser,
@@ -45,6 +51,7 @@ def db_upgrade() -> int:
 
     def run(settings: Settings, engine: sa.Engine) -> None:
         before = current_revision(engine)
+        ensure_upgradable(engine, before)
         upgrade(engine)
         after = current_revision(engine)
         _first_admin(settings, UserStore(engine, settings.secret_key), "db upgrade")
@@ -163,12 +170,12 @@ def _run(command: str, body: Callable[[Settings, sa.Engine], None]) -> int:
     engine: sa.Engine | None = None
     try:
         settings = load_settings()
-        engine = make_engine(settings.database_url)
+        engine = open_usable(settings.database_url)
         body(settings, engine)
         return EXIT_OK
-    except (BadInput, InvalidUserInput, UnknownUser, ConfigError) as exc:
+    except (BadInput, InvalidUserInput, UnknownUser, ConfigError, DatabaseUnusable) as exc:
         return _fail(command, str(exc), EXIT_BAD_INPUT)
-    except (UserError, NotMigrated) as exc:
+    except UserError as exc:
         return _fail(command, str(exc), EXIT_REFUSED)
     except click.Abort:
         return _fail(command, "aborted", EXIT_REFUSED)

@@ -53,6 +53,7 @@ def run_server(host: str, port: int) -> int:
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.runtime.store.startup_lock import StartupLockTimeout
+    from studio.runtime.store.usable import database_problem
     from studio.web.runtime import open_runtime
 
     try:
@@ -70,7 +71,7 @@ def run_server(host: str, port: int) -> int:
         print(f"studio serve: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        reason = unreachable_database(settings.database_url, exc)
+        reason = database_problem(settings.database_url, exc)
         if reason is None:
             raise
         print(f"studio serve: {reason}", file=sys.stderr)
@@ -122,22 +123,6 @@ def wants_examples(environ: Any) -> bool:
 
 def _switched_on(value: str) -> bool:
     return value.strip().lower() not in ("off", "0", "false", "no", "")
-
-
-def unreachable_database(url: str, exc: Exception) -> str | None:
-    """Words for a database that cannot be used (its driver missing, the server unreachable),
-    or None for any other failure."""
-    import sqlalchemy as sa
-
-    shown = sa.make_url(url).render_as_string(hide_password=True)
-    if isinstance(exc, ModuleNotFoundError):
-        hint = " (PostgreSQL: pip install 'case-studio[postgres]')" if "postgres" in shown else ""
-        return f"the driver of the database {shown} is missing: {exc.name}{hint}"
-    if isinstance(exc, sa.exc.NoSuchModuleError):  # a dialect or driver SQLAlchemy does not know
-        return f"the driver of the database {shown} is missing: {exc}"
-    if isinstance(exc, sa.exc.OperationalError):
-        return f"cannot reach the database {shown}: {str(exc.orig).strip()}"
-    return None
 
 
 def serving_app(settings: Any) -> Any:

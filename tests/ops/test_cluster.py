@@ -52,7 +52,9 @@ def reachable_postgres() -> None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("the cluster tests need psycopg: pip install 'psycopg[binary]'")
+        pytest.skip(
+            "the cluster tests need psycopg, the postgres extra: pip install 'case-studio[postgres]'"
+        )
     engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:

@@ -94,7 +94,9 @@ def postgres_engine() -> Iterator[sa.Engine]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("PostgreSQL tests need psycopg: pip install 'psycopg[binary]'")
+        pytest.skip(
+            "PostgreSQL tests need psycopg, the postgres extra: pip install 'case-studio[postgres]'"
+        )
     admin = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as connection:

@@ -13,6 +13,7 @@ from studio.web.serve import run_server, serving_app
     [
         ("postgresql+psycopg://studio:s3cret@127.0.0.1:1/none", "cannot reach the database"),
         ("mysql+notadriver://studio:s3cret@127.0.0.1/none", "the driver of the database"),
+        ("postgresql://studio:s3cret@127.0.0.1:five/none", "STUDIO_DATABASE_URL is not a database"),
     ],
 )
 def test_an_unusable_database_is_named_and_its_password_hidden(

@@ -36,7 +36,12 @@ class CaseExists(ConflictError):
     """A case with that id exists already."""
 
 
-class NotMigrated(StoreError):
+class DatabaseUnusable(StoreError):
+    """The configured database cannot be used (its URL, driver, server or schema); the message is
+    one line naming it, with the password hidden, and what to do."""
+
+
+class NotMigrated(DatabaseUnusable):
     """The database schema is missing or not at the revision this version of the code needs."""
 
 

@@ -78,14 +78,25 @@ def ensure_migrated(engine: Engine) -> None:
         raise NotMigrated(
             f"the database {where} has no Case Studio tables: run `studio db upgrade`"
         )
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(current)
-    except CommandError:
-        raise NotMigrated(
-            f"the database {where} is at revision {current}, which this version of Case Studio "
-            "does not know (a newer version migrated it)"
-        ) from None
+    ensure_upgradable(engine, current)
     raise NotMigrated(
         f"the database {where} is at revision {current}, this version of Case Studio needs "
         f"{head}: run `studio db upgrade`"
     )
+
+
+def ensure_upgradable(engine: Engine, current: str | None = None) -> None:
+    """Raise NotMigrated when the database is at a revision this version of the code does not
+    know (a newer version migrated it), from which `upgrade` cannot go on. `current`: the
+    database's revision, when already read."""
+    current = current or current_revision(engine)
+    if current is None:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except CommandError:
+        where = engine.url.render_as_string(hide_password=True)
+        raise NotMigrated(
+            f"the database {where} is at revision {current}, which this version of Case Studio "
+            "does not know (a newer version migrated it)"
+        ) from None
