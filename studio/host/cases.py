@@ -766,7 +766,8 @@ class CaseHost:
         ]  # fmt: skip
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
-        """The audit trail of the case and of the cases it started, in time order."""
+        """The audit trail of the case and of the cases it started, in time order (an
+        `incident` event with its `code` and `element`, None for other events)."""
         events: list[tuple[datetime, int, str, HistoryEvent]] = []
         for order, (owner, event) in enumerate(self._history(case_id)):
             events.append((event.at, order, owner, event))
@@ -782,6 +783,8 @@ class CaseHost:
                 "state": event.state,
                 "cause": event.cause,
                 "user": event.user,
+                "code": event.code,
+                "element": event.element,
             }
             for _, _, owner, event in events
         ]

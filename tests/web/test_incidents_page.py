@@ -147,7 +147,7 @@ def start_processes(client) -> tuple[str, str]:
     return started[0].get_json()["id"], started[1].get_json()["id"]
 
 
-def test_every_kind_of_incident_shows_its_code_in_the_case_view(client) -> None:
+def test_every_kind_of_incident_shows_its_code_in_the_case_view_and_history(client) -> None:
     looped, timed = start_cases(client)
     divided, called = start_processes(client)
     headers = admin(client)
@@ -158,6 +158,13 @@ def test_every_kind_of_incident_shows_its_code_in_the_case_view(client) -> None:
         assert view["incidents"] == [incident["message"]]
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", incident["at"])
         found[case_id] = (incident["code"], incident["element"])
+        history = client.get(f"/api/v1/cases/{case_id}/history", headers=headers).get_json()
+        [event] = [e for e in history["history"] if e["event"] == "incident"]
+        assert (event["code"], event["element"], event["cause"]) == (
+            incident["code"],
+            incident["element"],
+            incident["message"],
+        )
     assert found == {
         looped: ("loop.budget", None),
         timed: ("timer.failed", None),

@@ -95,7 +95,7 @@ def with_incident(
     if timer is not None:
         work.timers = [t for t in work.timers if t is not timer]
         work.parked = [*work.parked, timer]
-    event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message)
+    event = HistoryEvent(work.next_seq(), now, None, None, "incident", None, message, code=code)
     return Outcome(work, (event,) if record is True else ())
 
 

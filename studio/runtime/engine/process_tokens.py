@@ -110,7 +110,7 @@ class Tokens(UnitOfWork):
         if waits:
             memory = self.edit(iid).memory
             memory["incident"] = {max(memory.get("incident", ()), default=0) + 1}
-        self.log(None, self.definition.id, "incident", None, message)
+        self.log(None, self.definition.id, "incident", None, message, code=code, element=element)
 
     def live_in(self, scope: str) -> bool:
         """Whether a scope (the process or a sub-process instance) still runs."""

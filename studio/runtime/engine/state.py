@@ -58,6 +58,10 @@ class HistoryEvent:
     state: str | None
     cause: str | None = None
     user: str | None = None
+    code: str | None = None
+    """An `incident` event's code (see `incidents`); None for other events."""
+    element: str | None = None
+    """The BPMN element an `incident` event concerns, if any (as `Incident.element`)."""
 
 
 CONTAINERS = ("items", "timers", "incidents", "by_item", "by_stage", "blocking")

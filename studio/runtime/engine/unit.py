@@ -72,14 +72,25 @@ class UnitOfWork:
                 return
 
     def log(
-        self, iid: str | None, item: str | None, event: str, state: str | None, cause: str | None
+        self,
+        iid: str | None,
+        item: str | None,
+        event: str,
+        state: str | None,
+        cause: str | None,
+        *,
+        code: str | None = None,
+        element: str | None = None,
     ) -> None:
-        """Append a history event (when history is kept)."""
+        """Append a history event (when history is kept); an incident's carries its `code` and
+        `element`."""
         record = self.record
         if record is True:
             self.state.seq = seq = self.state.seq + 1
             self.history.append(
-                HistoryEvent(seq, self.now, iid, item, event, state, cause, self.user)
+                HistoryEvent(
+                    seq, self.now, iid, item, event, state, cause, self.user, code, element
+                )
             )
         elif record:
             self.transitions.append((iid, item, event, state))

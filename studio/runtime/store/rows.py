@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
+from studio.runtime.engine.incidents import legacy_incident
 from studio.runtime.engine.layered_map import LayeredMap, changed_keys
 from studio.runtime.engine.state import (
     CONTAINERS,
@@ -210,11 +211,23 @@ def timer_row(row: RowMapping) -> Row:
 
 
 def history_row(event: HistoryEvent) -> Row:
-    return to_row(event, HISTORY_COLUMNS)
+    """The row of a history event; its fields without a column (an incident's code and element,
+    None for other events) go into `extra` only when they have a value."""
+    row = to_row(event, HISTORY_COLUMNS)
+    extra = row["extra"]
+    if extra is not None:
+        row["extra"] = {name: value for name, value in extra.items() if value is not None} or None
+    return row
 
 
 def history_event(row: RowMapping) -> HistoryEvent:
+    """The history event of a row; an incident recorded before incident events kept their code
+    gets the code and element its message meant, read as the case upgrade reads them."""
     try:
-        return load(HistoryEvent, from_row(row, HISTORY_COLUMNS))
+        event = load(HistoryEvent, from_row(row, HISTORY_COLUMNS))
     except FormatError as exc:
         raise FormatError(f"history event {row['seq']}: {exc}") from None
+    if event.event == "incident" and event.code is None:
+        meant = legacy_incident(event.cause or "")
+        event.code, event.element = meant.code, meant.element
+    return event
