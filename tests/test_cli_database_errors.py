@@ -172,3 +172,19 @@ def test_a_real_process_prints_one_line_and_exits_2(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("studio db upgrade: STUDIO_DATABASE_URL is not a database URL")
     assert len(done.stderr.splitlines()) == 1 and PASSWORD not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "start"),
+    [
+        (f"postgres://ops:{PASSWORD}@127.0.0.1/studio", "the driver of the database postgres://"),
+        (f"postgresql+psycopg://ops:{PASSWORD}@127.0.0.1:{closed_port()}/studio", "cannot reach"),
+        ("sqlite:////nowhere/at/all/studio.db", "cannot reach the database sqlite:////nowhere"),
+    ],
+)
+def test_studio_worker_says_why_in_one_line(url, start, tmp_path):
+    env = {"STUDIO_DATABASE_URL": url, "STUDIO_INSTANCE_PATH": str(tmp_path / "instance")}
+    done = CliRunner().invoke(main, ["worker"], env=env)
+    assert done.exit_code == 2, done.output
+    assert "Traceback" not in done.output and PASSWORD not in done.output
+    assert done.stderr.strip().splitlines()[-1].startswith(f"studio worker: {start}")

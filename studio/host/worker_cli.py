@@ -73,12 +73,11 @@ def run_worker(
     concurrency: int, interval: float, lease: float, max_attempts: int, backoff: float
 ) -> int:
     """Build the runtime as a server does, then run the worker until stopped; the exit code."""
-    import sqlalchemy as sa
-
     from studio.ops import metrics_folder
     from studio.runtime.config import ConfigError, load_settings
     from studio.runtime.store.base import NotMigrated
     from studio.runtime.store.startup_lock import StartupLockTimeout
+    from studio.runtime.store.usable import database_problem
 
     try:
         settings = load_settings()
@@ -104,16 +103,11 @@ def run_worker(
     except (NotMigrated, StartupLockTimeout) as exc:
         click.echo(f"studio worker: {exc}", err=True)
         return EXIT_UNUSABLE
-    except sa.exc.OperationalError as exc:
-        database = sa.make_url(settings.database_url).render_as_string(hide_password=True)
-        click.echo(f"studio worker: cannot reach the database {database}: {exc.orig}", err=True)
-        return EXIT_UNUSABLE
-    except ModuleNotFoundError as exc:
-        click.echo(
-            f"studio worker: the database driver is missing ({exc.name}); for PostgreSQL "
-            "install the postgres extra: pip install 'case-studio[postgres]'",
-            err=True,
-        )
+    except Exception as exc:
+        reason = database_problem(settings.database_url, exc)
+        if reason is None:
+            raise
+        click.echo(f"studio worker: {reason}", err=True)
         return EXIT_UNUSABLE
     runtime = app.extensions["studio"]
     runner = Worker(

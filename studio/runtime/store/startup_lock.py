@@ -42,7 +42,12 @@ def startup_lock(engine: sa.Engine, wait: float = WAIT_SECONDS) -> Iterator[None
             yield
         return
     database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if database and database != ":memory:" and not database.startswith("file:"):
+    if (
+        database
+        and database != ":memory:"
+        and not database.startswith("file:")
+        and Path(database).parent.is_dir()  # else SQLite refuses the file in its own words
+    ):
         with _file_lock(Path(database).with_name(Path(database).name + ".startup-lock"), wait):
             yield
         return
