@@ -26,14 +26,16 @@ from tests.web.conftest import admin, app, client, token  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "studio" / "runtime" / "engine"
+HOST = ROOT / "studio" / "host"
+"""The host words what happens around a command (a timer that failed on every attempt)."""
 TRANSLATIONS = ROOT / "studio" / "web" / "translations"
 CATALOGUE = TRANSLATIONS / "fr" / "LC_MESSAGES" / "engine.po"
 
 
 def templates() -> dict[str, str]:
-    """Template -> the file that uses it, for every literal template of the engine."""
+    """Template -> the file that uses it, for every literal template of the engine and host."""
     found: dict[str, str] = {}
-    for path in sorted(ENGINE.glob("*.py")):
+    for path in [*sorted(ENGINE.glob("*.py")), *sorted(HOST.glob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
@@ -61,6 +63,7 @@ def test_the_scan_finds_the_engines_refusals_and_explanations():
     assert found["cannot {action} {item!r}: it is {state}"] == "wording.py"
     assert found["{item!r} is available: {reasons}"] == "explain.py"
     assert found["the process is {state}"] == "process_engine.py"
+    assert any(name == "executor.py" for name in found.values())
 
 
 def test_every_engine_template_has_a_french_translation_with_the_same_placeholders():
