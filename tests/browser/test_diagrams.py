@@ -103,6 +103,26 @@ def test_the_problems_of_a_deployment_are_listed_and_marked(page, with_warning) 
     screenshot(page, "diagram-problem")
 
 
+def test_a_problem_is_offered_only_once_the_diagram_can_show_it(page, with_warning) -> None:
+    """A click on a problem while the diagram still loads would be lost: it waits disabled."""
+    login(page, "ann")
+    held: list = []  # the diagram's XML, held back until the test lets it through
+    xml = f"**/deployments/{with_warning}/files/scoring.bpmn"
+    page.route(xml, lambda route: held.append(route))
+    with page.expect_request(xml):
+        page.goto(f"/deployments/{with_warning}/diagram/scoring.bpmn")
+    problem = page.locator(".problems button.problem")
+    expect(problem).to_be_disabled()
+    expect(page.locator("#diagram")).not_to_have_attribute("data-state", re.compile("."))
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#diagram")).to_have_attribute("data-state", "ready")
+    problem.click()
+    expect(page.locator('#diagram svg .djs-element[data-element-id="score"]')).to_have_class(
+        re.compile(r"\bselected\b")
+    )
+
+
 def test_editing_a_copy_of_a_bpmn_diagram(page, deployment) -> None:
     login(page, "ann")
     open_diagram(page, deployment, BPMN, "?mode=edit")
