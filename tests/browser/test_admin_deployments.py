@@ -195,6 +195,8 @@ def test_deploying_with_the_keyboard_only(page, project) -> None:
     pid, key = project
     login_admin(page)
     page.goto("/deployments")
+    deploy = page.get_by_role("button", name="Deploy")
+    expect(deploy).to_be_enabled()  # the page's script is ready: Tab reaches the button
     select = page.get_by_label("Project version", exact=True)
     select.focus()
     for _ in range(200):
@@ -203,7 +205,6 @@ def test_deploying_with_the_keyboard_only(page, project) -> None:
         page.keyboard.press("ArrowDown")
     assert select.input_value() == f"{pid}/1"
     page.keyboard.press("Tab")
-    deploy = page.get_by_role("button", name="Deploy")
     assert deploy.evaluate("node => node === document.activeElement")
     assert deploy.evaluate("node => getComputedStyle(node).outlineStyle") != "none"
     page.keyboard.press("Enter")

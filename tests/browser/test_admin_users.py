@@ -94,6 +94,7 @@ def test_the_users_page_is_keyboard_navigable(page) -> None:
     login_admin(page)
     page.goto("/admin")
     edit = row(page, "ann").get_by_role("button", name="Edit ann")
+    expect(edit).to_be_enabled()  # the page's script is ready: a press is not lost
     edit.focus()
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
