@@ -13,6 +13,14 @@ from flask import jsonify
 from studio import __version__
 from studio.runtime.engine.incidents import CODES
 from studio.web.api import api
+from studio.web.api.openapi_parts import (
+    LOGIN_ERRORS,
+    error,
+    json_answer,
+    json_body,
+    path_parameter,
+    schema_ref,
+)
 
 ERROR = {
     "type": "object",
@@ -105,20 +113,9 @@ ACTION = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-COMMON = {"401": _error("not logged in"), "403": _error("the role is missing")}
-JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
-TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
+COMMON = LOGIN_ERRORS
+JOB_ID = path_parameter("job_id", {"type": "string"})
+TASK_ID = path_parameter("task_id", {"type": "string"})
 TASK = {
     "type": "object",
     "required": ["id", "case", "name"],
@@ -134,7 +131,7 @@ TASK = {
         "due": {"type": ["string", "null"], "format": "date-time"},
     },
 }
-TASK_REF = {"$ref": "#/components/schemas/Task"}
+TASK_REF = schema_ref("Task")
 
 
 def _task_operation(
@@ -144,24 +141,21 @@ def _task_operation(
         "summary": summary,
         "parameters": [TASK_ID],
         "responses": {
-            "200": _json(answer),
-            "400": _error("malformed request"),
-            "404": _error("no such task"),
-            "409": _error("claimed by someone else, or changed meanwhile"),
-            "422": _error("refused"),
+            "200": json_answer(answer),
+            "400": error("malformed request"),
+            "404": error("no such task"),
+            "409": error("claimed by someone else, or changed meanwhile"),
+            "422": error("refused"),
             **COMMON,
         },
     }
     if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
+        operation["requestBody"] = json_body(body)
     return {"post": operation}
 
 
-CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-CASE_REF = {"$ref": "#/components/schemas/Case"}
+CASE_ID = path_parameter("case_id", {"type": "string"})
+CASE_REF = schema_ref("Case")
 
 
 def document() -> dict[str, Any]:
@@ -187,7 +181,7 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "This document",
                     "security": [],
-                    "responses": {"200": _json({"type": "object"})},
+                    "responses": {"200": json_answer({"type": "object"})},
                 }
             },
             "/auth/token": {
@@ -210,22 +204,22 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json(
+                        "200": json_answer(
                             {
                                 "type": "object",
                                 "required": ["token"],
                                 "properties": {"token": {"type": "string"}},
                             }
                         ),
-                        "400": _error("malformed request"),
-                        "401": _error("wrong username or password, or throttled"),
+                        "400": error("malformed request"),
+                        "401": error("wrong username or password, or throttled"),
                     },
                 }
             },
             "/deployments": {
                 "get": {
                     "summary": "Deployed model-project versions",
-                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                    "responses": {"200": json_answer({"type": "object"}), **COMMON},
                 },
                 "post": {
                     "summary": "Deploy a model project (a zip); admin",
@@ -245,10 +239,10 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json({"type": "object"}, "identical content: unchanged"),
-                        "201": _json({"type": "object"}, "a new version"),
-                        "400": _error("no zip"),
-                        "422": _error("the project does not validate or the zip is unsafe"),
+                        "200": json_answer({"type": "object"}, "identical content: unchanged"),
+                        "201": json_answer({"type": "object"}, "a new version"),
+                        "400": error("no zip"),
+                        "422": error("the project does not validate or the zip is unsafe"),
                         **COMMON,
                     },
                 },
@@ -275,8 +269,8 @@ def document() -> dict[str, Any]:
                         "value, or text)."
                     ),
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "400": _error("a date that is not ISO-8601"),
+                        "200": json_answer({"type": "object"}),
+                        "400": error("a date that is not ISO-8601"),
                         **COMMON,
                     },
                 },
@@ -298,10 +292,10 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "201": _json(CASE_REF, "the case"),
-                        "400": _error("malformed request"),
-                        "404": _error("no deployed case or process of that id"),
-                        "422": _error("the case could not start"),
+                        "201": json_answer(CASE_REF, "the case"),
+                        "400": error("malformed request"),
+                        "404": error("no deployed case or process of that id"),
+                        "422": error("the case could not start"),
                         **COMMON,
                     },
                 },
@@ -311,8 +305,8 @@ def document() -> dict[str, Any]:
                     "summary": "A case with its items (and those of what it started)",
                     "parameters": [CASE_ID],
                     "responses": {
-                        "200": _json(CASE_REF),
-                        "404": _error("no such case"),
+                        "200": json_answer(CASE_REF),
+                        "404": error("no such case"),
                         **COMMON,
                     },
                 }
@@ -328,11 +322,11 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json(CASE_REF, "the case after the action"),
-                        "400": _error("malformed request"),
-                        "404": _error("no such case or item"),
-                        "409": _error("another request changed the case first"),
-                        "422": _error("the engine refused the action"),
+                        "200": json_answer(CASE_REF, "the case after the action"),
+                        "400": error("malformed request"),
+                        "404": error("no such case or item"),
+                        "409": error("another request changed the case first"),
+                        "422": error("the engine refused the action"),
                         **COMMON,
                     },
                 }
@@ -342,8 +336,8 @@ def document() -> dict[str, Any]:
                     "summary": "The audit trail: every transition, who, when, why",
                     "parameters": [CASE_ID],
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "404": _error("no such case"),
+                        "200": json_answer({"type": "object"}),
+                        "404": error("no such case"),
                         **COMMON,
                     },
                 }
@@ -356,8 +350,8 @@ def document() -> dict[str, Any]:
                         {"name": "item", "in": "query", "schema": {"type": "string"}},
                     ],
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "404": _error("no such case"),
+                        "200": json_answer({"type": "object"}),
+                        "404": error("no such case"),
                         **COMMON,
                     },
                 }
@@ -367,8 +361,8 @@ def document() -> dict[str, Any]:
                     "summary": "The case file",
                     "parameters": [CASE_ID],
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "404": _error("no such case"),
+                        "200": json_answer({"type": "object"}),
+                        "404": error("no such case"),
                         **COMMON,
                     },
                 },
@@ -380,11 +374,11 @@ def document() -> dict[str, Any]:
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     "responses": {
-                        "200": _json({"type": "object"}, "the case file after the writes"),
-                        "400": _error("malformed request"),
-                        "404": _error("no such case"),
-                        "409": _error("another request changed the case first"),
-                        "422": _error("the write is refused (undeclared item, schema)"),
+                        "200": json_answer({"type": "object"}, "the case file after the writes"),
+                        "400": error("malformed request"),
+                        "404": error("no such case"),
+                        "409": error("another request changed the case first"),
+                        "422": error("the write is refused (undeclared item, schema)"),
                         **COMMON,
                     },
                 },
@@ -409,13 +403,15 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json({"type": "object"}, "the migration plan (and whether done)"),
-                        "400": _error("malformed request"),
-                        "404": _error("no such case or deployment"),
-                        "409": _error(
+                        "200": json_answer(
+                            {"type": "object"}, "the migration plan (and whether done)"
+                        ),
+                        "400": error("malformed request"),
+                        "404": error("no such case or deployment"),
+                        "409": error(
                             "another request changed a case of the family first: nothing moved"
                         ),
-                        "422": _error("something does not map"),
+                        "422": error("something does not map"),
                         **COMMON,
                     },
                 }
@@ -439,10 +435,10 @@ def document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "201": _json({"type": "object"}, "the simulation, running"),
-                        "400": _error("malformed request"),
-                        "404": _error("no such deployment or file"),
-                        "409": _error("the user already runs a simulation"),
+                        "201": json_answer({"type": "object"}, "the simulation, running"),
+                        "400": error("malformed request"),
+                        "404": error("no such deployment or file"),
+                        "409": error("the user already runs a simulation"),
                         **COMMON,
                     },
                 }
@@ -452,8 +448,8 @@ def document() -> dict[str, Any]:
                     "summary": "A simulation: state, progress, result once done",
                     "parameters": [JOB_ID],
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "404": _error("no such simulation"),
+                        "200": json_answer({"type": "object"}),
+                        "404": error("no such simulation"),
                         **COMMON,
                     },
                 }
@@ -463,8 +459,8 @@ def document() -> dict[str, Any]:
                     "summary": "Stop a running simulation",
                     "parameters": [JOB_ID],
                     "responses": {
-                        "200": _json({"type": "object"}),
-                        "404": _error("no such simulation"),
+                        "200": json_answer({"type": "object"}),
+                        "404": error("no such simulation"),
                         **COMMON,
                     },
                 }
@@ -480,8 +476,8 @@ def document() -> dict[str, Any]:
                         }
                     ],
                     "responses": {
-                        "200": _json({"type": "object", "required": ["status", "jobs"]}),
-                        "400": _error("an unknown state"),
+                        "200": json_answer({"type": "object", "required": ["status", "jobs"]}),
+                        "400": error("an unknown state"),
                         **COMMON,
                     },
                 }
@@ -492,14 +488,18 @@ def document() -> dict[str, Any]:
                     "parameters": [
                         {"name": "assignee", "in": "query", "schema": {"type": "string"}}
                     ],
-                    "responses": {"200": _json({"type": "object"}), **COMMON},
+                    "responses": {"200": json_answer({"type": "object"}), **COMMON},
                 }
             },
             "/tasks/{task_id}": {
                 "get": {
                     "summary": "One task",
                     "parameters": [TASK_ID],
-                    "responses": {"200": _json(TASK_REF), "404": _error("no such task"), **COMMON},
+                    "responses": {
+                        "200": json_answer(TASK_REF),
+                        "404": error("no such task"),
+                        **COMMON,
+                    },
                 }
             },
             "/tasks/{task_id}/claim": _task_operation("Take the task", TASK_REF),
