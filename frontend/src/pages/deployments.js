@@ -58,9 +58,12 @@ function planRow(id, report, error) {
   row.dataset.case = id;
   const name = document.createElement('th');
   name.scope = 'row';
+  const link = document.createElement('a');
+  link.href = `/cases/${encodeURIComponent(id)}`;
   const code = document.createElement('code');
   code.textContent = id;
-  name.append(code);
+  link.append(code);
+  name.append(link);
   const verdict = document.createElement('td');
   const details = document.createElement('td');
   const ok = Boolean(report?.ok);
@@ -125,10 +128,18 @@ function startedCell(started) {
   return cell;
 }
 
+/** The dry run's verdict in words: one case is spoken of in the singular. */
+function verdictOf(ok, total) {
+  const bad = total - ok;
+  if (total === 1) return say(bad ? 'one_fails' : 'one_maps');
+  return bad ? say('some_fail', { ok, total, bad }) : say('all_map', { total });
+}
+
 function wireMigrating(form) {
-  const cases = form.dataset.cases.split(' ').filter(Boolean);
+  let cases = form.dataset.cases.split(' ').filter(Boolean);
   const migrate = form.querySelector('[data-step=migrate]');
   const dryRun = form.querySelector('[data-step=dry-run]');
+  const migrateLabel = migrate.textContent;
   const rows = document.getElementById('plan-rows');
   const verdict = document.getElementById('verdict');
   let movable = [];
@@ -157,10 +168,9 @@ function wireMigrating(form) {
       }
     }
     const bad = cases.length - movable.length;
-    verdict.textContent = bad
-      ? say('some_fail', { ok: movable.length, total: cases.length, bad })
-      : say('all_map', { total: cases.length });
+    verdict.textContent = verdictOf(movable.length, cases.length);
     verdict.className = `verdict ${bad ? 'no' : 'ok'}`;
+    document.getElementById('plan-step').textContent = say('dry_run');
     document.getElementById('plan').hidden = false;
     announce('');
     migrate.textContent = say('migrate_button', { count: movable.length });
@@ -171,6 +181,7 @@ function wireMigrating(form) {
     migrate.disabled = true;
     dryRun.disabled = true;
     let stayed = 0;
+    const moved = new Set();
     for (const [index, id] of movable.entries()) {
       announce(say('migrating', { done: index + 1, total: movable.length }));
       const row = rows.querySelector(`tr[data-case="${CSS.escape(id)}"]`);
@@ -178,19 +189,26 @@ function wireMigrating(form) {
         const url = `/api/v1/cases/${encodeURIComponent(id)}/migrate`;
         await call('POST', url, { deployment: target(), dry_run: false });
         markOutcome(row, say('moved', { version: version() }), null);
+        moved.add(id);
       } catch (error) {
         stayed += 1;
         markOutcome(row, say('not_moved'), reason(error));
       }
     }
-    const moved = movable.length - stayed;
     if (!stayed) {
-      reloadWith(say('migrated', { count: moved, version: version() }));
+      reloadWith(say('migrated', { count: moved.size, version: version() }));
       return;
     }
-    // Each case moves with its family or not at all: say which did, and plan the rest again.
-    const counts = { moved, stayed, total: movable.length, version: version() };
+    // Each case moves with its family or not at all: say which did, and plan the rest again
+    // (without the cases that moved). The dry run's verdict and column title give way to what
+    // happened.
+    cases = cases.filter((id) => !moved.has(id));
+    migrate.textContent = migrateLabel;
+    const counts = { moved: moved.size, stayed, total: movable.length, version: version() };
     announce(say('some_stayed', counts), { error: true });
+    verdict.textContent = say('outcome_verdict', counts);
+    verdict.className = 'verdict no';
+    document.getElementById('plan-step').textContent = say('outcome');
     movable = [];
     dryRun.disabled = false;
   });

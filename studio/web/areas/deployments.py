@@ -140,6 +140,8 @@ def _strings() -> dict[str, str]:
         "refused": gettext("Not deployed: fix these problems in the models first."),
         "checking": gettext("Checking case {done} of {total}…"),
         "all_map": gettext("All {total} cases can be migrated."),
+        "one_maps": gettext("The case can be migrated."),
+        "one_fails": gettext("The case cannot be migrated (see below)."),
         "some_fail": gettext("{ok} of {total} cases can be migrated; {bad} cannot (see below)."),
         "maps": gettext("Everything maps"),
         "cannot": gettext("Cannot be migrated"),
@@ -150,6 +152,12 @@ def _strings() -> dict[str, str]:
         "some_stayed": gettext(
             "{moved} of {total} cases moved to version {version}; {stayed} did not (see below)."
         ),
+        "outcome_verdict": gettext(
+            "Migration done: {moved} of {total} cases are on version {version} now; {stayed}"
+            " stayed where they were (see below)."
+        ),
+        "outcome": gettext("Migration"),
+        "dry_run": gettext("Dry run"),
         "migrate_button": gettext("Migrate the cases that map ({count})"),
         "unmapped": gettext("{item} ({state}): {reason}"),
         "none_started": gettext("none"),
