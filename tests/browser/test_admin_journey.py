@@ -1,6 +1,7 @@
 """An admin's journey, walked as a user would: after a migration in which a case stayed, the
 migration page says what happened (not the dry run's verdict any more), and one case is
-spoken of in the singular."""
+spoken of in the singular; a case id heading a row of the admin tables breaks after its hyphen,
+never inside its hexadecimal part."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from studio.deploy import case_migration
 from studio.editor.projects.deploying import deploy_version
+from tests.browser.admin_fixtures import disputed_case, failed_timer
 from tests.browser.conftest import login_admin, screenshot
 from tests.conftest import shared_path
 
@@ -23,6 +25,15 @@ DISPUTED = {"invoice": {"amount": 150, "po_amount": 120, "received": True}, "app
 def mixed_files() -> dict[str, bytes]:
     folder = shared_path("acceptance/mixed")
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+LINES_OF = """(code, part) => {
+  const text = code.firstChild, at = text.textContent.indexOf(part), range = document.createRange();
+  range.setStart(text, at);
+  range.setEnd(text, at + part.length);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+}"""
+"""How many lines `part` of a <code>'s text is drawn on."""
 
 
 def test_after_a_migration_the_page_says_what_happened(page, studio, console, monkeypatch) -> None:
@@ -71,3 +82,15 @@ def test_after_a_migration_the_page_says_what_happened(page, studio, console, mo
     expect(page.locator("#plan-rows tr")).to_have_count(1)
     expect(page.locator(f"#plan-rows tr[data-case='{disputed}']")).to_be_visible()
     assert rt.host.view(matched)["deployment"] == second.id
+
+
+def test_case_ids_in_the_incidents_table_break_after_their_hyphen(page, studio, deployment) -> None:
+    case_id = disputed_case(studio)
+    failed_timer(studio, case_id)
+    login_admin(page)
+    page.goto("/admin/incidents")
+    code = page.locator(f"tr[data-case='{case_id}'] th code")
+    expect(code).to_have_text(case_id)
+    suffix = case_id.split("-")[-1]
+    assert code.evaluate(LINES_OF, suffix) == 1, f"{suffix} is split across lines"
+    screenshot(page, "journey-incident-case-id")
