@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from studio.deploy import case_migration
 from studio.editor.projects.deploying import deploy_version
 from tests.browser.admin_fixtures import disputed_case, failed_timer
-from tests.browser.conftest import login_admin, screenshot
+from tests.browser.conftest import PASSWORD, login_admin, screenshot
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.browser
@@ -94,3 +94,24 @@ def test_case_ids_in_the_incidents_table_break_after_their_hyphen(page, studio, 
     suffix = case_id.split("-")[-1]
     assert code.evaluate(LINES_OF, suffix) == 1, f"{suffix} is split across lines"
     screenshot(page, "journey-incident-case-id")
+
+
+def test_a_password_too_short_is_said_next_to_the_password_field(page, studio) -> None:
+    users = studio.extensions["studio"].users
+    if users.get("journey-pia") is None:
+        users.add("journey-pia", PASSWORD, ["caseworker"])
+    login_admin(page)
+    page.goto("/admin")
+    page.get_by_role("button", name="Edit journey-pia").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("New password").fill("short")
+    dialog.get_by_role("button", name="Reset the password").click()
+    password_form = dialog.locator("#password-form")
+    expect(password_form.get_by_role("alert")).to_have_text(
+        "Enter a password of at least 10 characters."
+    )
+    expect(dialog.locator("#edit-form").get_by_role("alert")).to_be_hidden()
+    expect(dialog.get_by_label("New password")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Edit journey-pia").click()  # opened again: no stale error
+    expect(password_form.get_by_role("alert")).to_be_hidden()

@@ -105,6 +105,7 @@ function openEditor(row) {
   dialog.querySelector('.self-note').hidden = editing !== me;
   passwordForm.elements.password.value = '';
   formError(editForm, '');
+  formError(passwordForm, '');
   dialog.showModal();
 }
 
@@ -138,7 +139,7 @@ function wireEditing() {
     event.preventDefault();
     const input = passwordForm.elements.password;
     if (input.value.length < minPassword(input)) {
-      formError(editForm, say('need_password', { min: minPassword(input) }));
+      formError(passwordForm, say('need_password', { min: minPassword(input) }));
       input.focus();
       return;
     }
@@ -148,7 +149,7 @@ function wireEditing() {
         await call('POST', url, { password: input.value });
         reloadWith(say('password', { user: editing }));
       } catch (error) {
-        formError(editForm, reason(error));
+        formError(passwordForm, reason(error));
       }
     });
   });
@@ -160,7 +161,7 @@ function wireEditing() {
         const done = await call('POST', url);
         reloadWith(say('revoked', { user: editing, count: done.revoked }));
       } catch (error) {
-        formError(editForm, reason(error));
+        formError(passwordForm, reason(error));
       }
     }),
   );
