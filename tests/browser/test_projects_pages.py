@@ -174,3 +174,41 @@ def test_an_empty_project_gets_its_first_version_by_import(page, studio, tmp_pat
     page.get_by_role("link", name="Open the project").click()
     expect(page.locator(".version-list")).to_contain_text("the first review model")
     expect(page.get_by_role("link", name="BPMN review.bpmn")).to_be_visible()
+
+
+def test_a_project_page_leads_to_its_scenario_tests_and_simulations(page, studio) -> None:
+    files = {"review.bpmn": SPLIT, "a.scenario.json": "{}", "b.scenario.json": "{}",
+             "load.sim.json": "{}"}  # fmt: skip
+    ident, _ = new_project(studio, files)
+    login(page, "ann")
+    page.goto(f"/projects/{ident}")
+    page.get_by_role("link", name="Run the scenario tests").click()
+    expect(page.get_by_role("heading", name="Scenario tests")).to_be_visible()
+    page.go_back()
+    page.get_by_role("link", name="b.scenario.json").click()
+    expect(page.locator(".scenario-pick[aria-pressed=true]")).to_contain_text("b.scenario.json")
+    page.go_back()
+    page.get_by_role("link", name="load.sim.json").click()
+    expect(page.get_by_label("Simulation file")).to_have_value(f"{ident}|1|load.sim.json")
+    page.goto(f"/projects/{ident}")
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("link", name="Exécuter les tests de scénarios")).to_be_visible()
+    expect(page.get_by_role("link", name="Simuler", exact=True)).to_be_visible()
+
+
+def test_the_changes_page_speaks_french(page, studio) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT, "notes.csv": "a,b"})
+    moved = SPLIT.replace('x="300" y="268"', 'x="320" y="268"')
+    renamed = moved.replace('name="Expert review"', 'name="Senior review"')
+    studio.extensions["studio"].projects.save(
+        ident, 1, {"review.bpmn": renamed.encode(), "data.json": b"{}"}, ("notes.csv",), "m", "ann"
+    )
+    login(page, "ann")
+    page.goto(f"/projects/{ident}/diff?from=1&to=2")
+    page.get_by_role("button", name="FR").click()
+    expect(page.locator(".summary")).to_have_text(
+        "1 fichier ajouté, 1 fichier supprimé, 1 fichier modifié (0 inchangés)"
+    )
+    badges = page.locator(".diff-file h2 .badge")
+    expect(badges).to_have_text(["ajouté", "supprimé", "modifié"])
+    expect(page.locator(".changes .badge")).to_have_text(["renommé", "mise en page"])

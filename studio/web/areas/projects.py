@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
 
 from studio.editor.projects import (
     DuplicateKey,
@@ -239,6 +239,39 @@ def diff(project_id: int) -> Any:
         start=start,
         to=to,
         diff=body,
+        summary=diff_summary(body["files"], set(old) & set(new)),
+        change_names=CHANGE_NAMES,
+    )
+
+
+CHANGE_NAMES = {
+    "added": lazy_pgettext("diff", "added"),
+    "removed": lazy_pgettext("diff", "removed"),
+    "renamed": lazy_pgettext("diff", "renamed"),
+    "moved": lazy_pgettext("diff", "moved"),
+    "retyped": lazy_pgettext("diff", "retyped"),
+    "changed": lazy_pgettext("diff", "changed"),
+    "layout": lazy_pgettext("diff", "layout"),
+}
+"""The badge of a changed file or model change on the changes page ("added" alone is also a
+verb of the audit log: hence the context)."""
+
+
+def diff_summary(files: list[dict[str, Any]], common: set[str]) -> str:
+    """One line on a version diff in the page's language, e.g. "1 changed, 2 unchanged"."""
+    counts = {status: sum(f["status"] == status for f in files)
+              for status in ("added", "removed", "changed")}  # fmt: skip
+    words = {
+        "added": lambda n: ngettext("%(num)d file added", "%(num)d files added", n),
+        "removed": lambda n: ngettext("%(num)d file removed", "%(num)d files removed", n),
+        "changed": lambda n: ngettext("%(num)d file changed", "%(num)d files changed", n),
+    }
+    shown = [words[status](n) for status, n in counts.items() if n]
+    unchanged = len(common) - counts["changed"]
+    return gettext(
+        "%(changes)s (%(unchanged)s unchanged)",
+        changes=", ".join(shown) or gettext("no differences"),
+        unchanged=unchanged,
     )
 
 

@@ -28,8 +28,8 @@ def compile_language(folder: Path) -> tuple[int, int]:
             merged = catalog
             continue
         for message in catalog:
-            if message.id and message.id not in merged:
-                merged[message.id] = message
+            if message.id and merged.get(message.id, message.context) is None:
+                merged[message.id] = message  # keyed by id and context (msgctxt)
     if merged is None:
         return 0, 0
     with (folder / "messages.mo").open("wb") as stream:
