@@ -30,6 +30,9 @@ function main() {
     runAll: document.getElementById('run-all'),
   };
   let selected = root.dataset.selected || null;
+  // The step the person chose among the shown scenario's steps: a choice made while the diagram
+  // still opens is kept, not replaced by the default step once it is open.
+  let picked = null;
 
   // -- running ---------------------------------------------------------------------------------
 
@@ -115,7 +118,7 @@ function main() {
       const steps = result?.steps || [];
       if (steps.length) {
         const failing = steps.find((s) => !s.passed);
-        chooseStep(failing || steps[steps.length - 1]);
+        chooseStep(picked || failing || steps[steps.length - 1]);
       } else if (view.editor) {
         view.editor.colour({});
       }
@@ -126,6 +129,7 @@ function main() {
   }
 
   function renderSteps(result) {
+    picked = null;
     elements.steps.replaceChildren();
     elements.failure.hidden = true;
     elements.scenarioError.hidden = true;
@@ -164,7 +168,10 @@ function main() {
       caseState.className = 'step-case';
       caseState.textContent = say('caseState', { state: stateName(step.case) });
       button.append(mark, number, does, caseState);
-      button.addEventListener('click', () => chooseStep(step));
+      button.addEventListener('click', () => {
+        picked = step;
+        chooseStep(step);
+      });
       item.append(button);
       elements.steps.append(item);
     }
