@@ -5,6 +5,7 @@ words), auto-layout, the unsaved-changes guard; no console errors."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -184,3 +185,41 @@ def test_a_service_task_names_its_handler_among_those_installed(page, studio) ->
     page.get_by_label("Service handler").fill("nowhere")
     expect(shape(page, "clerk")).to_have_class(PROBLEM)
     expect(page.locator("#problem-list")).to_contain_text("no service handler 'nowhere'")
+
+
+UNNAMED_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/CMMN/20151109/MODEL"
+  xmlns:cmmndi="http://www.omg.org/spec/CMMN/20151109/CMMNDI"
+  xmlns:dc="http://www.omg.org/spec/CMMN/20151109/DC" id="defs" targetNamespace="urn:test">
+  <case id="claim" name="Claim">
+    <casePlanModel id="plan" name="Claim" autoComplete="true">
+      <planItem id="pi_check" definitionRef="check"/>
+      <humanTask id="check" name="Check the claim"/>
+    </casePlanModel>
+  </case>
+  <cmmndi:CMMNDI><cmmndi:CMMNDiagram id="d">
+    <cmmndi:CMMNShape id="plan_di" cmmnElementRef="plan">
+      <dc:Bounds x="160" y="80" width="640" height="400"/></cmmndi:CMMNShape>
+    <cmmndi:CMMNShape id="pi_check_di" cmmnElementRef="pi_check">
+      <dc:Bounds x="240" y="160" width="100" height="80"/></cmmndi:CMMNShape>
+  </cmmndi:CMMNDiagram></cmmndi:CMMNDI>
+</definitions>
+"""
+"""A plan item without a name of its own, as Flowable writes them: its task names it."""
+
+
+def test_the_name_field_shows_and_renames_what_the_diagram_shows(page, studio) -> None:
+    ident, _ = new_project(studio, {"claim.cmmn": UNNAMED_ITEM}, prefix="cmmn")
+    login(page, "ann")
+    open_editor(page, ident, "claim.cmmn")
+    shape(page, "pi_check").click()
+    name = page.locator(".cs-props").get_by_label("Name")
+    expect(name).to_have_value("Check the claim")
+    name.fill("Verify")
+    name.press("Enter")
+    expect(shape(page, "pi_check")).to_have_text("Verify")
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Download XML").click()
+    xml = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert '<humanTask id="check" name="Verify"' in xml
+    assert '<planItem id="pi_check" definitionRef="check"' in xml

@@ -58,6 +58,9 @@ export function context(diagram, element, fail) {
     /** The diagram element (shape or connection) drawing a moddle element, if any. */
     shapeOf: (target) => registry.get(target.id) || null,
 
+    /** How many items of the diagram use a plan item definition. */
+    usesOf: (definition) => registry.filter((e) => e.businessObject?.definitionRef === definition).length,
+
     /**
      * Change properties of moddle elements, as one undoable step: [[target, {name: value}], ...];
      * a third entry names the diagram element to redraw (the selected one by default).
