@@ -7,6 +7,7 @@ import { createEditor } from '../editor-interface.js';
 import { live } from '../live.js';
 import { completeTask } from '../casework/task-dialog.js';
 import { announce, api, due, h, named, say, shortcut, stateBadge, time } from '../casework/page.js';
+import { jsonStop } from '../casework/json-stop.js';
 
 const root = document.getElementById('case');
 const caseId = root.dataset.case;
@@ -209,8 +210,8 @@ async function saveData(event) {
   let edited;
   try {
     edited = JSON.parse(dataField.value);
-  } catch (error) {
-    return showDataError(say('data.invalid', { reason: error.message }));
+  } catch {
+    return showDataError(say('data.invalid', jsonStop(dataField.value)));
   }
   if (edited === null || typeof edited !== 'object' || Array.isArray(edited)) return showDataError(say('data.object'));
   const changes = writes(current.data, edited);

@@ -3,6 +3,7 @@
 
 import { enableScriptControls } from '../ready.js';
 import { announce, api, h, say, shortcut, stateBadge, time } from '../casework/page.js';
+import { jsonStop } from '../casework/json-stop.js';
 
 const filters = document.getElementById('case-filters');
 const body = document.getElementById('cases');
@@ -81,8 +82,8 @@ function initialData() {
     const data = JSON.parse(text);
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return { error: say('json.object') };
     return { data };
-  } catch (error) {
-    return { error: say('json.invalid', { reason: error.message }) };
+  } catch {
+    return { error: say('json.invalid', jsonStop(text)) };
   }
 }
 

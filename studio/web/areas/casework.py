@@ -179,7 +179,9 @@ def _cases_strings() -> dict[str, str]:
         ),
         "count": gettext("{count} cases"),
         "count.one": gettext("1 case"),
-        "json.invalid": gettext("The initial data is not valid JSON: {reason}"),
+        "json.invalid": gettext(
+            "The initial data is not valid JSON: look at line {line}, column {column}."
+        ),
         "json.object": gettext('The initial data must be a JSON object, such as {"invoice": {…}}.'),
     }
 
@@ -206,7 +208,7 @@ def _case_strings() -> dict[str, str]:
         "offers.refused": gettext("Not possible now, and why ({count})"),
         "tasks.none": gettext("No task of this case is waiting for someone."),
         "history.none": gettext("Nothing has happened in this case yet."),
-        "data.invalid": gettext("This is not valid JSON: {reason}"),
+        "data.invalid": gettext("This is not valid JSON: look at line {line}, column {column}."),
         "data.object": gettext("The case file must be a JSON object."),
         "data.same": gettext("Nothing changed: the case file is as it was."),
         "data.saved": gettext("The case file is saved."),

@@ -1,0 +1,45 @@
+"""A case worker's journey, walked as a user would, in French: JSON that does not parse is said
+in the page's language with where to look (line and column), never with the browser's own
+English message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.casework_helpers import forms_deployment, start_case, workers  # noqa: F401
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.browser
+
+ENGLISH_FROM_THE_BROWSER = re.compile(r"Expected|Unexpected|position|JSON input")
+
+
+@pytest.mark.usefixtures("workers", "forms_deployment")
+def test_json_that_does_not_parse_is_said_in_french_with_where_to_look(page, studio) -> None:
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto("/cases")
+    page.get_by_role("button", name="FR").click()
+    page.get_by_role("button", name="Ouvrir un dossier").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Données initiales (JSON)").fill('{\n  "invoice": ,\n}')
+    dialog.get_by_role("button", name="Démarrer").click()
+    said = dialog.get_by_text("Les données initiales ne sont pas du JSON valide")
+    expect(said).to_have_text(
+        "Les données initiales ne sont pas du JSON valide : regardez la ligne 2, colonne 14."
+    )
+    expect(said).not_to_have_text(ENGLISH_FROM_THE_BROWSER)
+    dialog.get_by_role("button", name="Annuler").click()
+
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("#case")).to_have_attribute("data-version", re.compile(r"\d+"))
+    page.get_by_role("button", name="Données").click()
+    page.get_by_label("Données du dossier (JSON)").fill('{"invoice": {"amount": 12')
+    page.get_by_role("button", name="Enregistrer les données").click()
+    error = page.locator("#case-data-error")
+    expect(error).to_have_text(
+        "Ce n\u2019est pas du JSON valide : regardez la ligne 1, colonne 26."
+    )
