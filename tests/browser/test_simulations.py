@@ -32,7 +32,7 @@ def run(page: Any, cases: int, clerks: int | None = None) -> str:
     assert "cases" not in document and "calendars" in document
     advanced.fill(json.dumps({**document, "warmup": "P0D"}, indent=2))
     if clerks is not None:
-        page.get_by_label("accountant: count").fill(str(clerks))
+        page.get_by_label("accountant: people").fill(str(clerks))
     page.get_by_role("button", name="Run the simulation").click()
     root = page.locator("#simulation-page")
     expect(root).to_have_attribute("data-state", "done", timeout=120_000)
@@ -120,3 +120,23 @@ def test_a_long_simulation_is_cancelled(page: Any, invoice_project: int) -> None
     expect(page.locator("#sim-status")).to_have_text("Cancelled.")
     page.goto("/simulations")
     expect(page.locator(".runs .badge.cancelled").first).to_be_visible()
+
+
+def test_the_form_names_its_fields_in_french(page: Any, invoice_project: int) -> None:
+    login(page, TESTER)
+    page.goto("/simulations")
+    page.get_by_role("button", name="FR").click()
+    picker = page.get_by_label("Fichier de simulation")
+    value = next(
+        v
+        for v in picker.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+        if v.startswith(f"{invoice_project}|") and v.endswith(SIM)
+    )
+    picker.select_option(value)
+    arrivals = page.get_by_label("Arrivées : temps entre deux dossiers")
+    expect(arrivals.locator("option:checked")).to_have_text("exponentielle")
+    expect(page.get_by_label("accountant : personnes")).to_be_visible()
+    review = page.get_by_label("Review the dispute : loi de durée")
+    expect(review.locator("option:checked")).to_have_text("log-normale")
+    expect(page.get_by_label("Review the dispute : moyenne")).to_have_value("PT25M")
+    expect(review).to_have_value("lognormal")  # what the form writes back into the file

@@ -37,7 +37,7 @@ function runSimulations(root) {
     resources: $('resources-table'),
     work: $('work-table'),
     advanced: $('sim-advanced'),
-  });
+  }, say);
   let loaded = null; // {project, version, file, doc}
   let job = null;
   let poller = null;

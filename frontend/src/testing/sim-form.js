@@ -26,13 +26,12 @@ function cell(content) {
   return td;
 }
 
-function distributionSelect(label, chosen) {
-  const select = document.createElement('select');
-  select.setAttribute('aria-label', label);
+/** Fill a select with the distributions, named in the page's language; `chosen` selected. */
+function distributionOptions(select, say, chosen) {
   for (const name of DISTRIBUTIONS) {
     const option = document.createElement('option');
     option.value = name;
-    option.textContent = name;
+    option.textContent = say(`distribution.${name}`);
     option.selected = name === chosen;
     select.append(option);
   }
@@ -44,14 +43,10 @@ function distributionSelect(label, chosen) {
  *
  * @param {Object<string, HTMLElement>} f  cases, seed, start, arrivalDistribution, arrivalMean,
  *   resources (table), work (table), advanced (textarea)
+ * @param {(key: string, values?: Object) => string} say  the page's words (page-kit's messages)
  */
-export function simForm(f) {
-  for (const name of DISTRIBUTIONS) {
-    const option = document.createElement('option');
-    option.value = name;
-    option.textContent = name;
-    f.arrivalDistribution.append(option);
-  }
+export function simForm(f, say) {
+  distributionOptions(f.arrivalDistribution, say);
 
   return {
     /** Show a sim document in the form. */
@@ -83,7 +78,7 @@ export function simForm(f) {
         count.min = '0';
         count.step = '1';
         count.value = text(resource.count ?? 1);
-        count.setAttribute('aria-label', `${role}: count`);
+        count.setAttribute('aria-label', say('peopleOf', { role }));
         row.append(name, cell(count));
         resources.append(row);
         delete rest.resources[role].count;
@@ -99,11 +94,12 @@ export function simForm(f) {
         const name = document.createElement('th');
         name.scope = 'row';
         name.textContent = activity;
-        const select = distributionSelect(`${activity}: distribution`, shape.distribution);
+        const select = distributionOptions(document.createElement('select'), say, shape.distribution);
+        select.setAttribute('aria-label', say('distributionOf', { activity }));
         const mean = document.createElement('input');
         mean.type = 'text';
         mean.value = text(shape[meanKey(shape.distribution)]);
-        mean.setAttribute('aria-label', `${activity}: mean`);
+        mean.setAttribute('aria-label', say('meanOf', { activity }));
         row.append(name, cell(select), cell(mean));
         work.append(row);
         delete rest.work[activity].duration.distribution;

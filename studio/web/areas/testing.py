@@ -429,4 +429,22 @@ def simulation_strings() -> dict[str, str]:
         "heat": gettext("{count} elements shaded by how often cases went through them"),
         "heatTitle": gettext("{count} times"),
         "noHeat": gettext("No element of this diagram was counted."),
+        "peopleOf": gettext("{role}: people"),
+        "distributionOf": gettext("{activity}: distribution"),
+        "meanOf": gettext("{activity}: mean"),
+        **{f"distribution.{name}": word for name, word in distribution_names().items()},
     }  # fmt: skip
+
+
+def distribution_names() -> dict[str, str]:
+    """The distributions of a *.sim.json (frontend/src/testing/sim-form.js), in the page's words."""
+    return {
+        "fixed": gettext("fixed"),
+        "exponential": gettext("exponential"),
+        "uniform": gettext("uniform"),
+        "normal": gettext("normal"),
+        "lognormal": gettext("log-normal"),
+        "triangular": gettext("triangular"),
+        "gamma": gettext("gamma"),
+        "empirical": gettext("empirical (observed values)"),
+    }
