@@ -180,6 +180,7 @@ function wireMigrating(form) {
   migrate.addEventListener('click', async () => {
     migrate.disabled = true;
     dryRun.disabled = true;
+    document.getElementById('plan-step').textContent = say('outcome'); // rows say what happened
     let stayed = 0;
     const moved = new Set();
     for (const [index, id] of movable.entries()) {
@@ -200,15 +201,13 @@ function wireMigrating(form) {
       return;
     }
     // Each case moves with its family or not at all: say which did, and plan the rest again
-    // (without the cases that moved). The dry run's verdict and column title give way to what
-    // happened.
+    // (without the cases that moved). The dry run's verdict gives way to what happened.
     cases = cases.filter((id) => !moved.has(id));
     migrate.textContent = migrateLabel;
     const counts = { moved: moved.size, stayed, total: movable.length, version: version() };
     announce(say('some_stayed', counts), { error: true });
     verdict.textContent = say('outcome_verdict', counts);
     verdict.className = 'verdict no';
-    document.getElementById('plan-step').textContent = say('outcome');
     movable = [];
     dryRun.disabled = false;
   });
