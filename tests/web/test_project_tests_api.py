@@ -145,3 +145,30 @@ def test_a_scenario_naming_a_model_outside_the_project_is_unusable(client) -> No
         f"{API}/{project['id']}/versions/{saved}/tests", headers=ann, json={"files": [FIRST]}
     ).get_json()
     assert "outside the project" in report["scenarios"][0]["error"]
+
+
+SECOND = "02-price-gap-accepted-by-the-business.scenario.json"
+
+
+FRENCH_STATES = "4 \u00e9tats d\u2019\u00e9l\u00e9ments"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["start the case", "expect case active, 4 item states, 3 values",
+                'complete "Review the dispute"', "expect 4 item states"]),
+        ("fr", ["d\u00e9marrage du dossier",
+                f"attendu : dossier en cours, {FRENCH_STATES}, 3 valeurs",
+                "terminer \u00ab Review the dispute \u00bb", f"attendu : {FRENCH_STATES}"]),
+    ],
+)  # fmt: skip
+def test_each_step_is_described_in_the_callers_language(client, language, words) -> None:
+    ann = token(client, "ann") | {"Accept-Language": language}
+    project = invoice_project(client, ann)
+    number = project["latest"]["number"]
+    done = client.post(
+        f"{API}/{project['id']}/versions/{number}/tests", headers=ann, json={"files": [SECOND]}
+    )
+    steps = done.get_json()["scenarios"][0]["steps"]
+    assert [s["does"] for s in steps[:4]] == words

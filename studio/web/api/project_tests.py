@@ -22,9 +22,10 @@ from studio.testing import engine_driver
 from studio.testing.driver import CaseDriver
 from studio.testing.report import as_json
 from studio.testing.runner import ScenarioResult, run_file
-from studio.testing.scenario_file import SUFFIX, ActionStep, Scenario, Step
+from studio.testing.scenario_file import SUFFIX, Scenario, Step
 from studio.testing.suite import SuiteResult
 from studio.web.api import api
+from studio.web.api.project_test_steps import START, describe
 from studio.web.api.projects import _answer, _id, _project
 from studio.web.auth import requires, runtime
 from studio.web.errors import ApiError
@@ -113,28 +114,12 @@ def _record(step: Step | None, driver: CaseDriver, messages: list[str]) -> dict[
     """One step as the page shows it: number, what it does, passed, states after it."""
     return {
         "step": 0 if step is None else step.number,
-        "does": "start the case" if step is None else describe(step),
+        "does": START if step is None else describe(step),
         "passed": not messages,
         "messages": messages,
         "case": driver.case_state(),
         "states": _states(driver),
     }
-
-
-def describe(step: Step) -> str:
-    """A step in a few words, e.g. `complete "Pay"` or `expect case completed, 2 items`."""
-    if isinstance(step, ActionStep):
-        return step.describe() + (" (refused)" if step.rejected else "")
-    parts = [f"case {step.case}"] if step.case else []
-    if len(step.items) == 1:
-        parts.extend(f'"{name}" {state}' for name, state in step.items.items())
-    elif step.items:
-        parts.append(f"{len(step.items)} item states")
-    if step.count:
-        parts.append(f"{len(step.count)} instance count{'s' if len(step.count) > 1 else ''}")
-    if step.data:
-        parts.append(f"{len(step.data)} value{'s' if len(step.data) > 1 else ''}")
-    return "expect " + ", ".join(parts) if parts else "expect"
 
 
 def _states(driver: CaseDriver) -> dict[str, str]:
