@@ -1,6 +1,6 @@
 """A case worker's journey, walked as a user would, in French: JSON that does not parse is said
 in the page's language with where to look (line and column), never with the browser's own
-English message."""
+English message; a filter of the cases list that cannot apply says why."""
 
 from __future__ import annotations
 
@@ -42,4 +42,33 @@ def test_json_that_does_not_parse_is_said_in_french_with_where_to_look(page, stu
     error = page.locator("#case-data-error")
     expect(error).to_have_text(
         "Ce n\u2019est pas du JSON valide : regardez la ligne 1, colonne 26."
+    )
+
+
+@pytest.mark.usefixtures("workers", "forms_deployment")
+def test_a_filter_the_cases_list_cannot_apply_says_so(page, studio) -> None:
+    start_case(studio)
+    login(page, "cora")
+    page.goto("/cases")
+    filters = page.get_by_role("search", name="Filter the cases")
+    said = page.locator("#cases-message")
+    filters.get_by_label("equals").fill("no purchase order")
+    filters.get_by_label("equals").press("Enter")
+    expect(said).to_have_text(
+        "The value is not used yet: name the case file field it should equal too."
+    )
+    filters.get_by_label("Case file field").fill("dispute_reason")
+    filters.get_by_label("Case file field").press("Enter")
+    expect(said).to_be_hidden()
+    filters.get_by_label("equals").fill("")
+    filters.get_by_label("equals").press("Enter")
+    expect(said).to_have_text(
+        "The case file field is not used yet: give the value it should equal too."
+    )
+    filters.get_by_role("button", name="Clear the filters").click()
+    expect(said).to_be_hidden()
+    filters.get_by_label("Started on or after").fill("2026-12-01")
+    filters.get_by_label("Started on or before").fill("2026-11-01")
+    expect(said).to_have_text(
+        "No case can match: the “on or after” date is later than the “on or before” date."
     )

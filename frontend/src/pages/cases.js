@@ -31,6 +31,19 @@ function row(found) {
     h('td', {}, time(found.updated_at)));
 }
 
+/** What the filters leave out that a person may think they apply: half a case file filter (a
+ * field without a value or a value without a field) and dates that exclude each other. */
+function unapplied() {
+  const form = new FormData(filters);
+  const path = String(form.get('data_path') || '').trim();
+  const value = String(form.get('data_value') || '');
+  if (Boolean(path) !== Boolean(value)) return say(path ? 'filter.value' : 'filter.field');
+  const after = form.get('started_after');
+  const before = form.get('started_before');
+  if (after && before && after > before) return say('filter.dates');
+  return '';
+}
+
 /** The filters as API query parameters; dates as the start (after) or end (before) of the day. */
 function query() {
   const form = new FormData(filters);
@@ -61,7 +74,7 @@ async function load() {
     empty.querySelector('p').textContent = say(params.size ? 'empty.filtered' : 'empty');
     count.textContent = cases.length === 1 ? say('count.one') : say('count', { count: cases.length });
     table.dataset.state = 'ready';
-    announce(message, '');
+    announce(message, unapplied());
   } catch (problem) {
     announce(message, problem.message, 'error');
   }

@@ -179,6 +179,15 @@ def _cases_strings() -> dict[str, str]:
         ),
         "count": gettext("{count} cases"),
         "count.one": gettext("1 case"),
+        "filter.field": gettext(
+            "The value is not used yet: name the case file field it should equal too."
+        ),
+        "filter.value": gettext(
+            "The case file field is not used yet: give the value it should equal too."
+        ),
+        "filter.dates": gettext(
+            "No case can match: the “on or after” date is later than the “on or before” date."
+        ),
         "json.invalid": gettext(
             "The initial data is not valid JSON: look at line {line}, column {column}."
         ),
