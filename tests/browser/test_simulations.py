@@ -126,6 +126,7 @@ def test_the_form_names_its_fields_in_french(page: Any, invoice_project: int) ->
     login(page, TESTER)
     page.goto("/simulations")
     page.get_by_role("button", name="FR").click()
+    page.wait_for_load_state()  # the click returns once the French page arrives, not parsed
     picker = page.get_by_label("Fichier de simulation")
     value = next(
         v
