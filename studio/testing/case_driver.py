@@ -16,6 +16,7 @@ from typing import Any
 
 from studio.editor.validation import ModelProject, validate_file
 from studio.editor.validation.compiled import CompiledProject, Definition, UnknownDefinition
+from studio.messages import text
 from studio.notation import NotationError
 from studio.runtime.clock import VirtualClock
 from studio.runtime.engine.definition import CaseDefinition, DefinitionError, compile_case
@@ -35,6 +36,7 @@ from studio.runtime.engine.process_definition import ProcessDefinition, compile_
 from studio.runtime.engine.process_engine import ProcessEngine
 from studio.runtime.engine.process_explain import explain_process
 from studio.runtime.engine.state import TERMINAL, CaseState, HistoryEvent
+from studio.runtime.engine.wording import joined, state_word
 from studio.runtime.services import ServiceRegistry
 from studio.runtime.store import Store
 from studio.testing.driver import ActionRefused, ItemView, UnusableScenario
@@ -460,10 +462,15 @@ class EngineDriver:
             if key is None or task.item == key:
                 label = _names(self.definition, task.item)[1] or task.item
                 parts.append(
-                    f"{label!r} waits for {driver.definition.id} "
-                    f"({driver.case_state()}): {driver.explain(None)}"
+                    text(
+                        "{label} waits for {child} ({state}): {why}",
+                        label=repr(label),
+                        child=driver.definition.id,
+                        state=state_word(driver.case_state()),
+                        why=driver.explain(None),
+                    )
                 )
-        return "\n".join(parts)
+        return parts[0] if len(parts) == 1 else joined(parts, " ")
 
     def history(self) -> list[tuple[str, HistoryEvent]]:
         """The audit trail of the case and of every process and sub-case it started, in the

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from typing import Any
 
+from studio.messages import Text, text
+from studio.runtime.engine.wording import state_word
 from studio.testing.driver import CaseDriver
 from studio.testing.naming import resolve
 from studio.testing.scenario_file import ExpectStep
@@ -20,7 +22,12 @@ def check(step: ExpectStep, driver: CaseDriver) -> list[str]:
     if step.case is not None:
         actual = driver.case_state()
         if actual != step.case:
-            failures.append(explained(f"case: expected {step.case}, actual {actual}", driver, None))
+            message = text(
+                "case: expected {expected}, actual {actual}",
+                expected=state_word(step.case),
+                actual=state_word(actual),
+            )
+            failures.append(explained(message, driver, None))
     items = driver.items() if step.items or step.count else []
     for name, expected in step.items.items():
         if name == CASE:
@@ -31,7 +38,12 @@ def check(step: ExpectStep, driver: CaseDriver) -> list[str]:
             actual = instances[-1].state if instances else ABSENT
             key = target.key if target else None
         if actual != expected:
-            message = f'item "{name}": expected {expected}, actual {actual}'
+            message = text(
+                'item "{name}": expected {expected}, actual {actual}',
+                name=name,
+                expected=state_word(expected),
+                actual=state_word(actual),
+            )
             failures.append(explained(message, driver, key) if actual != ABSENT else message)
     for name, states in step.count.items():
         target = resolve(name, items)
@@ -48,20 +60,37 @@ def check(step: ExpectStep, driver: CaseDriver) -> list[str]:
     for path, expected in step.data.items():
         actual = lookup(data, path)
         if actual is MISSING:
-            failures.append(f'data "{path}": expected {show(expected)}, actual missing')
+            failures.append(
+                text(
+                    'data "{path}": expected {expected}, actual missing',
+                    path=path,
+                    expected=show(expected),
+                )
+            )
         elif not same(expected, actual):
-            failures.append(f'data "{path}": expected {show(expected)}, actual {show(actual)}')
+            failures.append(
+                text(
+                    'data "{path}": expected {expected}, actual {actual}',
+                    path=path,
+                    expected=show(expected),
+                    actual=show(actual),
+                )
+            )
     return failures
 
 
 def explained(message: str, driver: CaseDriver, key: str | None) -> str:
-    """`message` followed by the engine's explanation of `key` (None: the case), if it has one."""
+    """`message` followed by the engine's explanation of `key` (None: the case), if it has one;
+    on one line, still translatable when the explanation is."""
     try:
         why = driver.explain(key)
     except Exception:  # an explanation is a courtesy: never let it hide the failure itself
         return message
-    why = " ".join(str(why).split()) if why else ""
-    return f"{message}; why: {why}" if why else message
+    if not why:
+        return message
+    one_line = " ".join(str(why).split())
+    why = Text(one_line, why.template, why.values) if isinstance(why, Text) else one_line
+    return text("{message}; why: {why}", message=message, why=why)
 
 
 def lookup(data: Any, path: str) -> Any:

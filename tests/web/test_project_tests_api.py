@@ -172,3 +172,32 @@ def test_each_step_is_described_in_the_callers_language(client, language, words)
     )
     steps = done.get_json()["scenarios"][0]["steps"]
     assert [s["does"] for s in steps[:4]] == words
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [("en", "case: expected suspended, actual active; why: "),
+     ("fr", "dossier : attendu suspendu, obtenu en cours ; pourquoi : ")],
+)  # fmt: skip
+def test_a_failed_step_says_why_in_the_callers_language(client, language, start) -> None:
+    ann = token(client, "ann") | {"Accept-Language": language}
+    project = invoice_project(client, ann)
+    number = project["latest"]["number"]
+    scenario = json.loads(
+        client.get(f"{API}/{project['id']}/versions/{number}/files/{SECOND}", headers=ann).data
+    )
+    scenario["steps"][0]["expect"]["case"] = "suspended"
+    saved = client.post(
+        f"{API}/{project['id']}/versions",
+        headers=ann,
+        json={"base": number, "files": {SECOND: json.dumps(scenario)}, "message": "break it"},
+    )
+    newer = saved.get_json()["version"]["number"]
+    report = client.post(
+        f"{API}/{project['id']}/versions/{newer}/tests", headers=ann, json={"files": [SECOND]}
+    ).get_json()
+    (message,) = report["scenarios"][0]["steps"][1]["messages"]
+    assert message.startswith(start), message
+    assert "\n" not in message
+    if language == "fr":
+        assert "attend DisputedInvoice (en cours)" in message, message
