@@ -1,6 +1,7 @@
 """A case worker's journey, walked as a user would, in French: JSON that does not parse is said
 in the page's language with where to look (line and column), never with the browser's own
-English message; a filter of the cases list that cannot apply says why."""
+English message; a filter of the cases list that cannot apply says why; an admin suspends, resumes and terminates a
+case from its page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.casework_helpers import forms_deployment, start_case, workers  # noqa: F401
-from tests.browser.conftest import login
+from tests.browser.conftest import login, login_admin, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -72,3 +73,38 @@ def test_a_filter_the_cases_list_cannot_apply_says_so(page, studio) -> None:
     expect(said).to_have_text(
         "No case can match: the “on or after” date is later than the “on or before” date."
     )
+
+
+@pytest.mark.usefixtures("workers", "forms_deployment")
+def test_an_admin_suspends_resumes_and_terminates_a_case_from_its_page(page, studio) -> None:
+    case_id = start_case(studio)
+    login_admin(page)
+    page.goto(f"/cases/{case_id}")
+    admin = page.locator("#case-admin")
+    state = page.locator("#case-state")
+    expect(state).to_have_text("active")
+    admin.get_by_role("button", name="Suspend the case").click()
+    expect(page.locator("#case-message")).to_have_text("Done: Suspend the case.")
+    expect(state).to_have_text("suspended")
+    expect(admin.get_by_role("button", name="Suspend the case")).to_have_count(0)
+    admin.get_by_role("button", name="Resume the case").click()
+    expect(state).to_have_text("active")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first; "no" changes nothing
+    admin.get_by_role("button", name="Terminate the case").click()
+    expect(state).to_have_text("active")
+    page.once("dialog", lambda dialog: dialog.accept())
+    admin.get_by_role("button", name="Terminate the case").click()
+    expect(state).to_have_text("terminated")
+    expect(admin).to_contain_text("The case has ended: there is nothing to suspend or terminate.")
+    screenshot(page, "casework-case-admin")
+    assert studio.extensions["studio"].host.view(case_id)["state"] == "terminated"
+
+
+@pytest.mark.usefixtures("workers", "forms_deployment")
+def test_a_case_worker_has_no_case_administration(page, studio) -> None:
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("#case")).to_have_attribute("data-version", re.compile(r"\d+"))
+    expect(page.get_by_role("button", name="Suspend the case")).to_have_count(0)
+    expect(page.locator("#case-admin")).to_have_count(0)

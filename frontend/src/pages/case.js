@@ -152,6 +152,35 @@ async function perform(offer) {
   await refresh();
 }
 
+/** What an admin may do with the whole case in each of its states. */
+const ADMIN_VERBS = { active: ['suspend', 'terminate'], suspended: ['resume', 'terminate'] };
+
+/** An admin's controls over the whole case (the section is only on an admin's page). */
+function caseAdmin(view) {
+  const box = document.querySelector('#case-admin .dialog-buttons');
+  if (!box) return;
+  const verbs = ADMIN_VERBS[view.state] || [];
+  box.replaceChildren(...(verbs.length
+    ? verbs.map((verb) => h('button', {
+      type: 'button',
+      class: verb === 'terminate' ? 'small danger' : 'small',
+      onclick: () => administer(verb),
+    }, say(`admin.${verb}`)))
+    : [h('p', { class: 'hint' }, say('admin.none'))]));
+}
+
+async function administer(verb) {
+  if (verb === 'terminate' && !window.confirm(say('confirm.terminate'))) return;
+  try {
+    await api(`${path}/actions`, { method: 'POST', body: { [verb]: '@case' } });
+    announce(message, say('action.done', { label: say(`admin.${verb}`) }), 'ok');
+  } catch (problem) {
+    announce(message, problem.message, 'error');
+    message.focus();
+  }
+  await refresh();
+}
+
 /** What failed in the case's automatic work, in the engine's words. */
 function incidents(view) {
   const box = document.getElementById('incidents');
@@ -332,6 +361,7 @@ async function load() {
   document.getElementById('explanation').textContent = explained.explanation;
   incidents(view);
   items(view);
+  caseAdmin(view);
   children(view);
   showData(view);
   history(traced.history, view);

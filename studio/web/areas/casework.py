@@ -210,6 +210,13 @@ def _case_strings() -> dict[str, str]:
         "action.case": gettext("Complete the case"),
         "action.done": gettext("Done: {label}."),
         "confirm.case": gettext("Complete the whole case now? Work still open in it ends."),
+        "admin.suspend": gettext("Suspend the case"),
+        "admin.resume": gettext("Resume the case"),
+        "admin.terminate": gettext("Terminate the case"),
+        "admin.none": gettext("The case has ended: there is nothing to suspend or terminate."),
+        "confirm.terminate": gettext(
+            "Terminate the whole case now? Work still open in it ends, and it cannot be undone."
+        ),
         "offers.none": gettext(
             "Nothing can be started, planned or raised now. The explanation below says what the "
             "case waits for."
