@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import scan
 from tests.browser.casework_helpers import forms_deployment, start_case, workers  # noqa: F401
 from tests.browser.conftest import login, login_admin, screenshot
 
@@ -87,6 +88,7 @@ def test_an_admin_suspends_resumes_and_terminates_a_case_from_its_page(page, stu
     expect(page.locator("#case-message")).to_have_text("Done: Suspend the case.")
     expect(state).to_have_text("suspended")
     expect(admin.get_by_role("button", name="Suspend the case")).to_have_count(0)
+    scan(page)
     admin.get_by_role("button", name="Resume the case").click()
     expect(state).to_have_text("active")
     page.once("dialog", lambda dialog: dialog.dismiss())  # asked first; "no" changes nothing
