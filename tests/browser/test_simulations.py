@@ -141,3 +141,27 @@ def test_the_form_names_its_fields_in_french(page: Any, invoice_project: int) ->
     expect(review.locator("option:checked")).to_have_text("log-normale")
     expect(page.get_by_label("Review the dispute : moyenne")).to_have_value("PT25M")
     expect(review).to_have_value("lognormal")  # what the form writes back into the file
+
+
+def run_within_warm_up(page: Any, project: int) -> str:
+    """Run 20 cases, which arrive within the file's 14 days of warm-up: the run's id."""
+    choose(page, project)
+    page.get_by_label("Cases", exact=True).fill("20")
+    page.get_by_role("button", name="Run the simulation").click()
+    root = page.locator("#simulation-page")
+    expect(root).to_have_attribute("data-state", "done", timeout=120_000)
+    return root.get_attribute("data-job")
+
+
+def test_a_report_emptied_by_the_warm_up_says_so(page: Any, invoice_project: int) -> None:
+    login(page, TESTER)
+    other = run_within_warm_up(page, invoice_project)
+    job = run_within_warm_up(page, invoice_project)
+    page.goto(f"/simulations/{job}")
+    expect(page.locator(".kpi").first).to_contain_text("0")
+    expect(page.locator("p.notice")).to_contain_text("No case arrived after the warm-up (P14D)")
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rapport : {SIM}")
+    expect(page.locator("p.notice")).to_contain_text("après la période de chauffe (P14D)")
+    page.goto(f"/simulations/compare?a={other}&b={job}")
+    expect(page.locator("#comparison")).to_contain_text("Durée de traitement moyenne")

@@ -160,10 +160,22 @@ def simulation_report(job_id: str) -> Any:
         report=report,
         heat=heat_levels(job.result),
         spec=spec,
+        hidden_by_warmup=_hidden_by_warmup(job.result, spec),
         notation=notation,
         built=BUILT.is_file(),
         strings=simulation_strings(),
     )
+
+
+def _hidden_by_warmup(result: dict[str, Any], spec: str | None) -> str | None:
+    """The run's warm-up when no case arrived after it (every figure is then empty), else None."""
+    if (result.get("cases") or {}).get("arrived") or spec is None:
+        return None
+    try:
+        warmup = json.loads(spec).get("warmup")
+    except (ValueError, AttributeError):
+        return None
+    return str(warmup) if warmup not in (None, 0, "", "P0D", "PT0S") else None
 
 
 @blueprint.get("/simulations/compare")
@@ -354,7 +366,9 @@ def _label(label: str) -> str:
         ("Utilization ", gettext("Utilization: %(which)s")),
     ):
         if label.startswith(prefix):
-            return shown % {"which": label.removeprefix(prefix)}
+            which = label.removeprefix(prefix)
+            words = {"mean": gettext("mean"), "max": gettext("maximum")}
+            return shown % {"which": words.get(which, which)}
     return label
 
 
