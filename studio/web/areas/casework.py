@@ -60,13 +60,15 @@ def case(case_id: str) -> Any:
 
 
 def _definitions() -> list[dict[str, str]]:
-    """The cases and processes of the newest deployment of each key: what may be started."""
+    """The cases and processes of the newest deployment of each key: what may be started. An id
+    that several projects deploy is named with the project whose deployment is the newest, the
+    one a start uses (`Deployments.newest_with`)."""
     newest: dict[str, Any] = {}
     for deployment in runtime().deployments.list():
         if deployment.key not in newest or deployment.version > newest[deployment.key].version:
             newest[deployment.key] = deployment
     found = {}
-    for deployment in newest.values():
+    for deployment in sorted(newest.values(), key=lambda d: d.id):
         for section in ("cases", "processes"):
             for entry in deployment.manifest.get(section, []):
                 label = entry.get("name") or entry["id"]
