@@ -20,10 +20,11 @@ CATALOGUES = sorted((FRENCH / "LC_MESSAGES").glob("*.po"))
 
 
 def translations(po: Path) -> dict[str, str]:
-    """Singular msgid -> msgstr of one catalogue, translated entries only."""
+    """Singular msgid -> msgstr of one catalogue, translated entries only; an entry with a
+    context (msgctxt) is its own string, keyed "context\x04msgid" as gettext does."""
     with po.open("rb") as stream:
         return {
-            m.id: m.string
+            (f"{m.context}\x04{m.id}" if m.context else m.id): m.string
             for m in read_po(stream)
             if isinstance(m.id, str) and m.id and m.string and not m.fuzzy
         }
