@@ -88,6 +88,14 @@ def test_an_admin_suspends_resumes_and_terminates_a_case_from_its_page(page, stu
     expect(page.locator("#case-message")).to_have_text("Done: Suspend the case.")
     expect(state).to_have_text("suspended")
     expect(admin.get_by_role("button", name="Suspend the case")).to_have_count(0)
+    expect(page.locator("#offers")).to_have_text(  # nothing offered, nothing refused: no "null"
+        "Nothing can be started, planned or raised now. The explanation below says what the case"
+        " waits for."
+    )
+    page.get_by_role("button", name="Team").click()  # an admin binds every role: none locked
+    expect(page.locator("#team")).not_to_contain_text("null")
+    expect(page.locator("#team form")).not_to_have_count(0)
+    page.get_by_role("button", name="Work").click()
     scan(page)
     admin.get_by_role("button", name="Resume the case").click()
     expect(state).to_have_text("active")

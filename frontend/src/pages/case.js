@@ -128,7 +128,8 @@ function offers(list) {
   const open = sorted.filter((offer) => !offer.refused);
   const refused = sorted.filter((offer) => offer.refused);
   const wasOpen = box.querySelector('details')?.open;
-  box.replaceChildren(
+  // replaceChildren would write a null as the text "null": what is absent is left out.
+  box.replaceChildren(...[
     open.length ? h('ul', { class: 'offers' }, open.map((offer) => h('li', {}, offerButton(offer))))
       : h('p', { class: 'muted' }, say('offers.none')),
     refused.length ? h('details', { class: 'refused-offers', open: wasOpen || undefined },
@@ -136,7 +137,7 @@ function offers(list) {
       h('ul', {}, refused.map((offer) => h('li', {},
         h('strong', {}, offer.target === '@case' ? say('action.case') : `${say(`action.${offer.action}`)} ${offer.label}`),
         h('span', { class: 'reason' }, offer.refused))))) : null,
-  );
+  ].filter(Boolean));
 }
 
 async function perform(offer) {
@@ -303,10 +304,10 @@ function team(view) {
   }
   const mine = new Set(view.may_bind || []);
   const locked = names.some((role) => !mine.has(role));
-  box.replaceChildren(
+  box.replaceChildren(...[
     locked ? h('p', { id: 'team-locked', class: 'hint' }, say(mine.size ? 'team.some' : 'team.none')) : null,
     ...names.map((role, index) => (mine.has(role) ? teamForm(view, role, index) : teamRow(view, role, index))),
-  );
+  ].filter(Boolean));
 }
 
 /** A role the person may change: its members in a field, and a button to bind them. */
