@@ -5,6 +5,7 @@ never inside its hexadecimal part."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -60,6 +61,8 @@ def test_after_a_migration_the_page_says_what_happened(page, studio, console, mo
     login_admin(page)
     page.goto(f"/deployments/{first.id}/migrate")
     expect(page.get_by_role("heading", name="2 running cases")).to_be_visible()
+    target = page.get_by_label("Move them to").locator(f"option[value='{second.id}']")
+    expect(target).to_have_text(re.compile(r"^version 2, deployed \d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
     page.get_by_label("Move them to").select_option(str(second.id))
     page.get_by_role("button", name="Dry run").click()
     verdict = page.locator("#verdict")
