@@ -212,3 +212,6 @@ def test_the_changes_page_speaks_french(page, studio) -> None:
     badges = page.locator(".diff-file h2 .badge")
     expect(badges).to_have_text(["ajouté", "supprimé", "modifié"])
     expect(page.locator(".changes .badge")).to_have_text(["renommé", "mise en page"])
+    expect(page.locator(".changes li.layout")).to_contain_text(
+        "Mise en page du diagramme : 2 modifiés (formes et liens)"
+    )

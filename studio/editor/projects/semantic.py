@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio import messages
 from studio.notation.binding import RawNode, iter_elements
 from studio.notation.documents import diagrams_of, without_diagrams
 from studio.notation.namespaces import PREFERRED_PREFIXES, split
+from studio.runtime.engine.wording import joined
 
 SHOWN = 120
 """Longest value shown in a change line (longer ones are cut with an ellipsis)."""
@@ -178,9 +180,12 @@ def _layout(old: Any, new: Any) -> str | None:
     removed = sum(1 for k in before if k not in after)
     if not (changed or added or removed):
         return None
-    counts = [f"{n} {what}" for n, what in ((changed, "changed"), (added, "added"),
-              (removed, "removed")) if n]  # fmt: skip
-    return f"Diagram layout: {', '.join(counts)} (shapes and edges)"
+    counts = [messages.text(one if n == 1 else many, n=n) for n, one, many in (
+        (changed, "1 changed", "{n} changed"),
+        (added, "1 added", "{n} added"),
+        (removed, "1 removed", "{n} removed"),
+    ) if n]  # fmt: skip
+    return messages.text("Diagram layout: {counts} (shapes and edges)", counts=joined(counts))
 
 
 def _diagram_elements(model: Any) -> dict[str, Any]:
