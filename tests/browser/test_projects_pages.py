@@ -196,6 +196,16 @@ def test_a_project_page_leads_to_its_scenario_tests_and_simulations(page, studio
     expect(page.get_by_role("link", name="Simuler", exact=True)).to_be_visible()
 
 
+def test_file_sizes_are_written_the_pages_way(page, studio) -> None:
+    ident, _ = new_project(studio, {"review.bpmn": SPLIT, "data.json": "{}" + " " * 12_343})
+    login(page, "ann")
+    page.goto(f"/projects/{ident}")
+    data = page.locator(".file-list li", has_text="data.json")
+    expect(data.locator(".size")).to_have_text("12,345 bytes")
+    page.get_by_role("button", name="FR").click()
+    expect(data.locator(".size")).to_have_text("12\u202f345 octets")
+
+
 def test_the_changes_page_speaks_french(page, studio) -> None:
     ident, _ = new_project(studio, {"review.bpmn": SPLIT, "notes.csv": "a,b"})
     moved = SPLIT.replace('x="300" y="268"', 'x="320" y="268"')

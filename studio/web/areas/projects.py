@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext, lazy_pgettext, ngettext
+from flask_babel import format_decimal, gettext, lazy_gettext, lazy_pgettext, ngettext
 
 from studio.editor.projects import (
     DuplicateKey,
@@ -207,6 +207,7 @@ def show(project_id: int) -> Any:
         editable=EDITABLE,
         example=is_example(project),
         may_edit=_may_edit(),
+        format_decimal=format_decimal,
     )
 
 
