@@ -406,6 +406,22 @@ def test_the_worklist_is_worked_from_the_keyboard(page, studio, workers, forms_d
     scan(page)
 
 
+def test_a_refresh_of_the_worklist_keeps_the_keyboard_focus(
+    page, studio, workers, forms_deployment
+) -> None:
+    """The list is drawn again on each refresh (R, or a live hint): the focus stays put."""
+    case_id = start_case(studio)
+    login(page, "cora")
+    page.goto("/worklist")
+    work = review_row(page, case_id).get_by_role("button", name="Work on it: Review the dispute")
+    work.focus()
+    expect(work).to_be_focused()
+    work.evaluate("button => { button.dataset.drawnBefore = 'yes'; }")
+    page.keyboard.press("r")
+    expect(page.locator("#tasks [data-drawn-before]")).to_have_count(0)  # drawn again
+    expect(work).to_be_focused()
+
+
 def test_a_task_claimed_meanwhile_by_someone_else_is_said_in_words(
     page, console, studio, workers, forms_deployment
 ) -> None:

@@ -41,10 +41,31 @@ function row(task) {
     h('td', { class: 'actions' }, buttons));
 }
 
+/** What has the keyboard focus in the list (its task and name), to keep it across a redraw. */
+function focusedInList() {
+  const active = document.activeElement;
+  const task = active?.closest?.('tr[data-task]');
+  if (!task || !body.contains(task)) return null;
+  return { task: task.dataset.task, name: controlName(active) };
+}
+
+function controlName(control) {
+  return control.getAttribute('aria-label') || control.textContent;
+}
+
+/** Focus the same control of the same task again, when it is still listed. */
+function refocus(kept) {
+  const task = kept && [...body.rows].find((r) => r.dataset.task === kept.task);
+  const control = task && [...task.querySelectorAll('a, button')].find((c) => controlName(c) === kept.name);
+  control?.focus();
+}
+
 async function fetchTasks() {
   const query = filter === 'all' ? '' : `?assignee=${filter}`;
   const { tasks } = await api(`/tasks${query}`);
+  const kept = focusedInList(); // a live refresh must not throw a keyboard user back to the top
   body.replaceChildren(...tasks.map(row));
+  refocus(kept);
   table.hidden = tasks.length === 0;
   empty.hidden = tasks.length !== 0;
   empty.querySelector('p').textContent = say(`empty.${filter}`);
