@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.a11y import scan
 from tests.browser.conftest import login, login_admin, screenshot
 
 pytestmark = pytest.mark.browser
@@ -64,3 +65,11 @@ def test_the_language_switch_shows_french(page, deployment) -> None:
     page.wait_for_selector("#diagram[data-state=ready]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Log out").is_visible()
+
+
+@pytest.mark.parametrize("language", ["EN", "FR"])
+def test_a_language_button_under_the_pointer_stays_readable(page, language) -> None:
+    login(page, "carl")
+    page.goto("/worklist")
+    page.get_by_role("button", name=language).hover()
+    scan(page, ".language-switch")
