@@ -379,6 +379,20 @@ class Live:
             self.socketio.server.leave_room(sid, room, namespace=NAMESPACE)
             self.socketio.emit("unwatched", {"case": top}, to=sid, namespace=NAMESPACE)
 
+    def assignment_changed(
+        self, role: str | None, team: Mapping[str, tuple[str, ...]], *assignees: str | None
+    ) -> None:
+        """Hint the worklists that show a task whose assignee changed (a claim, a release, a
+        delegation: no case change, so no `case_changed`): its role's audience, admins, and the
+        people it went from and to."""
+        rooms = {"role:admin"} | {user_room(name) for name in assignees if name}
+        if role is None:
+            rooms.add("role:caseworker")
+        else:
+            for member in team.get(role, (role,)):
+                rooms |= {user_room(member), f"group:{member}"}
+        self.hint_later(rooms)
+
     def task_rooms(
         self, case_id: str, state: CaseState, history: Iterable[HistoryEvent], definition: Any
     ) -> set[str]:

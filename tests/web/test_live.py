@@ -250,3 +250,24 @@ def test_worklist_hints_are_coalesced_per_room(app, client, monkeypatch) -> None
         time.sleep(0.05)
         heard = received(carl, "tasks")
     assert heard and all(hint == {"changed": True} for hint in heard)
+
+
+def test_a_claim_or_a_release_hints_the_worklists_that_show_the_task(app, client, review) -> None:
+    hub = app.extensions["studio_live.hub"]
+    hub.settle()  # the hints the case's start owed
+    cora, carl, boss = (
+        live(app, client, "cora"),
+        live(app, client, "carl"),
+        live(app, client, "admin"),
+    )
+    tasks = client.get("/api/v1/tasks", headers=token(client, "cora")).get_json()["tasks"]
+    (task,) = [t for t in tasks if t["case"] == review]
+    for step in ("claim", "unclaim"):
+        for sio in (cora, carl, boss):
+            sio.get_received()
+        done = client.post(f"/api/v1/tasks/{task['id']}/{step}", headers=token(client, "cora"))
+        assert done.status_code == 200, done.get_json()
+        hub.settle()
+        assert received(cora, "tasks") == [{"changed": True}], step  # a reviewer, the assignee
+        assert received(boss, "tasks") == [{"changed": True}], step
+        assert received(carl, "tasks") == [], step  # not a reviewer: the task is not on his list

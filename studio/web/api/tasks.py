@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from studio.host.cases import ActionError
-from studio.host.worklist import Worklist
+from studio.host.worklist import Task, Worklist
 from studio.runtime.store.base import ConflictError
 from studio.web.api import api
 from studio.web.api.cases import actor, case_host, host_error
@@ -21,6 +21,14 @@ from studio.web.errors import ApiError
 def _worklist() -> Worklist:
     """The worklist on this request's case host."""
     return runtime().worklist.over(case_host())
+
+
+def _announce(before: Task, after: Task, state: Any) -> Task:
+    """Hint the worklists that show the task when its assignee changed; the task after."""
+    hub = current_app.extensions.get("studio_live.hub")
+    if hub is not None and before.assignee != after.assignee:
+        hub.assignment_changed(after.role, state.team, before.assignee, after.assignee)
+    return after
 
 
 def _user() -> Any:
@@ -56,30 +64,31 @@ def get_task(task_id: str):
 @requires("caseworker", "admin")
 def claim(task_id: str):
     user = _user()
-    _visible(task_id, user)
+    task, state = _visible(task_id, user)
     try:
-        return jsonify(_worklist().claim(task_id, actor(user)).as_json())
+        done = _worklist().claim(task_id, actor(user))
     except ActionError as exc:
         raise _error(exc) from None
+    return jsonify(_announce(task, done, state).as_json())
 
 
 @api.post("/tasks/<task_id>/unclaim")
 @requires("caseworker", "admin")
 def unclaim(task_id: str):
     user = _user()
-    _visible(task_id, user)
+    task, state = _visible(task_id, user)
     try:
         done = _worklist().unclaim(task_id, actor(user), admin=user.has("admin"))
     except ActionError as exc:
         raise _error(exc) from None
-    return jsonify(done.as_json())
+    return jsonify(_announce(task, done, state).as_json())
 
 
 @api.post("/tasks/<task_id>/delegate")
 @requires("caseworker", "admin")
 def delegate(task_id: str):
     user = _user()
-    _visible(task_id, user)
+    task, state = _visible(task_id, user)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("to"), str):
         raise ApiError(400, "bad-request", 'send {"to": "<username>"}')
@@ -92,7 +101,7 @@ def delegate(task_id: str):
         )
     except ActionError as exc:
         raise _error(exc) from None
-    return jsonify(done.as_json())
+    return jsonify(_announce(task, done, state).as_json())
 
 
 @api.post("/tasks/<task_id>/complete")
