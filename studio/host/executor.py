@@ -207,7 +207,11 @@ class JobExecutor:
         attempts = claim.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "last_error": error}
         if attempts >= self.max_attempts:
-            message = text("timer failed {attempts} times: {error}", attempts=attempts, error=error)
+            message = (
+                text("timer failed {attempts} times: {error}", attempts=attempts, error=error)
+                if attempts > 1
+                else text("timer failed: {error}", error=error)
+            )
             try:
                 self._incident(case_id, message, now)
             except Exception as exc:  # the incident is recorded on a later attempt

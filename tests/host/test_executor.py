@@ -270,7 +270,7 @@ def test_a_failing_case_backs_off_then_becomes_an_incident(
     french = french_catalogue()
     assert stored.message == incident and isinstance(stored.message, Text)
     assert stored.message.translate(lambda t: french.get(t) or t) == (
-        "le minuteur a échoué 3 fois : RuntimeError: the service is down"
+        "la minuterie a échoué 3 fois : RuntimeError: the service is down"
     )
     assert work.run_once(due + timedelta(hours=1)) == 0 and len(calls) == 3
     assert [occurrences(host, c) for c in good] == [1, 1] and occurrences(host, bad) == 0

@@ -107,7 +107,7 @@ def test_the_page_is_in_french_for_a_french_admin(client) -> None:
     login_admin(client)
     page = client.get("/admin/incidents", headers={"Accept-Language": "fr"}).get_data(True)
     assert "Budget de boucles dépassé" in page and "Une minuterie a échoué" in page
-    failure = "le minuteur a échoué 3 fois : ConnectionError: mail server down"
+    failure = "la minuterie a échoué 3 fois : ConnectionError: mail server down"
     assert failure in row_of(page, timed)
     french = {**admin(client), "Accept-Language": "fr"}
     view = client.get(f"/api/v1/cases/{timed}", headers=french).get_json()
