@@ -11,6 +11,7 @@ from studio.deploy import DeploymentError
 from studio.deploy.archive import LIMITS, ZipLimits, check_files, check_name
 from studio.deploy.deployments import is_project_file
 from studio.editor.projects.errors import ProjectError
+from studio.messages import text
 from studio.notation import NotationError
 from studio.notation.safe_xml import parse_xml
 
@@ -33,7 +34,7 @@ TESTER_KINDS = frozenset({"scenario", "simulation", "data"})
 """What a tester may save: scenario tests, simulation files and sample data, never models."""
 UNSAFE_XML = frozenset({"xml.doctype", "xml.compressed", "xml.too-large", "xml.too-deep"})
 """Codes of the reader's refusals of hostile model files (a broken model is only unfinished)."""
-KEPT = "models (.cmmn, .bpmn, .dmn), JSON, JSON Lines, CSV and README.md"
+KEPT = text("models (.cmmn, .bpmn, .dmn), JSON, JSON Lines, CSV and README.md")
 
 
 def notation_of(path: str) -> str | None:
@@ -73,13 +74,17 @@ def tester_may_write(path: str) -> bool:
 def check_path(path: str, limits: ZipLimits = LIMITS) -> str:
     """A file path a project may hold, or ProjectError naming it and why not."""
     if not isinstance(path, str):
-        raise ProjectError("file paths are strings")
+        raise ProjectError(text("file paths are strings"))
     try:
         check_name(path, limits)
     except DeploymentError as exc:
         raise ProjectError(exc.message) from None
     if not is_project_file(path):
-        raise ProjectError(f"{path!a}: not a model-project file (a project keeps {KEPT})")
+        raise ProjectError(
+            text(
+                "{path!a}: not a model-project file (a project keeps {kept})", path=path, kept=KEPT
+            )
+        )
     return path
 
 
@@ -87,21 +92,29 @@ def check_sizes(sizes: dict[str, int], limits: ZipLimits = LIMITS) -> None:
     """Refuse a file set above the limits (count, size per file, total) or with names that
     collide ignoring case; `sizes` maps every path of the set to its size in bytes."""
     if len(sizes) > limits.max_files:
-        raise ProjectError(f"the project would hold more than {limits.max_files} files")
+        raise ProjectError(
+            text("the project would hold more than {count} files", count=limits.max_files)
+        )
     try:
         check_files(dict.fromkeys(sizes, b""), limits)  # names and collisions
     except DeploymentError as exc:
         raise ProjectError(exc.message) from None
     for path, size in sizes.items():
         if size > limits.max_file:
-            raise ProjectError(f"{path!a}: larger than {_megabytes(limits.max_file)}")
+            raise ProjectError(
+                text("{path!a}: larger than {size}", path=path, size=_megabytes(limits.max_file))
+            )
     if sum(sizes.values()) > limits.max_total:
-        raise ProjectError(f"the project would hold more than {_megabytes(limits.max_total)}")
+        raise ProjectError(
+            text("the project would hold more than {size}", size=_megabytes(limits.max_total))
+        )
 
 
 def _megabytes(limit: int) -> str:
     megabyte = 1024 * 1024
-    return f"{limit / megabyte:g} MB" if limit >= megabyte else f"{limit} bytes"
+    if limit >= megabyte:
+        return text("{megabytes:g} MB", megabytes=limit / megabyte)
+    return text("{count} bytes", count=limit)
 
 
 def check_file_set(files: dict[str, bytes], limits: ZipLimits = LIMITS) -> None:

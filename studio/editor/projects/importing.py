@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,20 +26,25 @@ from studio.deploy.archive import LIMITS, ZipLimits, unpack_zip
 from studio.deploy.deployments import LEFT_OUT_FOLDERS, is_project_file
 from studio.editor.projects.errors import ProjectError
 from studio.editor.projects.files import KEPT, check_sizes, model_stem, notation_of
+from studio.messages import Text, text
 from studio.notation import NotationError, read_model
+from studio.runtime.engine.wording import joined
 from studio.runtime.store.service_tables import NAME
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 ARCHIVE_SUFFIXES = (".zip", ".bar")
 FLOWABLE_FOLDERS = frozenset({"bpmn-models", "cmmn-models", "decision-table-models", "form-models"})
 """The folders of a Flowable Modeler app export; their models are moved to the top level."""
+IMAGE = text("an image is not part of a model project")
 LEFT_OUT = {
-    ".form": "a Camunda or Flowable form (.form) is not supported; Case Studio forms are "
-    "*.form.json files",
-    ".app": "a Flowable app descriptor: not needed, the models of the archive are imported",
-    ".png": "an image is not part of a model project",
-    ".svg": "an image is not part of a model project",
-    ".jpg": "an image is not part of a model project",
+    ".form": text(
+        "a Camunda or Flowable form (.form) is not supported; Case Studio forms are "
+        "*.form.json files"
+    ),
+    ".app": text("a Flowable app descriptor: not needed, the models of the archive are imported"),
+    ".png": IMAGE,
+    ".svg": IMAGE,
+    ".jpg": IMAGE,
 }
 
 
@@ -91,13 +97,21 @@ def read_upload(data: bytes, filename: str | None = None, limits: ZipLimits = LI
         try:
             unpacked = unpack_zip(data, limits)
         except DeploymentError as exc:
-            raise ProjectError(f"{name or 'the upload'}: {exc.message}") from None
+            refusal = (
+                text("{name}: {reason}", name=name, reason=exc.message)
+                if name
+                else text("the upload: {reason}", reason=exc.message)
+            )
+            raise ProjectError(refusal) from None
         top = unpacked.top or (_archive_stem(name) if name else None)
         return sort_files(unpacked.files, limits, key=top)
     if not name:
-        raise ProjectError("name the uploaded file (a .zip, .cmmn, .bpmn or .dmn file)")
+        raise ProjectError(text("name the uploaded file (a .zip, .cmmn, .bpmn or .dmn file)"))
     if len(data) > limits.max_file:
-        raise ProjectError(f"{name!a}: larger than {limits.max_file // 1024 // 1024} MB")
+        megabytes = limits.max_file // 1024 // 1024
+        raise ProjectError(
+            text("{name!a}: larger than {megabytes} MB", name=name, megabytes=megabytes)
+        )
     return sort_files({name: data}, limits, key=model_stem(name))
 
 
@@ -117,13 +131,19 @@ def read_folder(folder: Path, limits: ZipLimits = LIMITS) -> Upload:
             relative = (base / name).as_posix()
             path = Path(current) / name
             if path.is_symlink() or not path.is_file():
-                skipped.append(Skipped(relative, "a symbolic link or special file"))
+                skipped.append(Skipped(relative, text("a symbolic link or special file")))
                 continue
             total += path.stat().st_size
             if len(files) >= limits.max_files or total > limits.max_total:
-                raise ProjectError(f"{folder}: too large to import ({relative!a})")
+                raise ProjectError(
+                    text("{folder}: too large to import ({path!a})", folder=folder, path=relative)
+                )
             if path.stat().st_size > limits.max_file:
-                raise ProjectError(f"{relative!a}: larger than {limits.max_file} bytes")
+                raise ProjectError(
+                    text(
+                        "{path!a}: larger than {count} bytes", path=relative, count=limits.max_file
+                    )
+                )
             files[relative] = path.read_bytes()
     upload = sort_files(files, limits, key=folder.resolve().name)
     upload.skipped = sorted([*skipped, *upload.skipped], key=lambda s: s.path)
@@ -148,12 +168,15 @@ def sort_files(
         assert target is not None
         clash = folded.get(target.casefold())
         if clash is not None:
-            skipped.append(Skipped(path, f"would be named {target!a}, as {clash!a} already is"))
+            clashes = text(
+                "would be named {target!a}, as {clash!a} already is", target=target, clash=clash
+            )
+            skipped.append(Skipped(path, clashes))
             continue
         folded[target.casefold()] = path
         kept[target] = data
         if target != path:
-            renamed.append(Renamed(path, target, reason or "renamed"))
+            renamed.append(Renamed(path, target, reason or text("renamed")))
     if not kept:
         raise ProjectError(_nothing_to_import(skipped))
     check_sizes({path: len(data) for path, data in kept.items()}, limits)
@@ -179,13 +202,17 @@ def _placed(
     if notation_of(path) is not None or lower.endswith(".xml"):
         return _placed_model(path, data, in_app_folder)
     if in_app_folder and parts[0] == "form-models":
-        reason = "a Flowable form is not supported; Case Studio forms are *.form.json files"
+        reason = text("a Flowable form is not supported; Case Studio forms are *.form.json files")
         return None, None, Skipped(path, reason)
     if flowable and lower.endswith(".json") and _is_flowable_editor_json(data):
-        what = "the Flowable app definition" if len(parts) == 1 else "Flowable Modeler's JSON"
-        return None, None, Skipped(path, f"{what}: the XML models of the export are imported")
+        reason = (
+            text("the Flowable app definition: the XML models of the export are imported")
+            if len(parts) == 1
+            else text("Flowable Modeler's JSON: the XML models of the export are imported")
+        )
+        return None, None, Skipped(path, reason)
     if in_app_folder:
-        return None, None, Skipped(path, "a Flowable Modeler file that is not a model")
+        return None, None, Skipped(path, text("a Flowable Modeler file that is not a model"))
     return path, None, None
 
 
@@ -195,8 +222,7 @@ def _placed_model(
     try:
         model = read_model(data, path)
     except NotationError as exc:
-        reason = exc.message.removeprefix(f"{path}: ")
-        return None, None, Skipped(path, reason, exc.code)
+        return None, None, Skipped(path, _without_source(exc.message, path), exc.code)
     notation = type(model).notation
     declared = notation_of(path)
     stem = model_stem(path) if declared is not None else path[: -len(".xml")]
@@ -204,24 +230,51 @@ def _placed_model(
         stem = stem.split("/", 1)[1]
     target = f"{stem}.{notation}"
     if declared is not None and declared != notation:
-        reason = f"the file holds a {notation.upper()} model"
+        reason = text("the file holds a {notation} model", notation=notation.upper())
     elif in_app_folder:
-        reason = "moved out of the Flowable app folder"
+        reason = text("moved out of the Flowable app folder")
     elif declared is None:
-        reason = f"an .xml file holding a {notation.upper()} model"
+        reason = text("an .xml file holding a {notation} model", notation=notation.upper())
     else:
-        reason = f"Flowable's file name for a {notation.upper()} model"
+        reason = text("Flowable's file name for a {notation} model", notation=notation.upper())
     return target, reason, None
 
 
 def _left_out_reason(path: str) -> str:
     parts = path.rstrip("/").split("/")
     if any(p.startswith(".") for p in parts):
-        return "a hidden file or folder"
+        return text("a hidden file or folder")
     if any(p in LEFT_OUT_FOLDERS for p in parts):
-        return "a tool's folder, not part of a model project"
+        return text("a tool's folder, not part of a model project")
     suffix = os.path.splitext(parts[-1])[1].lower()
-    return LEFT_OUT.get(suffix, f"not a model-project file (a project keeps {KEPT})")
+    return LEFT_OUT.get(suffix) or text(
+        "not a model-project file (a project keeps {kept})", kept=KEPT
+    )
+
+
+class _WithoutSource(Text):
+    """A reader's message ("{source}: ...") without the file name in front, for a listing that
+    names the file already: translated whole, then the name taken off again."""
+
+    def translate(self, gettext: Callable[[str], str]) -> str:
+        whole = Text(self.template.format(**self.values), self.template, self.values)
+        translated = whole.translate(gettext)
+        source = str(self.values["source"])
+        for prefix in (f"{source} : ", f"{source}: "):  # French puts a space before a colon
+            if translated.startswith(prefix):
+                return translated[len(prefix) :]
+        return translated
+
+
+def _without_source(message: str, path: str) -> str:
+    prefix = f"{path}: "
+    if (
+        isinstance(message, Text)
+        and message.template.startswith("{source}: ")
+        and message.values.get("source") == path
+    ):
+        return _WithoutSource(message.removeprefix(prefix), message.template, message.values)
+    return message.removeprefix(prefix)
 
 
 def _is_flowable_app(files: dict[str, bytes]) -> bool:
@@ -238,10 +291,15 @@ def _is_flowable_editor_json(data: bytes) -> bool:
 
 def _nothing_to_import(skipped: list[Skipped]) -> str:
     if not skipped:
-        return "nothing to import: the upload holds no files"
-    shown = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
-    more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
-    return f"nothing to import: {shown}{more}"
+        return text("nothing to import: the upload holds no files")
+    shown = joined(
+        (text("{path}: {reason}", path=s.path, reason=s.reason) for s in skipped[:5]), "; "
+    )
+    if len(skipped) > 5:
+        return text(
+            "nothing to import: {shown} (and {more} more)", shown=shown, more=len(skipped) - 5
+        )
+    return text("nothing to import: {shown}", shown=shown)
 
 
 def _base_name(filename: str) -> str:

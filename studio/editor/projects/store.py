@@ -29,6 +29,7 @@ from studio.editor.projects.errors import (
 )
 from studio.editor.projects.files import check_model_safety, check_path, check_sizes
 from studio.editor.projects.records import FileEntry, Project, SaveResult, Version
+from studio.messages import text
 from studio.runtime.store.project_tables import (
     DISPLAY_NAME,
     project_blobs,
@@ -101,7 +102,7 @@ class ProjectStore:
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(projects).where(projects.c.id == project_id)).first()
             if row is None:
-                raise UnknownProject(f"no project {project_id}")
+                raise UnknownProject(text("no project {id}", id=project_id))
             return _project(row, _newest(connection, project_id))
 
     def by_key(self, key: str) -> Project | None:
@@ -169,12 +170,14 @@ class ProjectStore:
         project = self.get(project_id)
         if number is None:
             if project.latest is None:
-                raise UnknownVersion(f"{project.key} has no version yet")
+                raise UnknownVersion(text("{key} has no version yet", key=project.key))
             return project.latest
         with self.engine.connect() as connection:
             row = _version_row(connection, project_id, number)
         if row is None:
-            raise UnknownVersion(f"{project.key} has no version {number}")
+            raise UnknownVersion(
+                text("{key} has no version {number}", key=project.key, number=number)
+            )
         return _version(row)
 
     def entries(self, project_id: int, number: int) -> list[FileEntry]:
@@ -218,7 +221,9 @@ class ProjectStore:
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
-            raise UnknownVersion(f"version {number} has no file {path!a}")
+            raise UnknownVersion(
+                text("version {number} has no file {path!a}", number=number, path=path)
+            )
         return bytes(row.content), row.sha256
 
     # -- saving ----------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ class ProjectStore:
             check_model_safety(path, data)
         if set(changes) & set(removed):
             both = sorted(set(changes) & set(removed))[0]
-            raise ProjectError(f"{both!a}: both changed and removed")
+            raise ProjectError(text("{path!a}: both changed and removed", path=both))
         for attempt in range(RETRIES):
             try:
                 with self.engine.begin() as connection:
@@ -255,7 +260,9 @@ class ProjectStore:
                     entries = {} if replace_all or newest is None else _entries(connection, newest)
                     for path in removed:
                         if entries.pop(path, None) is None:
-                            raise ProjectError(f"{path!a}: not a file of version {base}")
+                            raise ProjectError(
+                                text("{path!a}: not a file of version {base}", path=path, base=base)
+                            )
                     for path, data in changes.items():
                         entries[path] = (hashlib.sha256(data).hexdigest(), len(data))
                     check_sizes({path: size for path, (_, size) in entries.items()}, self.limits)
@@ -282,7 +289,7 @@ class ProjectStore:
 
 def _checked_key(key: Any) -> str:
     if not isinstance(key, str):
-        raise ProjectError("a project key is a string")
+        raise ProjectError(text("a project key is a string"))
     try:
         return check_key(key)
     except DeploymentError as exc:
@@ -291,14 +298,16 @@ def _checked_key(key: Any) -> str:
 
 def _checked_name(name: Any) -> str:
     if not isinstance(name, str):
-        raise ProjectError("a project name is a string")
+        raise ProjectError(text("a project name is a string"))
     name = " ".join(name.split())
     if not name:
-        raise ProjectError("a project name cannot be blank")
+        raise ProjectError(text("a project name cannot be blank"))
     if len(name) > DISPLAY_NAME:
-        raise ProjectError(f"a project name has at most {DISPLAY_NAME} characters")
+        raise ProjectError(
+            text("a project name has at most {count} characters", count=DISPLAY_NAME)
+        )
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
-        raise ProjectError("a project name cannot hold control characters")
+        raise ProjectError(text("a project name cannot hold control characters"))
     return name
 
 
@@ -313,18 +322,31 @@ def _key_taken(connection: sa.Connection, key: str) -> str | None:
 
 
 def _duplicate(key: str, taken: str) -> str:
-    same = "" if taken == key else f" ({taken!r}: keys are compared ignoring case)"
-    return f"a project with the key {key!r} exists already{same}"
+    if taken == key:
+        return text("a project with the key {key!r} exists already", key=key)
+    return text(
+        "a project with the key {key!r} exists already "
+        "({taken!r}: keys are compared ignoring case)",
+        key=key,
+        taken=taken,
+    )
 
 
 def _check_base(
     connection: sa.Connection, project: Project, base: Any, newest: Version | None
 ) -> None:
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
-        raise ProjectError("name the version the save is based on (base: 0 for none yet)")
+        raise ProjectError(text("name the version the save is based on (base: 0 for none yet)"))
     top = 0 if newest is None else newest.number
     if base > top:
-        raise ProjectError(f"{project.key} has no version {base} (the newest is {top})")
+        raise ProjectError(
+            text(
+                "{key} has no version {base} (the newest is {top})",
+                key=project.key,
+                base=base,
+                top=top,
+            )
+        )
     if base < top:
         query = (
             sa.select(project_versions)
@@ -387,10 +409,12 @@ def _insert_version(
 
 def _message(message: Any) -> str:
     if not isinstance(message, str):
-        raise ProjectError("a version message is a string")
+        raise ProjectError(text("a version message is a string"))
     message = message.strip()
     if len(message) > MAX_MESSAGE:
-        raise ProjectError(f"a version message has at most {MAX_MESSAGE} characters")
+        raise ProjectError(
+            text("a version message has at most {count} characters", count=MAX_MESSAGE)
+        )
     return message
 
 

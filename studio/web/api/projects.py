@@ -257,7 +257,7 @@ def _answer(call: Callable[[], Any]) -> Any:
     try:
         return call()
     except (UnknownProject, UnknownVersion) as exc:
-        raise ApiError(404, "not-found", str(exc)) from None
+        raise ApiError(404, "not-found", exc.args[0] if exc.args else str(exc)) from None
     except DuplicateKey as exc:
         raise ApiError(409, "duplicate-key", exc.message) from None
     except StaleVersion as exc:

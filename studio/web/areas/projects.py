@@ -25,6 +25,7 @@ from studio.editor.projects.examples import AUTHOR as EXAMPLES_AUTHOR
 from studio.editor.projects.files import kind_of, notation_of
 from studio.editor.projects.importing import read_upload
 from studio.editor.projects.records import Project, Version
+from studio.messages import translate
 from studio.runtime.services import ServiceRegistry
 from studio.web.areas.projects_starters import STARTS, starter
 from studio.web.areas.projects_strings import editor_strings
@@ -100,7 +101,7 @@ def create() -> Any:
         message = gettext("A project with the key “%(key)s” exists already.", key=key)
         return _index(message, form, 409)
     except ProjectError as exc:
-        return _index(gettext("The project was not created: %(reason)s", reason=exc.message),
+        return _index(gettext("The project was not created: %(reason)s", reason=_said(exc)),
                       form, 422)  # fmt: skip
     return redirect(url_for("projects.show", project_id=project.id), 303)
 
@@ -128,11 +129,11 @@ def import_upload() -> Any:
     except DuplicateKey as exc:
         message = gettext(
             "%(reason)s. Give the import another key.",
-            reason=exc.message[:1].upper() + exc.message[1:],
+            reason=_said(exc)[:1].upper() + _said(exc)[1:],
         )
         return _index(message, form, 409)
     except ProjectError as exc:
-        return _index(gettext("Nothing was imported: %(reason)s", reason=exc.message), form, 422)
+        return _index(gettext("Nothing was imported: %(reason)s", reason=_said(exc)), form, 422)
     return render_template(
         "projects/imported.html",
         project=project,
@@ -164,7 +165,7 @@ def import_version(project_id: int) -> Any:
     except StaleVersion:
         return redirect(back, 303)
     except ProjectError as exc:
-        return error_page(422, gettext("Nothing was imported: %(reason)s", reason=exc.message))
+        return error_page(422, gettext("Nothing was imported: %(reason)s", reason=_said(exc)))
     return render_template(
         "projects/imported.html",
         project=project,
@@ -346,3 +347,8 @@ def _username() -> str:
     user = current_user()
     assert user is not None
     return user.username
+
+
+def _said(refusal: ProjectError) -> str:
+    """The store's refusal in the page's language."""
+    return translate(refusal.message, gettext)
