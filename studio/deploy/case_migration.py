@@ -19,9 +19,11 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from studio.messages import text
 from studio.runtime.engine.definition import CaseDefinition, Criterion, ItemDefinition
 from studio.runtime.engine.process_definition import ProcessDefinition
 from studio.runtime.engine.state import TERMINAL, CaseState, ItemInstance
+from studio.runtime.engine.wording import state_word
 
 Definition = CaseDefinition | ProcessDefinition
 Status = Literal["mapped", "dropped", "unmapped"]
@@ -51,7 +53,7 @@ class ItemMapping:
             "instance": self.instance,
             "item": self.item,
             "kind": self.kind,
-            "state": self.state,
+            "state": state_word(self.state),
             "status": self.status,
             "target": self.target,
             "reason": self.reason,
@@ -148,7 +150,7 @@ def plan_migration(
         target = translate(instance.item)
         reason = problems[0] if problems else _reason(instance, old_shape, new_shape, translate)
         if reason is None and instance.stage in gone:
-            reason = "its stage instance does not migrate"
+            reason = text("its stage instance does not migrate")
         if reason is not None:
             gone.add(instance.id)
             ended = instance.state in TERMINAL and not problems
@@ -212,27 +214,31 @@ def fingerprint(state: CaseState) -> str:
 def _case_problems(state: CaseState, old: Definition, new: Definition) -> list[str]:
     problems = []
     if state.definition != old.id:
-        problems.append(f"the case runs {state.definition!r}, not {old.id!r}")
+        runs = text("the case runs {running!r}, not {old!r}", running=state.definition, old=old.id)
+        problems.append(runs)
     if type(old) is not type(new):
-        names = {CaseDefinition: "a case", ProcessDefinition: "a process"}
-        problems.append(f"{names[type(old)]} cannot become {names[type(new)]}")
+        names = {CaseDefinition: text("a case"), ProcessDefinition: text("a process")}
+        problems.append(
+            text("{old} cannot become {new}", old=names[type(old)], new=names[type(new)])
+        )
     if state.state in TERMINAL:
-        problems.append(f"the case is {state.state}")
+        problems.append(text("the case is {state}", state=state_word(state.state)))
     return problems
 
 
 def _reason(instance: ItemInstance, old: Shape, new: Shape, translate) -> str | None:
     """Why an instance cannot map (None: it maps)."""
     if instance.item not in old:
-        return "not in the old definition"
+        return text("not in the old definition")
     target = translate(instance.item)
     if target not in new:
-        return "no longer in the model"
+        return text("no longer in the model")
     (old_kind, old_parent), (new_kind, new_parent) = old[instance.item], new[target]
     if old_kind != new_kind:
-        return f"is a {new_kind} now, was a {old_kind}"
+        return text("is a {new} now, was a {old}", new=new_kind, old=old_kind)
     if translate(old_parent) != new_parent:
-        return f"moved from {old_parent or 'the top'} to {new_parent or 'the top'}"
+        top = text("the top")
+        return text("moved from {old} to {new}", old=old_parent or top, new=new_parent or top)
     return None
 
 
@@ -255,7 +261,7 @@ def _memory(
             if flow in flows_now:
                 arrived.add(flows_now.index(flow))
             else:
-                forgotten.append(f"the arrival on flow {flow or position}")
+                forgotten.append(text("the arrival on flow {flow}", flow=flow or position))
         kept["in"] = arrived
     return _frozen(kept), tuple(forgotten)
 
@@ -274,7 +280,7 @@ def _criteria_memory(
     for key, parts in instance.memory.items():
         criterion = new_criteria.get(key)
         if criterion is None:
-            forgotten.append(f"criterion {key}")
+            forgotten.append(text("criterion {key}", key=key))
             continue
         previous = old_criteria.get(key)
         if previous is None:
@@ -287,7 +293,14 @@ def _criteria_memory(
                 source = new.plan if part.source == old.plan else part.source
                 index = signatures.get(_signature(part, source))
                 if index is None:
-                    forgotten.append(f"an on-part of criterion {key} ({part.source} {part.event})")
+                    forgotten.append(
+                        text(
+                            "an on-part of criterion {key} ({source} {event})",
+                            key=key,
+                            source=part.source,
+                            event=part.event,
+                        )
+                    )
                 else:
                     moved.add(index)
         kept[key] = moved
