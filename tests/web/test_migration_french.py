@@ -66,10 +66,10 @@ def test_the_dry_run_says_why_an_item_cannot_move_in_french_for_a_french_admin(c
         return {i["item"]: i for i in process["items"]}["manual"]
 
     english = manual(admin(client))
-    assert (english["state"], english["reason"]) == ("active", "no longer in the model")
+    assert (english["state_word"], english["reason"]) == ("active", "no longer in the model")
     in_french = manual({**admin(client), "Accept-Language": "fr"})
-    assert (in_french["state"], in_french["reason"]) == (
+    assert (in_french["state_word"], in_french["reason"]) == (
         "en cours",
         "n\u2019est plus dans le modèle",
     )
-    assert in_french["status"] == "unmapped"  # the codes stay as they are
+    assert (in_french["status"], in_french["state"]) == ("unmapped", "active")  # codes stay

@@ -73,12 +73,12 @@ function planRow(id, report, error) {
   list.className = 'messages';
   const lines = error ? [reason(error)] : [...(report.problems || [])];
   for (const item of report?.items || []) {
-    if (item.status === 'unmapped') lines.push(say('unmapped', item));
+    if (item.status === 'unmapped') lines.push(say('unmapped', shown(item)));
   }
   for (const child of report?.started || []) {
     for (const problem of child.problems || []) lines.push(`${child.case}: ${problem}`);
     for (const item of child.items || []) {
-      if (item.status === 'unmapped') lines.push(`${child.case}: ${say('unmapped', item)}`);
+      if (item.status === 'unmapped') lines.push(`${child.case}: ${say('unmapped', shown(item))}`);
     }
   }
   for (const line of lines) {
@@ -89,6 +89,11 @@ function planRow(id, report, error) {
   details.append(lines.length ? list : document.createTextNode('—'));
   row.append(name, verdict, startedCell(report?.started || []), details);
   return row;
+}
+
+/** A dry run's item as the page says it: its state in the page's language (`state` is the code). */
+function shown(item) {
+  return { ...item, state: item.state_word ?? item.state };
 }
 
 /** After a migration, a case's row says whether it moved, and why not when it did not. */
