@@ -29,6 +29,7 @@ from studio.notation.bpmn_model import (
 )
 from studio.notation.dc import Bounds
 from tests.conftest import shared_files, shared_path
+from tests.editor.bounds_checks import inside, overlap
 
 MODELS = [
     *shared_files("conformance/bpmn-miwg", "*.bpmn"),
@@ -93,24 +94,6 @@ class _Checked:
         for process in self.model.processes:
             found += [e for e in process.iter_flow_elements() if isinstance(e, SubProcess)]
         return found
-
-
-def _inside(outer: Bounds, inner: Bounds, tolerance: float = 0.5) -> bool:
-    return (
-        inner.x >= outer.x - tolerance
-        and inner.y >= outer.y - tolerance
-        and inner.x + inner.width <= outer.x + outer.width + tolerance
-        and inner.y + inner.height <= outer.y + outer.height + tolerance
-    )
-
-
-def _overlap(a: Bounds, b: Bounds) -> bool:
-    return (
-        a.x < b.x + b.width
-        and b.x < a.x + a.width
-        and a.y < b.y + b.height
-        and b.y < a.y + a.height
-    )
 
 
 def _on_border(x: float, y: float, b: Bounds) -> bool:
@@ -191,7 +174,7 @@ class TestModels:
                 by_host.setdefault(event.attached_to_ref, []).append(b)
         for events in by_host.values():
             for a, b in combinations(events, 2):
-                assert not _overlap(a, b)
+                assert not overlap(a, b)
 
     def test_children_inside_their_sub_process(self, source: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(source, laid_out)[1])
@@ -204,7 +187,7 @@ class TestModels:
             outer = checked.bounds(container.id)
             for element in container.iter_flow_elements():
                 if element.id in checked.shapes:
-                    assert _inside(outer, checked.bounds(element.id)), element.id
+                    assert inside(outer, checked.bounds(element.id), tolerance=0.5), element.id
 
     def test_nodes_inside_their_lane(self, source: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(source, laid_out)[1])
@@ -218,7 +201,9 @@ class TestModels:
             for node_id, lanes in listed.items():
                 if len(lanes) != 1 or node_id not in direct:
                     continue
-                assert _inside(checked.bounds(lanes[0]), checked.bounds(node_id)), node_id
+                assert inside(checked.bounds(lanes[0]), checked.bounds(node_id), tolerance=0.5), (
+                    node_id
+                )
 
     def test_lanes_fill_their_pool(self, source: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(source, laid_out)[1])
@@ -247,7 +232,7 @@ class TestModels:
                 if e.id in checked.shapes and not isinstance(e, BoundaryEvent)
             ]
             for (a_id, a), (b_id, b) in combinations(shapes, 2):
-                assert not _overlap(a, b), (a_id, b_id)
+                assert not overlap(a, b), (a_id, b_id)
 
     def test_flows_run_from_border_to_border(self, source: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(source, laid_out)[1])
@@ -286,7 +271,7 @@ def test_shapes_labels_and_plane() -> None:
     assert checked.bounds("start").x < checked.bounds("task_a").x < checked.bounds("split").x
     # the sub-process is expanded around its content, its event sub-process included
     assert checked.shapes["sub"].is_expanded is True
-    assert _inside(checked.bounds("sub"), checked.bounds("esp"))
+    assert inside(checked.bounds("sub"), checked.bounds("esp"), tolerance=0.5)
     # the empty one is collapsed, the size of a task
     assert checked.shapes["empty_sub"].is_expanded is False
     assert sizes["empty_sub"] == (100, 80)

@@ -31,6 +31,7 @@ from studio.notation.cmmn_model import (
     Stage,
 )
 from studio.notation.dc import Bounds
+from tests.editor.bounds_checks import overlap
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CONFORMANCE = SHARED / "conformance" / "cmmn"
@@ -70,15 +71,6 @@ def schema() -> etree.XMLSchema:
 def _bounds(shape: CmmnShape) -> Bounds:
     assert shape.bounds is not None, shape.id
     return shape.bounds
-
-
-def _overlap(a: Bounds, b: Bounds) -> bool:
-    return (
-        a.x < b.x + b.width
-        and b.x < a.x + a.width
-        and a.y < b.y + b.height
-        and b.y < a.y + a.height
-    )
 
 
 class _Checked:
@@ -197,7 +189,7 @@ class TestModels:
         for shapes in by_stage.values():
             for a, b in combinations(shapes, 2):
                 nested = a.contains(b) or b.contains(a)  # a plan fragment and its items
-                assert nested or not _overlap(a, b), (a, b)
+                assert nested or not overlap(a, b), (a, b)
 
     def test_criteria_on_their_border(self, path: Path, laid_out: dict) -> None:
         checked = _Checked(_layout(path, laid_out)[1])

@@ -13,6 +13,7 @@ from studio.editor.layout.bpmn_sizes import LANE_STRIP
 from studio.notation import read_model
 from studio.notation.bpmn_di import BpmnShape
 from studio.notation.dc import Bounds
+from tests.editor.bounds_checks import inside, overlap
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is missing")
 
@@ -94,38 +95,20 @@ def _shapes(diagram: Any) -> dict[str, BpmnShape]:
     return {e.bpmn_element: e for e in diagram.plane.elements if isinstance(e, BpmnShape)}
 
 
-def _overlap(a: Bounds, b: Bounds) -> bool:
-    return (
-        a.x < b.x + b.width
-        and b.x < a.x + a.width
-        and a.y < b.y + b.height
-        and b.y < a.y + a.height
-    )
-
-
-def _inside(outer: Bounds, inner: Bounds) -> bool:
-    return (
-        outer.x <= inner.x
-        and outer.y <= inner.y
-        and inner.x + inner.width <= outer.x + outer.width
-        and inner.y + inner.height <= outer.y + outer.height
-    )
-
-
 def _clear_of_everything(frame: Bounds, shapes: dict[str, BpmnShape], bands: set[str]) -> None:
     for ref, shape in shapes.items():
         if ref in bands or shape.bounds is frame:
             continue
-        assert not _overlap(frame, shape.bounds), f"the empty group's frame covers {ref}"
+        assert not overlap(frame, shape.bounds), f"the empty group's frame covers {ref}"
         if shape.label is not None and shape.label.bounds is not None:
-            assert not _overlap(frame, shape.label.bounds), f"it covers the label of {ref}"
+            assert not overlap(frame, shape.label.bounds), f"it covers the label of {ref}"
 
 
 def test_a_group_around_elements_is_drawn_around_them_again() -> None:
     shapes = _shapes(layout_model(read_model(LANES.encode())).diagrams[0])
     frame = shapes["g_full"].bounds
-    assert _inside(frame, shapes["a"].bounds) and _inside(frame, shapes["b"].bounds)
-    assert not _overlap(frame, shapes["c"].bounds)
+    assert inside(frame, shapes["a"].bounds) and inside(frame, shapes["b"].bounds)
+    assert not overlap(frame, shapes["c"].bounds)
 
 
 def test_an_empty_group_stays_in_its_lane_enclosing_nothing() -> None:
@@ -135,9 +118,9 @@ def test_an_empty_group_stays_in_its_lane_enclosing_nothing() -> None:
     beside_strip = Bounds(
         x=lane.x + LANE_STRIP, y=lane.y, width=lane.width - LANE_STRIP, height=lane.height
     )
-    assert _inside(beside_strip, frame)
+    assert inside(beside_strip, frame)
     _clear_of_everything(frame, shapes, {"pool", "l1", "l2"})
-    assert not _overlap(frame, shapes["g_full"].bounds)
+    assert not overlap(frame, shapes["g_full"].bounds)
 
 
 def test_an_empty_group_goes_to_the_diagram_that_showed_it_near_its_old_place() -> None:

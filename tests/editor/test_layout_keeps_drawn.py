@@ -22,6 +22,7 @@ from studio.notation.bpmn_di import BpmnEdge, BpmnShape
 from studio.notation.cmmn_di import CmmnEdge
 from studio.notation.dc import Bounds
 from tests.conftest import shared_files
+from tests.editor.bounds_checks import inside, overlap
 
 MODELS = [
     *shared_files("conformance/cmmn", "cmmn-js/*.cmmn", "flowable/*.cmmn"),
@@ -129,24 +130,6 @@ def _bounds(out: Any) -> dict[str, Bounds]:
     }
 
 
-def _overlap(a: Bounds, b: Bounds) -> bool:
-    return (
-        a.x < b.x + b.width
-        and b.x < a.x + a.width
-        and a.y < b.y + b.height
-        and b.y < a.y + a.height
-    )
-
-
-def _inside(outer: Bounds, inner: Bounds) -> bool:
-    return (
-        outer.x <= inner.x
-        and outer.y <= inner.y
-        and inner.x + inner.width <= outer.x + outer.width
-        and inner.y + inner.height <= outer.y + outer.height
-    )
-
-
 def _on_border(x: float, y: float, b: Bounds) -> bool:
     inside = b.x - 1 <= x <= b.x + b.width + 1 and b.y - 1 <= y <= b.y + b.height + 1
     near_side = min(abs(x - b.x), abs(x - b.x - b.width)) <= 1
@@ -162,9 +145,9 @@ def test_annotations_stand_beside_what_they_annotate_covering_nothing() -> None:
     for ident, other in boxes.items():
         if ident in ("note_a", "plan"):
             continue
-        assert not _overlap(note, other), ident
-    assert _inside(plan, note) or not _overlap(plan, note)
-    assert not _overlap(free, plan)  # annotating nothing: beside the plan
+        assert not overlap(note, other), ident
+    assert inside(plan, note) or not overlap(plan, note)
+    assert not overlap(free, plan)  # annotating nothing: beside the plan
     edges = {
         e.cmmn_element_ref: e for d in _diagrams(out) for e in d.elements if e.cmmn_element_ref
     }
